@@ -1,0 +1,12 @@
+"""kg: a knowledge-graph builder for geopolitical relations.
+
+    import kg
+    kgraph = kg.build(["examples/"])
+    kgraph.query("SELECT ?label WHERE { ?c a kg:Country ; rdfs:label ?label }")
+"""
+
+from kg.errors import KGError
+from kg.graph import KnowledgeGraph, build, load_graph_file, open_store
+
+__all__ = ["KGError", "KnowledgeGraph", "build", "load_graph_file", "open_store"]
+__version__ = "0.1.0"

@@ -1,0 +1,164 @@
+"""The whole flow for a set of inputs: ingest -> extract -> resolve -> map, and writing the outputs."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from typing import TYPE_CHECKING
+
+from rdflib import Dataset
+
+from kg.errors import InputError, KGError, StoreError
+from kg.ingest import TEXT_SUFFIXES, document_from_text, read_inputs
+from kg.mapping import to_dataset
+from kg.resolve import resolve
+from kg.types import Corpus, Document
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+log = logging.getLogger(__name__)
+Input = str | Path | Document
+
+
+@dataclass(frozen=True)
+class Built:
+    """What a build produced: the resolved corpus, its RDF dataset, and the inputs that failed."""
+
+    corpus: Corpus
+    dataset: Dataset
+    errors: tuple[InputError, ...]
+
+
+@dataclass(frozen=True)
+class Outputs:
+    ttl: Path
+    trig: Path
+    html: Path | None
+    store: Path | None
+
+
+def collect(inputs: Iterable[Input]) -> tuple[list[Document], list[InputError]]:
+    """Documents from paths, Document records and raw strings (a string that names a file is a path)."""
+    documents: list[Document] = []
+    errors: list[InputError] = []
+    paths: list[Path] = []
+    for n, item in enumerate(inputs, start=1):
+        if isinstance(item, Document):
+            documents.append(item)
+        elif isinstance(item, Path) or _is_path(item):
+            paths.append(Path(item))
+        else:
+            try:
+                documents.append(document_from_text(item, f"text-{n}"))
+            except InputError as e:
+                errors.append(e)
+    if paths:
+        result = read_inputs(paths)
+        documents.extend(result.documents)
+        errors.extend(result.errors)
+    return documents, errors
+
+
+def _is_path(text: str) -> bool:
+    if "\n" in text or len(text) > 1024:
+        return False
+    return Path(text).exists() or (" " not in text and text.lower().endswith((*TEXT_SUFFIXES, ".jsonl")))
+
+
+def build_documents(
+    documents: Sequence[Document],
+    *,
+    nlp: Language | None = None,
+    model: str | None = None,
+    min_confidence: float = 0.0,
+    on_done: Callable[[Document], None] | None = None,
+) -> tuple[Corpus, Dataset]:
+    """Extract, resolve and map documents that were already read."""
+    if not 0.0 <= min_confidence <= 1.0:
+        raise KGError(f"min confidence must be between 0 and 1, got {min_confidence}")
+    from kg.extract.document import extract
+    from kg.extract.pipeline import build_nlp
+
+    pipeline = nlp if nlp is not None else build_nlp(model)
+    extractions = list(extract(pipeline, documents, on_done=on_done))
+    corpus = resolve(extractions, min_confidence=min_confidence)
+    return corpus, to_dataset(corpus)
+
+
+def build_inputs(
+    inputs: Iterable[Input],
+    *,
+    nlp: Language | None = None,
+    model: str | None = None,
+    min_confidence: float = 0.0,
+    on_done: Callable[[Document], None] | None = None,
+    on_read: Callable[[int], None] | None = None,
+) -> Built:
+    documents, errors = collect(inputs)
+    for error in errors:
+        log.warning("%s", error)
+    if on_read is not None:
+        on_read(len(documents))
+    corpus, dataset = build_documents(documents, nlp=nlp, model=model, min_confidence=min_confidence, on_done=on_done)
+    return Built(corpus, dataset, tuple(errors))
+
+
+def write_text_atomic(path: Path, text: str) -> Path:
+    """Write via a temporary file in the same folder, then rename: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_outputs(dataset: Dataset, out_dir: Path, *, html: bool = True, store: bool = True) -> Outputs:
+    """graph.ttl (union), graph.trig (per document), graph.html (the view) and store/ (Oxigraph)."""
+    from kg.mapping import union_graph
+
+    if out_dir.exists() and not out_dir.is_dir():
+        raise StoreError(f"{out_dir}: output path exists and is not a folder")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    union = union_graph(dataset)
+    trig = write_text_atomic(out_dir / "graph.trig", dataset.serialize(format="trig"))
+    ttl = write_text_atomic(out_dir / "graph.ttl", union.serialize(format="turtle"))
+    html_path = None
+    if html:
+        from kg.views.html import render
+
+        html_path = render(union, out_dir / "graph.html")
+    store_path = replace_store(out_dir / "store", trig) if store else None
+    return Outputs(ttl, trig, html_path, store_path)
+
+
+def replace_store(path: Path, trig: Path) -> Path:
+    """Load the dataset into a fresh store beside `path`, then swap it in (the old one stays usable until then)."""
+    from kg.store import GraphStore
+
+    fresh = path.with_name(f".{path.name}.new")
+    old = path.with_name(f".{path.name}.old")
+    shutil.rmtree(fresh, ignore_errors=True)
+    store = GraphStore(fresh)
+    try:
+        store.load_file(trig)
+        store.flush()
+    finally:
+        store.close()
+    shutil.rmtree(old, ignore_errors=True)
+    if path.exists():
+        os.replace(path, old)
+    os.replace(fresh, path)
+    shutil.rmtree(old, ignore_errors=True)
+    return path

@@ -1,0 +1,313 @@
+"""The `kg` command line: each command parses options, calls one library function, and turns a
+KGError into a one-line message and an exit code."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from kg.errors import InputError, KGError
+
+app = typer.Typer(
+    name="kg",
+    help="Build, query and explore knowledge graphs of geopolitical relations from news text.\n\n"
+    "Example: kg build examples --out output && kg query allies-of --param country=Japan",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+out = Console()
+err = Console(stderr=True)
+T = TypeVar("T")
+
+
+class Format(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+@contextmanager
+def handled() -> Iterator[None]:
+    """Turn library errors into `error: ...` on stderr and the error's exit code."""
+    try:
+        yield
+    except KGError as e:
+        err.print(f"[red]error:[/red] {e}", highlight=False, soft_wrap=True)
+        raise typer.Exit(e.exit_code) from e
+
+
+def _default_store() -> Path:
+    return Path("output")
+
+
+@app.command()
+def build(
+    inputs: Annotated[list[Path], typer.Argument(help="Files (.txt .md .html .jsonl) or folders of them.")],
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("output"),
+    model: Annotated[str | None, typer.Option(help="spaCy pipeline to load (default: best installed).")] = None,
+    min_confidence: Annotated[float, typer.Option(help="Drop relations below this confidence.")] = 0.0,
+    html: Annotated[bool, typer.Option(help="Write graph.html.")] = True,
+) -> None:
+    """Build the knowledge graph of INPUTS into --out: graph.ttl, graph.trig, graph.html and store/.
+
+    Example: kg build examples/ --out output
+    """
+    from kg.build import build_inputs
+
+    with handled():
+        with _progress() as progress:
+            task = progress.add_task("extracting", total=None)
+
+            def on_read(n: int) -> None:
+                progress.update(task, total=n)
+                if n < 2:
+                    progress.update(task, visible=False)
+
+            built = build_inputs(
+                inputs,
+                model=model,
+                min_confidence=min_confidence,
+                on_read=on_read,
+                on_done=lambda _doc: progress.advance(task),
+            )
+        for problem in built.errors:
+            err.print(f"[red]error:[/red] {problem}", highlight=False, soft_wrap=True)
+        if not built.corpus.documents:
+            raise InputError("no document could be read; nothing was written")
+        from kg.build import write_outputs
+        from kg.mapping import union_graph
+        from kg.stats import graph_stats
+
+        outputs = write_outputs(built.dataset, out_dir, html=html)
+        stats = graph_stats(union_graph(built.dataset))
+    out.print(f"built {stats.documents} documents", highlight=False)
+    _print_counts("entities", stats.entities)
+    _print_counts("relations", stats.relations)
+    out.print("wrote:", highlight=False)
+    for label, path in (("graph", outputs.ttl), ("dataset", outputs.trig), ("view", outputs.html), ("store", outputs.store)):
+        if path is not None:
+            out.print(f"  {label:8} {path}", highlight=False)
+    if outputs.html is not None:
+        out.print(f"open the view: file://{outputs.html.resolve()}", highlight=False, soft_wrap=True)
+    if built.errors:
+        raise typer.Exit(2)
+
+
+def _print_counts(title: str, counts: dict[str, int]) -> None:
+    out.print(f"{title}: {sum(counts.values())}" + ("" if not counts else " (" + ", ".join(f"{k} {v}" for k, v in counts.items()) + ")"), highlight=False, soft_wrap=True)  # fmt: skip
+
+
+@contextmanager
+def _progress() -> Iterator[Progress]:
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
+    with progress:
+        yield progress
+
+
+def _source(store: Path | None, graph: Path | None) -> Any:
+    """The knowledge graph to read: a graph file if given, else the store (default ./output)."""
+    import kg
+
+    if graph is not None:
+        return kg.load_graph_file(graph)
+    return kg.open_store(store or _default_store())
+
+
+@app.command()
+def query(
+    sparql: Annotated[str | None, typer.Argument(help="SPARQL text, or the name of a saved query.")] = None,
+    file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the query from a .rq file.")] = None,
+    store: Annotated[Path | None, typer.Option(help="Store folder (default: output).")] = None,
+    graph: Annotated[Path | None, typer.Option(help="Query a graph file instead of a store.")] = None,
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="name=value, bound safely.")] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="table, csv or json.")] = Format.table,
+    list_saved: Annotated[bool, typer.Option("--list", help="List the saved queries.")] = False,
+) -> None:
+    """Run a SPARQL query (text, --file, or a saved query's name) over the store.
+
+    Example: kg query allies-of --param country=Japan --format csv
+    """
+    from kg.query import parse_params, run, saved_queries, saved_query, to_csv, to_json
+
+    with handled():
+        if list_saved:
+            for name, path in saved_queries().items():
+                out.print(f"{name:22} {_first_comment(path)}", highlight=False)
+            return
+        if file is not None:
+            try:
+                text = file.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as e:
+                raise InputError(f"{file}: cannot read query: {e}") from e
+        elif sparql is None:
+            raise InputError("give a SPARQL query, a saved query name, or --file")
+        elif sparql in saved_queries():
+            text = saved_query(sparql)
+        else:
+            text = sparql
+        params = parse_params(param or [])
+        kgraph = _source(store, graph)
+        frame = run(kgraph._sparql_store(), text, params or None)
+    if fmt is Format.csv:
+        sys.stdout.write(to_csv(frame))
+    elif fmt is Format.json:
+        sys.stdout.write(to_json(frame) + "\n")
+    else:
+        table = Table(*[str(c) for c in frame.columns])
+        for row in frame.itertuples(index=False):
+            table.add_row(*["" if v is None else str(v) for v in row])
+        out.print(table)
+        out.print(f"{len(frame)} rows", highlight=False)
+
+
+def _first_comment(path: Path) -> str:
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            return line.lstrip("# ").strip()
+    return ""
+
+
+@app.command()
+def render(
+    store: Annotated[Path | None, typer.Option(help="Store folder (default: output).")] = None,
+    graph: Annotated[Path | None, typer.Option(help="Render a graph file instead of a store.")] = None,
+    out_file: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")] = Path("output/graph.html"),
+    focus: Annotated[str | None, typer.Option(help="Show only this entity's neighbourhood.")] = None,
+    hops: Annotated[int, typer.Option(help="Neighbourhood size around --focus.")] = 1,
+    relations: Annotated[str | None, typer.Option(help="Comma-separated properties to show.")] = None,
+    classes: Annotated[str | None, typer.Option(help="Comma-separated classes to show.")] = None,
+    since: Annotated[str | None, typer.Option(help="Only evidence dated on or after (YYYY-MM-DD).")] = None,
+    min_confidence: Annotated[float, typer.Option(help="Hide relations below this confidence.")] = 0.0,
+    max_nodes: Annotated[int, typer.Option(help="Show at most this many nodes.")] = 1500,
+) -> None:
+    """Write the interactive HTML view of a store or a graph file.
+
+    Example: kg render --focus Japan --hops 2 --relations alliedWith,memberOf --out view.html
+    """
+    from kg.views.html import render as render_view
+
+    with handled():
+        since_date = _parse_date(since)
+        kgraph = _source(store, graph)
+        path = render_view(
+            kgraph.graph,
+            out_file,
+            focus=focus,
+            hops=hops,
+            relations=_split(relations),
+            classes=_split(classes),
+            since=since_date,
+            min_confidence=min_confidence,
+            max_nodes=max_nodes,
+        )
+    out.print(f"wrote {path}", highlight=False)
+
+
+def _split(value: str | None) -> list[str] | None:
+    return [v.strip() for v in value.split(",") if v.strip()] if value else None
+
+
+def _parse_date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as e:
+        raise InputError(f"--since: not a date (YYYY-MM-DD): {value!r}") from e
+
+
+@app.command()
+def stats(
+    store: Annotated[Path | None, typer.Option(help="Store folder (default: output).")] = None,
+    graph: Annotated[Path | None, typer.Option(help="Count a graph file instead of a store.")] = None,
+) -> None:
+    """Count documents, entities by class and relations by property.
+
+    Example: kg stats --store output
+    """
+    with handled():
+        summary = _source(store, graph).stats()
+    for line in summary.lines():
+        out.print(line, highlight=False)
+
+
+@app.command()
+def validate(
+    store: Annotated[Path | None, typer.Option(help="Store folder (default: output).")] = None,
+    graph: Annotated[Path | None, typer.Option(help="Validate a graph file instead of a store.")] = None,
+) -> None:
+    """Check the graph against the SHACL shapes of ontology/shapes.ttl; exit 4 on violations.
+
+    Example: kg validate --graph output/graph.ttl
+    """
+    with handled():
+        report = _source(store, graph).validate()
+    if report.conforms:
+        out.print("conforms: the graph passes the SHACL shapes", highlight=False)
+        return
+    err.print(f"[red]{len(report.violations)} violations[/red]", highlight=False)
+    for v in report.violations:
+        err.print(f"  {v.focus}  {v.path}: {v.message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(4)
+
+
+@app.command("eval")
+def eval_(
+    gold: Annotated[Path, typer.Argument(help="A gold .json file, or a folder of them.")],
+    graph: Annotated[Path, typer.Option(help="Graph file (.ttl for one gold file, .trig for a folder).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (as score.py --json).")] = False,
+    errors: Annotated[bool, typer.Option(help="List each miss and extra.")] = True,
+) -> None:
+    """Score a built graph against gold annotations (same figures as ../shared/eval/score.py).
+
+    Example: kg eval ../shared/eval/gold --graph output/graph.trig
+    """
+    from kg.evaluate import as_json as to_json
+    from kg.evaluate import evaluate, report_lines
+
+    with handled():
+        result = evaluate(graph, gold)
+    if as_json:
+        sys.stdout.write(json.dumps(to_json(result), indent=2) + "\n")
+        return
+    for line in report_lines(result):
+        if errors or not any(k in line for k in (": missed_", ": extra_", ": duplicate_")):
+            out.print(line, highlight=False, soft_wrap=True)
+    table = Table("property", "tp", "fp", "fn", "P", "R", "F1")
+    for prop, prf in result.by_property().items():
+        table.add_row(prop, str(prf.tp), str(prf.fp), str(prf.fn), f"{prf.precision:.3f}", f"{prf.recall:.3f}", f"{prf.f1:.3f}")
+    out.print(table)
+
+
+def _call(fn: Callable[[], T]) -> T:
+    return fn()
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    app()
+
+
+if __name__ == "__main__":
+    main()

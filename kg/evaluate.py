@@ -1,0 +1,300 @@
+"""Score built graphs against gold annotations, by the same rules as ../shared/eval/score.py.
+
+A gold file is scored against one graph; a gold folder against a dataset's named graphs (the
+graph whose IRI ends with '/<doc id>'), micro-averaged. Classes and properties match by local
+name; names match after normalisation; symmetric and sub-properties count as the scorer says.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from rdflib import Dataset, Graph, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
+
+from kg.errors import InputError
+from kg.vocab import CLASS_PARENTS, RELATION_PROPERTIES, SYMMETRIC_PROPERTIES
+
+ENTITY_ROOTS = {"Actor", "Place"}
+PROPERTY_PARENTS = {"leaderOf": {"officialOf"}, "alliedWith": {"cooperatesWith"}}
+CORE_CLASSES = {*CLASS_PARENTS, "Agreement", "Event", "Place", "Actor"}
+
+
+@dataclass(frozen=True)
+class PRF:
+    tp: int
+    fp: int
+    fn: int
+
+    @property
+    def precision(self) -> float:
+        return round(self.tp / (self.tp + self.fp), 3) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return round(self.tp / (self.tp + self.fn), 3) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        return round(2 * p * r / (p + r), 3) if p + r else 0.0
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {"precision": self.precision, "recall": self.recall, "f1": self.f1, "tp": self.tp, "fp": self.fp, "fn": self.fn}
+
+
+@dataclass(frozen=True)
+class DocScore:
+    doc: str
+    empty: bool
+    entities: PRF
+    relations: PRF
+    relations_found_by_type: dict[str, str]
+    missed_entities: tuple[str, ...]
+    extra_entities: tuple[str, ...]
+    duplicate_entities: tuple[str, ...]
+    missed_relations: tuple[str, ...]
+    extra_relations: tuple[str, ...]
+    # property -> (tp, fp, fn), for the per-property table
+    by_property: dict[str, tuple[int, int, int]]
+
+
+@dataclass(frozen=True)
+class EvalResult:
+    documents: tuple[DocScore, ...]
+    entities: PRF
+    relations: PRF
+    missing: tuple[str, ...]
+
+    def by_property(self) -> dict[str, PRF]:
+        sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+        for d in self.documents:
+            for prop, counts in d.by_property.items():
+                for i, n in enumerate(counts):
+                    sums[prop][i] += n
+        return {p: PRF(*v) for p, v in sorted(sums.items())}
+
+
+def local(term: object) -> str:
+    return re.split(r"[#/]", str(term))[-1]
+
+
+def norm(name: str) -> str:
+    name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    name = re.sub(r"^the\s+", "", name.strip())
+    return re.sub(r"[^a-z0-9]", "", name)
+
+
+def ancestors(cls: str, parents: dict[str, set[str]]) -> set[str]:
+    seen, todo = {cls}, [cls]
+    while todo:
+        for p in parents.get(todo.pop(), ()):
+            if p not in seen:
+                seen.add(p)
+                todo.append(p)
+    return seen
+
+
+def _class_parents(graph: Graph) -> dict[str, set[str]]:
+    parents: dict[str, set[str]] = defaultdict(set, {k: set(v) for k, v in CLASS_PARENTS.items()})
+    for child, parent in graph.subject_objects(RDFS.subClassOf):
+        if isinstance(parent, URIRef):
+            parents[local(child)].add(local(parent))
+    return parents
+
+
+def _nodes(graph: Graph, parents: dict[str, set[str]]) -> dict[Any, tuple[set[str], set[str]]]:
+    nodes: dict[Any, tuple[set[str], set[str]]] = {}
+    for node, cls in graph.subject_objects(RDF.type):
+        types, _ = nodes.setdefault(node, (set(), set()))
+        types |= ancestors(local(cls), parents)
+    for node, (_, names) in nodes.items():
+        for prop in (RDFS.label, SKOS.prefLabel, SKOS.altLabel):
+            names |= {norm(str(v)) for v in graph.objects(node, prop)}
+        names.discard("")
+    return nodes
+
+
+def _as_list(x: Any) -> list[Any]:
+    return x if isinstance(x, list) else [x]
+
+
+def score(graph: Graph, gold: dict[str, Any]) -> DocScore:
+    """One document's graph against its gold annotation."""
+    parents = _class_parents(graph)
+    nodes = _nodes(graph, parents)
+    gold_entities = {e["id"]: e for e in gold["entities"]}
+    gold_names = {e["id"]: {norm(n) for n in [*e["names"], e["id"]]} for e in gold["entities"]}
+
+    mapped: dict[Any, set[str]] = {}
+    rep: dict[Any, str] = {}
+    entity_fp: list[str] = []
+    matched: dict[str, list[Any]] = defaultdict(list)
+    for node, (types, names) in nodes.items():
+        hits = [g for g in gold_entities if gold_entities[g]["type"] in types and names & gold_names[g]]
+        mapped[node] = set(hits) or {"@" + t for t in types}
+        specific = max(types, key=lambda t: (len(ancestors(t, parents)), t)) if types else "?"
+        rep[node] = hits[0] if hits else "@" + specific
+        if not types & ENTITY_ROOTS:
+            continue
+        if not hits:
+            label = sorted(names)[0] if names else str(node)
+            entity_fp.append(f"{label} ({'/'.join(sorted(types))})")
+            continue
+        for g in hits:
+            matched[g].append(node)
+    scored = {g for g, e in gold_entities.items() if not e.get("optional") and ancestors(e["type"], parents) & ENTITY_ROOTS}
+    entity_tp = len(scored & matched.keys())
+    entity_fn = sorted(scored - matched.keys())
+    duplicates = tuple(f"{g}: {len(matched[g])} nodes" for g in sorted(scored) if len(matched.get(g, ())) > 1)
+    entity_fp_count = len(entity_fp) + sum(len(matched[g]) - 1 for g in scored if g in matched)
+
+    def rel_matches(s: str, p: str, o: str, rel: dict[str, Any]) -> bool:
+        if rel["p"] not in ancestors(p, PROPERTY_PARENTS):
+            return False
+        pairs = [(s, o), (o, s)] if rel["p"] in SYMMETRIC_PROPERTIES else [(s, o)]
+        return any(a in _as_list(rel["s"]) and (rel["o"] == "*" or b in _as_list(rel["o"])) for a, b in pairs)
+
+    def node_matches(sn: Any, p: str, on: Any, rel: dict[str, Any]) -> bool:
+        return any(rel_matches(a, p, b, rel) for a in mapped[sn] for b in mapped[on])
+
+    core = set(RELATION_PROPERTIES)
+    system = [(s, local(p), o) for s, p, o in graph if local(p) in core and s in mapped and o in mapped]
+    rels = gold["relations"]
+    req = [r for r in rels if not r.get("optional")]
+    rel_fn = [r for r in req if not any(node_matches(s, p, o, r) for s, p, o in system)]
+    optional_ids = {g for g, e in gold_entities.items() if e.get("optional")}
+    rel_fp: set[tuple[str, str, str]] = set()
+    for s, p, o in system:
+        if any(node_matches(s, p, o, r) for r in rels):
+            continue
+        if mapped[s] & optional_ids or mapped[o] & optional_ids:
+            continue
+        if rep[s].startswith("@") and rep[o].startswith("@"):
+            continue
+        pair = (rep[s], p, rep[o])
+        if p in SYMMETRIC_PROPERTIES:
+            pair = (min(rep[s], rep[o]), p, max(rep[s], rep[o]))
+        rel_fp.add(pair)
+
+    by_type = {}
+    by_property: dict[str, tuple[int, int, int]] = {}
+    for prop in sorted({r["p"] for r in req} | {p for _, p, _ in rel_fp}):
+        reqp = [r for r in req if r["p"] == prop]
+        missed = [r for r in rel_fn if r["p"] == prop]
+        if reqp:
+            by_type[prop] = f"{len(reqp) - len(missed)}/{len(reqp)}"
+        by_property[prop] = (len(reqp) - len(missed), sum(1 for t in rel_fp if t[1] == prop), len(missed))
+    return DocScore(
+        doc=gold["doc"],
+        empty=len(graph) == 0,
+        entities=PRF(entity_tp, entity_fp_count, len(entity_fn)),
+        relations=PRF(len(req) - len(rel_fn), len(rel_fp), len(rel_fn)),
+        relations_found_by_type=by_type,
+        missed_entities=tuple(entity_fn),
+        extra_entities=tuple(entity_fp),
+        duplicate_entities=duplicates,
+        missed_relations=tuple(f"{r['s']} {r['p']} {r['o']}" for r in rel_fn),
+        extra_relations=tuple(" ".join(t) for t in sorted(rel_fp)),
+        by_property=by_property,
+    )
+
+
+def load_gold(path: Path) -> dict[str, Any]:
+    try:
+        gold = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise InputError(f"{path}: not a readable gold JSON file: {e}") from e
+    if not isinstance(gold, dict) or not {"doc", "entities", "relations"} <= gold.keys():
+        raise InputError(f"{path}: gold file needs 'doc', 'entities' and 'relations'")
+    return gold
+
+
+def evaluate(graph_path: Path, gold_path: Path) -> EvalResult:
+    """Score a graph file against a gold file, or a dataset (.trig) against a gold folder."""
+    if not gold_path.exists():
+        raise InputError(f"{gold_path}: no such gold file or folder")
+    if not graph_path.is_file():
+        raise InputError(f"{graph_path}: no such graph file")
+    golds = sorted(gold_path.glob("*.json")) if gold_path.is_dir() else [gold_path]
+    if not golds:
+        raise InputError(f"{gold_path}: folder holds no gold .json files")
+    try:
+        if gold_path.is_dir():
+            dataset = Dataset()
+            dataset.parse(graph_path)
+            by_doc: dict[str, Graph] = {
+                unquote(str(g.identifier)).rstrip("/").rsplit("/", 1)[-1]: g for g in dataset.graphs()
+            }
+        else:
+            single = Graph()
+            single.parse(graph_path)
+    except (SyntaxError, ValueError) as e:
+        raise InputError(f"{graph_path}: cannot parse RDF: {e}") from e
+    docs = []
+    for gold_file in golds:
+        gold = load_gold(gold_file)
+        graph = by_doc.get(gold["doc"], Graph()) if gold_path.is_dir() else single
+        docs.append(score(graph, gold))
+    return _total(docs)
+
+
+def _total(docs: Iterable[DocScore]) -> EvalResult:
+    docs = tuple(docs)
+    ent = PRF(*(sum(getattr(d.entities, k) for d in docs) for k in ("tp", "fp", "fn")))
+    rel = PRF(*(sum(getattr(d.relations, k) for d in docs) for k in ("tp", "fp", "fn")))
+    return EvalResult(docs, ent, rel, tuple(d.doc for d in docs if d.empty))
+
+
+def as_json(result: EvalResult) -> dict[str, Any]:
+    """The same JSON as `score.py --json`."""
+    return {
+        "documents": len(result.documents),
+        "documents_without_graph": list(result.missing),
+        "total": {"entities": result.entities.as_dict(), "relations": result.relations.as_dict()},
+        "by_document": [
+            {
+                "doc": d.doc,
+                "empty": d.empty,
+                "entities": d.entities.as_dict(),
+                "relations": d.relations.as_dict(),
+                "relations_found_by_type": d.relations_found_by_type,
+                "missed_entities": list(d.missed_entities),
+                "extra_entities": list(d.extra_entities),
+                "duplicate_entities": list(d.duplicate_entities),
+                "missed_relations": list(d.missed_relations),
+                "extra_relations": list(d.extra_relations),
+            }
+            for d in result.documents
+        ],
+    }
+
+
+def report_lines(result: EvalResult) -> list[str]:
+    """The same lines as `score.py`: misses and extras per document, a line per document, the total."""
+    lines = []
+    for d in result.documents:
+        for key in ("missed_entities", "extra_entities", "duplicate_entities", "missed_relations", "extra_relations"):
+            lines.extend(f"{d.doc}: {key}: {item}" for item in getattr(d, key))
+        e, r = d.entities, d.relations
+        by_type = " ".join(f"{k}={v}" for k, v in d.relations_found_by_type.items())
+        lines.append(
+            f"{d.doc}: entity F1 {e.f1:.3f} (P {e.precision:.3f} R {e.recall:.3f}) "
+            f"relation F1 {r.f1:.3f} (P {r.precision:.3f} R {r.recall:.3f}) by type: {by_type}"
+        )
+    lines.extend(f"{doc}: no named graph for this document" for doc in result.missing)
+    e, r = result.entities, result.relations
+    lines.append(
+        f"total over {len(result.documents)} documents: entity F1 {e.f1:.3f} (P {e.precision:.3f} "
+        f"R {e.recall:.3f}) relation F1 {r.f1:.3f} (P {r.precision:.3f} R {r.recall:.3f})"
+    )
+    return lines

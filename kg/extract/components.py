@@ -1,0 +1,273 @@
+"""spaCy components that turn NER and gazetteer spans into typed, keyed entity mentions.
+
+Results live on the Doc: `doc.spans["kg"]` holds one span per entity mention (label = core
+class, kb_id = entity key), `doc.spans["kg_demonyms"]` the nationality words ("South Korean"),
+and `doc._.kg_entities` the entities those keys name (class, label, names, identifiers).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from kg.extract import gazetteer
+from kg.extract.lexicon import titles
+
+SPAN_KEY = "kg"
+DEMONYM_KEY = "kg_demonyms"
+OUR_LABELS = frozenset(
+    {
+        "Country",
+        "City",
+        "Region",
+        "Place",
+        "InternationalOrganization",
+        "Organization",
+        "GovernmentBody",
+        "MediaOrganization",
+        "Person",
+    }
+)
+_TRIM_START = frozenset({"the", "a", "an", "’s", "'s", "-", "—", "“", '"', "‘", "'"})
+_TRIM_END = frozenset({"’s", "'s", "’", "'", ".", ",", "-", "—", "”", '"', ":", ";", "(", ")"})
+
+
+@dataclass
+class EntityInfo:
+    """What a document knows of one entity (mutable while the document is processed)."""
+
+    key: str
+    cls: str
+    label: str
+    names: set[str] = field(default_factory=set)
+    iso3: str | None = None
+    wikidata: str | None = None
+    country: str | None = None  # alpha-3 of the country it belongs to (cities, bodies)
+
+
+for _name, _default in (("kg_entities", None), ("kg_claims", None), ("kg_events", None)):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=_default)
+
+
+def entities_of(doc: Doc) -> dict[str, EntityInfo]:
+    if doc._.kg_entities is None:
+        doc._.kg_entities = {}
+    return doc._.kg_entities  # type: ignore[no-any-return]
+
+
+def register(doc: Doc, key: str, cls: str, label: str, name: str | None = None, **ids: str | None) -> EntityInfo:
+    """Record an entity for this document (first class and label win), adding `name` as an alias."""
+    info = entities_of(doc).get(key)
+    if info is None:
+        info = EntityInfo(key=key, cls=cls, label=label)
+        entities_of(doc)[key] = info
+    info.names.add(label)
+    if name:
+        info.names.add(name)
+    for attr, value in ids.items():
+        if value and getattr(info, attr) is None:
+            setattr(info, attr, value)
+    return info
+
+
+def register_entry(doc: Doc, entry: gazetteer.GazetteerEntry, name: str | None = None) -> EntityInfo:
+    return register(
+        doc, entry.key, entry.cls, entry.label, name, iso3=entry.iso3, wikidata=entry.wikidata, country=entry.country
+    )
+
+
+def trim(span: Span) -> Span | None:
+    """The span without leading articles, trailing possessives and punctuation; None if nothing is left."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and doc[start].lower_ in _TRIM_START:
+        start += 1
+    while end > start and (doc[end - 1].text in _TRIM_END or doc[end - 1].is_space):
+        end -= 1
+    if start >= end:
+        return None
+    return Span(doc, start, end, label=span.label, kb_id=span.kb_id)
+
+
+def person_span(span: Span) -> Span | None:
+    """A person's name without honorifics and ranks ("Gen. Joseph Votel" -> "Joseph Votel")."""
+    honorifics = titles().honorifics
+    start = span.start
+    doc = span.doc
+    while start < span.end - 1 and doc[start].lower_ in honorifics:
+        start += 1
+    name = Span(doc, start, span.end, label="Person")
+    # A byline or caption run-on ("Nohara/Bloomberg", names across a line break) is not one person.
+    if "\n" in name.text or "/" in name.text or ":" in name.text:
+        return None
+    if not any(t.is_alpha and t.text[0].isupper() for t in name):
+        return None
+    return name
+
+
+def slug(text: str) -> str:
+    return gazetteer.slug(text)
+
+
+def person_key(name: str) -> tuple[str, str]:
+    """(key, canonical label) of a person: a curated official's name where it matches."""
+    official = gazetteer.official_by_name(name)
+    label = official.name if official else " ".join(name.split())
+    return f"Person:{slug(label)}", label
+
+
+def classify_organization(span: Span) -> tuple[str, str | None]:
+    """(class, country alpha-3 or None) of an ORG span the gazetteer does not know."""
+    words = [t.lower_ for t in span]
+    last = words[-1]
+    country = _leading_country(span)
+    t = titles()
+    if last in t.media_heads:
+        return "MediaOrganization", None
+    if last in t.international_heads and country is None:
+        return "InternationalOrganization", None
+    if last in t.government_heads or "ministry" in words or "department" in words:
+        return "GovernmentBody", country
+    return "Organization", None
+
+
+def _leading_country(span: Span) -> str | None:
+    """Alpha-3 of a country named (or demonym) at the start of the span ("US Air Force" -> USA)."""
+    for length in range(min(4, len(span)), 0, -1):
+        text = span[:length].text
+        entry = gazetteer.demonym(text) or gazetteer.lookup(text)
+        if entry is not None and entry.cls == "Country":
+            return entry.iso3
+    return None
+
+
+@Language.factory("kg_entities")
+def make_entities(nlp: Language, name: str) -> KGEntities:
+    return KGEntities()
+
+
+class KGEntities:
+    """Types and keys every entity span: gazetteer spans as they are, NER spans classified."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        mentions: list[Span] = []
+        demonyms: list[Span] = []
+        for ent in doc.ents:
+            span = trim(ent)
+            if span is None:
+                continue
+            label = ent.label_
+            if label == "Demonym" or label == "NORP":
+                entry = gazetteer.demonym(span.text)
+                if entry is not None:
+                    demonyms.append(Span(doc, span.start, span.end, label="Country", kb_id=entry.key))
+                continue
+            mention = self._mention(doc, span, label, ent.ent_id_)
+            if mention is not None:
+                mentions.append(mention)
+        mentions.extend(self._government_bodies(doc, mentions, demonyms))
+        doc.spans[SPAN_KEY] = _without_overlaps(mentions)
+        doc.spans[DEMONYM_KEY] = [
+            d for d in demonyms if not any(m.start <= d.start < m.end for m in doc.spans[SPAN_KEY])
+        ]
+        return doc
+
+    def _mention(self, doc: Doc, span: Span, label: str, ent_id: str) -> Span | None:
+        if label in OUR_LABELS and ent_id:
+            entry = gazetteer.by_key(ent_id)
+            if entry is not None:
+                register_entry(doc, entry, span.text)
+                return Span(doc, span.start, span.end, label=entry.cls, kb_id=entry.key)
+            if label == "Person":
+                key, canonical = person_key(span.text)
+                register(doc, key, "Person", canonical, span.text)
+                return Span(doc, span.start, span.end, label="Person", kb_id=key)
+            return None
+        if label == "PERSON":
+            name = person_span(span)
+            if name is None:
+                return None
+            entry = gazetteer.lookup(name.text)
+            if entry is not None and entry.cls != "Person":  # "Washington said", NER's mistake
+                return self._mention(doc, name, "GPE", "")
+            key, canonical = person_key(name.text)
+            register(doc, key, "Person", canonical, name.text)
+            return Span(doc, name.start, name.end, label="Person", kb_id=key)
+        if label in ("GPE", "LOC", "FAC", "ORG", "NORP"):
+            entry = gazetteer.lookup(span.text)
+            if entry is None and label in ("GPE", "LOC"):
+                entry = gazetteer.city_index().get(span.text)
+            if entry is not None:
+                register_entry(doc, entry, span.text)
+                return Span(doc, span.start, span.end, label=entry.cls, kb_id=entry.key)
+        if label == "ORG":
+            if not _looks_like_name(span):
+                return None
+            cls, country = classify_organization(span)
+            key = f"{cls}:{slug(span.text)}"
+            register(doc, key, cls, " ".join(span.text.split()), span.text, country=country)
+            return Span(doc, span.start, span.end, label=cls, kb_id=key)
+        if label in ("GPE", "LOC", "FAC"):
+            if not _looks_like_name(span):
+                return None
+            cls = "Region" if label == "LOC" else "Place"
+            key = f"{cls}:{slug(span.text)}"
+            register(doc, key, cls, " ".join(span.text.split()), span.text)
+            return Span(doc, span.start, span.end, label=cls, kb_id=key)
+        return None
+
+    def _government_bodies(self, doc: Doc, mentions: list[Span], demonyms: list[Span]) -> list[Span]:
+        """"South Korean Defense Ministry", "US Air Force": a country word, capitalised words, a head."""
+        heads = titles().government_heads
+        taken = {i for m in mentions for i in range(m.start, m.end)}
+        found: list[Span] = []
+        anchors = [m for m in mentions if m.label_ == "Country"] + demonyms
+        for anchor in anchors:
+            i = anchor.end
+            if i < len(doc) and doc[i].lower_ in ("'s", "’s"):
+                i += 1
+            end = i
+            while end < len(doc) and end - i < 5 and end not in taken and _name_word(doc[end].text):
+                end += 1
+                if doc[end - 1].lower_ in heads and (end >= len(doc) or not _name_word(doc[end].text)):
+                    break
+            if end == i or doc[end - 1].lower_ not in heads:
+                continue
+            country = gazetteer.by_key(anchor.kb_id_)
+            if country is None:
+                continue
+            rest = doc[i:end].text
+            surface = doc[anchor.start : end].text
+            label = f"{anchor.text} {rest}" if anchor in demonyms else f"{country.label} {rest}"
+            key = f"GovernmentBody:{(country.iso3 or '').lower()}-{slug(rest)}"
+            register(doc, key, "GovernmentBody", label, surface, country=country.iso3)
+            entities_of(doc)[key].names.add(rest)
+            found.append(Span(doc, anchor.start, end, label="GovernmentBody", kb_id=key))
+        return found
+
+
+def _name_word(text: str) -> bool:
+    return bool(re.match(r"^[A-Z][\w.-]*$", text)) and text.lower() not in ("and", "the", "of")
+
+
+def _looks_like_name(span: Span) -> bool:
+    """Reject NER spans that are descriptions or fragments, not names."""
+    text = span.text
+    if "\n" in text or len(text) < 2 or not any(c.isupper() for c in text):
+        return False
+    return not all(t.is_stop or t.is_punct for t in span)
+
+
+def _without_overlaps(spans: list[Span]) -> list[Span]:
+    """Longest first; a span overlapping a kept one is dropped."""
+    kept: list[Span] = []
+    used: set[int] = set()
+    for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
+        if used.isdisjoint(range(span.start, span.end)):
+            kept.append(span)
+            used.update(range(span.start, span.end))
+    return sorted(kept, key=lambda s: s.start)

@@ -1,0 +1,225 @@
+"""In-house coreference: surnames, pronouns, group nouns, metonymy and possessives.
+
+`KGCoref` (the `kg_coref` component) rewrites mentions on the Doc: a later "Austin" or "Kim"
+joins the full name; a capital used as an actor ("Moscow's war", "friction with Seoul") becomes
+its country. `Resolver` answers, for any token, which entities it stands for (pronouns, "the
+three nations", "its two allies"), for the relation rules.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from kg.extract import gazetteer
+from kg.extract.components import DEMONYM_KEY, SPAN_KEY, entities_of, register_entry
+from kg.extract.lexicon import capitals, titles
+
+LOCATIVE_PREPS = frozenset(
+    {"in", "at", "near", "outside", "to", "from", "into", "across", "around", "over", "inside", "within",
+     "toward", "towards", "via", "through", "throughout", "beyond", "off", "north", "south", "east", "west"}
+)  # fmt: skip
+PERSON_PRONOUNS = frozenset({"he", "him", "his", "she", "her", "hers", "himself", "herself"})
+THING_PRONOUNS = frozenset({"it", "its", "itself"})
+GROUP_PRONOUNS = frozenset({"they", "them", "their", "theirs", "themselves"})
+GROUP_NOUNS = frozenset(
+    {"nations", "countries", "allies", "states", "partners", "governments", "sides", "powers", "neighbours",
+     "neighbors", "nation", "country", "ally", "partner", "side", "state"}
+)  # fmt: skip
+NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "both": 2, "trilateral": 3, "bilateral": 2}
+ACTOR_CLASSES = frozenset({"Country", "InternationalOrganization", "Organization", "GovernmentBody"})
+
+
+@Language.factory("kg_coref")
+def make_coref(nlp: Language, name: str) -> KGCoref:
+    return KGCoref()
+
+
+class KGCoref:
+    """Attach surname mentions to full names and turn capitals used as actors into countries."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = list(doc.spans[SPAN_KEY])
+        spans = self._metonymy(doc, spans)
+        spans = self._surnames(doc, spans)
+        doc.spans[SPAN_KEY] = sorted(spans, key=lambda s: s.start)
+        return doc
+
+    def _metonymy(self, doc: Doc, spans: list[Span]) -> list[Span]:
+        seats = capitals()
+        out = []
+        for span in spans:
+            iso3 = seats.get(span.text)
+            if span.label_ in ("City", "Place") and iso3 and not _is_locative(span.root):
+                country = gazetteer.by_key(f"Country:{iso3}")
+                if country is not None:
+                    register_entry(doc, country, None)
+                    out.append(Span(doc, span.start, span.end, label="Country", kb_id=country.key))
+                    continue
+            out.append(span)
+        # a city that only ever appeared as a metonym is not a node of this document
+        used = {s.kb_id_ for s in out}
+        for key in [k for k, v in entities_of(doc).items() if v.cls in ("City", "Place") and k not in used]:
+            del entities_of(doc)[key]
+        return out
+
+    def _surnames(self, doc: Doc, spans: list[Span]) -> list[Span]:
+        """A one-word name that is part of a full name in this document refers to that person."""
+        people = [s for s in spans if s.label_ == "Person" and len(s) > 1]
+        parts: dict[str, str] = {}
+        for person in people:
+            words = [t.text for t in person if t.is_alpha or "-" in t.text]
+            for word in (words[0], words[-1]) if len(words) > 1 else ():
+                parts.setdefault(word, person.kb_id_)
+        if not parts:
+            return spans
+        covered: dict[int, Span] = {i: s for s in spans for i in range(s.start, s.end)}
+        out = [s for s in spans if not (len(s) == 1 and s.text in parts and s.label_ != "Person")]
+        out_ids = {id(s) for s in out}
+        for token in doc:
+            key = parts.get(token.text)
+            if key is None or token.pos_ not in ("PROPN", "NOUN", "VERB", "ADJ"):
+                continue
+            span = covered.get(token.i)
+            if span is not None and (len(span) > 1 or span.label_ == "Person") and id(span) in out_ids:
+                continue
+            if span is not None and span.label_ == "Person" and len(span) > 1:
+                continue
+            out.append(Span(doc, token.i, token.i + 1, label="Person", kb_id=key))
+            entities_of(doc)[key].names.add(token.text)
+        # a single-word span that became a surname is no longer a place or an organization
+        for key in [k for k, v in entities_of(doc).items() if v.cls != "Person" and k not in {s.kb_id_ for s in out}]:
+            del entities_of(doc)[key]
+        return _dedupe(out)
+
+
+def _dedupe(spans: list[Span]) -> list[Span]:
+    seen: set[tuple[int, int]] = set()
+    out = []
+    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if (span.start, span.end) in seen or any(s.start <= span.start < s.end for s in out):
+            continue
+        seen.add((span.start, span.end))
+        out.append(span)
+    return out
+
+
+def _is_locative(token: Token) -> bool:
+    """Whether a place name is used as a location ("in Tokyo") rather than an actor ("Tokyo said")."""
+    head = token
+    while head.dep_ == "conj" and head.head is not head:
+        head = head.head
+    if head.dep_ == "pobj" and head.head.lower_ in LOCATIVE_PREPS:
+        return True
+    if head.dep_ in ("compound", "nmod", "npadvmod") and head.head.pos_ in ("NOUN", "PROPN"):
+        return head.head.dep_ == "pobj" and head.head.head.lower_ in LOCATIVE_PREPS
+    return head.dep_ in ("appos",)
+
+
+@dataclass(frozen=True)
+class Group:
+    """Actors named together ("The US, Japan and South Korea"), in order of appearance."""
+
+    start: int  # token index of the first member
+    keys: tuple[str, ...]
+
+
+class Resolver:
+    """Which entities a token stands for, within one document."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.by_token: dict[int, Span] = {i: s for s in doc.spans[SPAN_KEY] for i in range(s.start, s.end)}
+        self.demonyms: dict[int, Span] = {i: s for s in doc.spans[DEMONYM_KEY] for i in range(s.start, s.end)}
+        self.mentions = list(doc.spans[SPAN_KEY])
+        self.groups = self._groups()
+
+    def _groups(self) -> list[Group]:
+        groups = []
+        for span in self.mentions:
+            root = span.root
+            if span.label_ not in ACTOR_CLASSES or root.dep_ == "conj":
+                continue
+            keys = [span.kb_id_]
+            for conj in root.conjuncts:
+                other = self.by_token.get(conj.i)
+                if other is not None and other.label_ in ACTOR_CLASSES and other.kb_id_ not in keys:
+                    keys.append(other.kb_id_)
+            if len(keys) > 1:
+                groups.append(Group(span.start, tuple(keys)))
+        return groups
+
+    def mention(self, token: Token) -> Span | None:
+        return self.by_token.get(token.i)
+
+    def keys(self, token: Token) -> list[str]:
+        """Entity keys the token stands for (empty if none)."""
+        span = self.by_token.get(token.i) or self.demonyms.get(token.i)
+        if span is not None:
+            return [span.kb_id_]
+        lower = token.lower_
+        if lower in PERSON_PRONOUNS:
+            return self._nearest(token, {"Person"})
+        if lower in THING_PRONOUNS:
+            return self._nearest(token, ACTOR_CLASSES)
+        if lower in GROUP_PRONOUNS:
+            group = self._group_before(token.i, None, None)
+            return list(group.keys) if group else []
+        if token.lemma_.lower() in GROUP_NOUNS or (lower in NUMBERS and token.pos_ == "NUM"):
+            return self._group_noun(token)
+        return self._collective(token)
+
+    def _nearest(self, token: Token, classes: frozenset[str] | set[str]) -> list[str]:
+        """The closest preceding mention of those classes (this sentence first, then earlier)."""
+        for span in reversed(self.mentions):
+            if span.start < token.i and span.label_ in classes:
+                return [span.kb_id_]
+        return []
+
+    def _group_before(self, index: int, size: int | None, owner: str | None) -> Group | None:
+        for group in reversed(self.groups):
+            if group.start >= index:
+                continue
+            members = [k for k in group.keys if k != owner]
+            if owner and owner not in group.keys:
+                continue
+            if size is None or len(members) == size:
+                return Group(group.start, tuple(members))
+        return None
+
+    def _group_noun(self, token: Token) -> list[str]:
+        """"the three nations", "its two allies", "the two", "the country"."""
+        size = None
+        owner = None
+        for child in token.children:
+            if child.lower_ in NUMBERS:
+                size = NUMBERS[child.lower_]
+            elif child.dep_ == "poss":
+                owned = self.keys(child)
+                owner = owned[0] if len(owned) == 1 else None
+        if token.lower_ in NUMBERS:
+            size = NUMBERS[token.lower_]
+        if size is None and token.tag_ in ("NN", "NNP"):  # "the country": the latest country named
+            return self._nearest(token, {"Country"})
+        if size is None and owner is None:
+            group = self._group_before(token.i, None, None)
+            return list(group.keys) if group else []
+        group = self._group_before(token.i, size, owner)
+        return list(group.keys) if group else []
+
+    def _collective(self, token: Token) -> list[str]:
+        """"Iraqi forces", "the Quad group", "the US delegation": the named actor behind a collective noun."""
+        if token.lemma_.lower() not in titles().collective_heads and token.lower_ not in titles().collective_heads:
+            return []
+        for child in token.children:
+            if child.dep_ in ("compound", "amod", "nmod", "poss") and child.i < token.i:
+                keys = self.keys(child)
+                if keys:
+                    return keys
+        return []
+
+
+WORD = re.compile(r"\w")

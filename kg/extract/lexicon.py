@@ -1,0 +1,120 @@
+"""The reviewed data files of extraction (titles, verb and noun frames, metonyms), loaded once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from kg.errors import ExtractionError
+
+
+def load_data(name: str) -> dict[str, Any]:
+    """A YAML file of `kg/extract/data/`, parsed."""
+    path = resources.files("kg.extract") / "data" / name
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as e:
+        raise ExtractionError(f"kg/extract/data/{name}: cannot load: {e}") from e
+    if not isinstance(data, dict):
+        raise ExtractionError(f"kg/extract/data/{name}: expected a mapping at the top level")
+    return data
+
+
+@dataclass(frozen=True)
+class Titles:
+    office: frozenset[str]
+    leader: frozenset[str]
+    office_terms: frozenset[str]
+    honorifics: frozenset[str]
+    government_heads: frozenset[str]
+    media_heads: frozenset[str]
+    international_heads: frozenset[str]
+    collective_heads: frozenset[str]
+
+    def is_title(self, phrase: str) -> bool:
+        return phrase in self.office or phrase in self.leader
+
+
+@cache
+def titles() -> Titles:
+    data = load_data("titles.yaml")
+    return Titles(
+        office=frozenset(data["office_titles"]),
+        leader=frozenset(data["leader_titles"]),
+        office_terms=frozenset(data["office_terms"]),
+        honorifics=frozenset(data["honorifics"]),
+        government_heads=frozenset(data["government_heads"]),
+        media_heads=frozenset(data["media_heads"]),
+        international_heads=frozenset(data["international_heads"]),
+        collective_heads=frozenset(data["collective_heads"]),
+    )
+
+
+@cache
+def capitals() -> dict[str, str]:
+    """Seat-of-government city name -> alpha-3 of the country it stands for."""
+    return dict(load_data("metonyms.yaml")["capitals"])
+
+
+@dataclass(frozen=True)
+class Frame:
+    """How a trigger word's arguments map onto a property (see data/lexicon.yaml)."""
+
+    lemma: str
+    property: str
+    family: str
+    agent: tuple[str, ...]
+    patient: tuple[str, ...]
+    confidence: float
+    symmetric: bool = False
+    event: str | None = None  # for nouns that are events themselves: Meeting, MilitaryExercise, Agreement
+
+
+@cache
+def frames() -> tuple[dict[str, list[Frame]], dict[str, list[Frame]]]:
+    """(verb frames, noun frames), each by trigger lemma."""
+    data = load_data("lexicon.yaml")
+    out: tuple[dict[str, list[Frame]], dict[str, list[Frame]]] = ({}, {})
+    for part, index in (("verbs", out[0]), ("nouns", out[1])):
+        defaults = data.get("defaults", {}).get(part, {})
+        for family, entries in data[part].items():
+            for entry in entries:
+                lemmas = entry["lemmas"]
+                for lemma in lemmas:
+                    frame = Frame(
+                        lemma=lemma,
+                        property=entry["property"],
+                        family=family,
+                        agent=tuple(entry.get("agent", defaults.get("agent", ()))),
+                        patient=tuple(entry.get("patient", defaults.get("patient", ()))),
+                        confidence=float(entry.get("confidence", defaults.get("confidence", 0.6))),
+                        symmetric=bool(entry.get("symmetric", False)),
+                        event=entry.get("event"),
+                    )
+                    index.setdefault(lemma, []).append(frame)
+    return out
+
+
+@cache
+def event_nouns() -> dict[str, str]:
+    """Noun lemma -> event class for nouns that name events and agreements ("meeting", "drill", "deal")."""
+    data = load_data("lexicon.yaml")
+    out: dict[str, str] = {}
+    for cls, lemmas in data["events"].items():
+        for lemma in lemmas:
+            out[lemma] = cls
+    return out
+
+
+@cache
+def planned_cues() -> frozenset[str]:
+    return frozenset(load_data("lexicon.yaml")["planned_cues"])
+
+
+@cache
+def negation_cues() -> frozenset[str]:
+    return frozenset(load_data("lexicon.yaml")["negation_cues"])

@@ -1,0 +1,225 @@
+"""Read inputs into Documents: .txt, .md, .html files, folders of them, and .jsonl corpora.
+
+Bad input never stops a batch: each unreadable file or line becomes an `InputError` naming the
+file (and line) and the problem, and the other documents are still returned.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+
+from kg.errors import InputError
+from kg.types import Document
+
+log = logging.getLogger(__name__)
+
+TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm")
+SUFFIXES = (*TEXT_SUFFIXES, ".jsonl")
+_DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*$")
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    documents: tuple[Document, ...]
+    errors: tuple[InputError, ...]
+
+
+def read_inputs(inputs: Iterable[str | Path]) -> IngestResult:
+    """Every document of every input; a problem with one input is collected, not raised."""
+    documents: list[Document] = []
+    errors: list[InputError] = []
+    seen: dict[str, str] = {}
+    for item in inputs:
+        for result in _read_one(Path(item)):
+            if isinstance(result, InputError):
+                errors.append(result)
+                continue
+            where = result.source or result.id
+            if result.id in seen:
+                errors.append(InputError(f"{where}: duplicate document id {result.id!r} (also {seen[result.id]})"))
+                continue
+            seen[result.id] = where
+            documents.append(result)
+    return IngestResult(tuple(documents), tuple(errors))
+
+
+def document_from_text(text: str, doc_id: str, **meta: object) -> Document:
+    """A Document from a string (the Python API's `kg.build(["some text", ...])`)."""
+    _check_id(doc_id, doc_id)
+    if not text.strip():
+        raise InputError(f"{doc_id}: empty document (no text)")
+    return Document(id=doc_id, text=text, **meta)  # type: ignore[arg-type]
+
+
+def _read_one(path: Path) -> Iterator[Document | InputError]:
+    if not path.exists():
+        yield InputError(f"{path}: no such file or folder")
+    elif path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+        if not files:
+            yield InputError(f"{path}: folder holds no {', '.join(SUFFIXES)} files")
+        for file in files:
+            yield from _read_one(file)
+    elif path.suffix.lower() == ".jsonl":
+        yield from _read_jsonl(path)
+    elif path.suffix.lower() in TEXT_SUFFIXES:
+        try:
+            yield _read_text_file(path)
+        except InputError as e:
+            yield e
+    else:
+        yield InputError(f"{path}: unsupported file type {path.suffix or '(none)'!r}; use {', '.join(SUFFIXES)}")
+
+
+def _decode(path: Path, data: bytes, where: str | None = None) -> str:
+    where = where or str(path)
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{where}: binary file, not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise InputError(f"{where}: invalid UTF-8 at byte {e.start}") from e
+    if not text.strip():
+        raise InputError(f"{where}: empty document (no text)")
+    return text
+
+
+def _read_text_file(path: Path) -> Document:
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise InputError(f"{path}: cannot read: {e.strerror}") from e
+    raw = _decode(path, data)
+    doc_id = path.stem
+    _check_id(doc_id, str(path))
+    title: str | None = None
+    if path.suffix.lower() in (".html", ".htm"):
+        title, text = html_to_text(raw)
+    elif path.suffix.lower() == ".md":
+        text = markdown_to_text(raw)
+    else:
+        text = raw
+    if not text.strip():
+        raise InputError(f"{path}: empty document (no text after markup is removed)")
+    return Document(id=doc_id, text=text, title=title, source=str(path))
+
+
+def _read_jsonl(path: Path) -> Iterator[Document | InputError]:
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        yield InputError(f"{path}: cannot read: {e.strerror}")
+        return
+    try:
+        content = _decode(path, data)
+    except InputError as e:
+        yield e
+        return
+    for number, line in enumerate(content.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield _jsonl_document(line, f"{path}:{number}")
+        except InputError as e:
+            yield e
+
+
+def _jsonl_document(line: str, where: str) -> Document:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as e:
+        raise InputError(f"{where}: malformed JSON: {e.msg} (column {e.colno})") from e
+    if not isinstance(record, dict):
+        raise InputError(f"{where}: expected a JSON object with 'id' and 'text'")
+    doc_id, text = record.get("id"), record.get("text")
+    if not isinstance(doc_id, str | int) or isinstance(doc_id, bool) or str(doc_id) == "":
+        raise InputError(f"{where}: missing or invalid 'id'")
+    if not isinstance(text, str):
+        raise InputError(f"{where}: missing or invalid 'text'")
+    if not text.strip():
+        raise InputError(f"{where}: empty document {doc_id!s} (no text)")
+    _check_id(str(doc_id), where)
+    published = _parse_date(record.get("published"), where)
+    meta = {k: record.get(k) for k in ("url", "title")}
+    for key, value in meta.items():
+        if value is not None and not isinstance(value, str):
+            raise InputError(f"{where}: {key!r} must be a string")
+    return Document(
+        id=str(doc_id), text=text, published=published, url=meta["url"], title=meta["title"], source=where
+    )
+
+
+def _parse_date(value: object, where: str) -> date | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise InputError(f"{where}: 'published' must be an ISO date string")
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError as e:
+        raise InputError(f"{where}: 'published' is not an ISO date: {value!r}") from e
+
+
+def _check_id(doc_id: str, where: str) -> None:
+    if not _DOC_ID.match(doc_id):
+        raise InputError(
+            f"{where}: document id {doc_id!r} must start with a letter or digit and hold only "
+            "letters, digits, '.', '_', '~' and '-'"
+        )
+
+
+class _TextExtractor(HTMLParser):
+    _SKIP = frozenset({"script", "style", "noscript", "template", "head"})
+    _BLOCK = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.title: list[str] = []
+        self._stack: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._stack.append(tag)
+        if tag in self._BLOCK:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._stack:
+            while self._stack and self._stack.pop() != tag:
+                pass
+        if tag in self._BLOCK:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        if "title" in self._stack:
+            self.title.append(data)
+        elif not self._SKIP.intersection(self._stack):
+            self.parts.append(data)
+
+
+def html_to_text(html: str) -> tuple[str | None, str]:
+    """(title, visible text) of an HTML page; scripts and styles are dropped."""
+    parser = _TextExtractor()
+    parser.feed(html)
+    parser.close()
+    text = re.sub(r"[ \t\r\f\v]+", " ", "".join(parser.parts))
+    text = re.sub(r" *\n[ \n]*\n *", "\n\n", text).strip()
+    title = " ".join("".join(parser.title).split()) or None
+    return title, text
+
+
+def markdown_to_text(markdown: str) -> str:
+    """Plain text of Markdown: heading marks, emphasis, links and images reduced to their text."""
+    text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
+    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"^\s{0,3}#{1,6}\s+", "", text, flags=re.M)
+    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
+    text = re.sub(r"(?<!\w)[*_](\S.*?\S|\S)[*_](?!\w)", r"\1", text)
+    return text
