@@ -1,8 +1,8 @@
 """kg: a knowledge-graph builder for geopolitical relations.
 
-    import kg
-    kgraph = kg.build(["examples/"])
-    kgraph.query("SELECT ?label WHERE { ?c a kg:Country ; rdfs:label ?label }")
+import kg
+kgraph = kg.build(["examples/"])
+kgraph.query("SELECT ?label WHERE { ?c a kg:Country ; rdfs:label ?label }")
 """
 
 from kg.errors import KGError

@@ -32,11 +32,17 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
             net.add_node(str(node), cls=local, label=str(graph.value(node, RDFS.label) or node))
     evidence_count: dict[tuple[str, str, str], int] = {}
     for ev in graph.subjects(RDF.type, KG.Evidence):
-        key = (str(graph.value(ev, RDF.subject)), str(graph.value(ev, RDF.predicate)), str(graph.value(ev, RDF.object)))
+        key = (
+            str(graph.value(ev, RDF.subject)),
+            str(graph.value(ev, RDF.predicate)),
+            str(graph.value(ev, RDF.object)),
+        )
         evidence_count[key] = evidence_count.get(key, 0) + 1
     for prop in RELATION_PROPERTIES:
         for s, o in graph.subject_objects(KG[prop]):
             if str(s) in net and str(o) in net:
                 count = evidence_count.get((str(s), str(KG[prop]), str(o)), 0)
-                net.add_edge(str(s), str(o), key=prop, predicate=prop, family=RELATION_FAMILIES[prop], evidence=count)
+                net.add_edge(
+                    str(s), str(o), key=prop, predicate=prop, family=RELATION_FAMILIES[prop], evidence=count
+                )
     return net

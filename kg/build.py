@@ -9,7 +9,6 @@ import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from rdflib import Dataset
@@ -106,7 +105,11 @@ def build_inputs(
         log.warning("%s", error)
     if on_read is not None:
         on_read(len(documents))
-    corpus, dataset = build_documents(documents, nlp=nlp, model=model, min_confidence=min_confidence, on_done=on_done)
+    if not documents:
+        return Built(Corpus((), {}), Dataset(), tuple(errors))
+    corpus, dataset = build_documents(
+        documents, nlp=nlp, model=model, min_confidence=min_confidence, on_done=on_done
+    )
     return Built(corpus, dataset, tuple(errors))
 
 
@@ -144,7 +147,7 @@ def write_outputs(dataset: Dataset, out_dir: Path, *, html: bool = True, store: 
 
 
 def replace_store(path: Path, trig: Path) -> Path:
-    """Load the dataset into a fresh store beside `path`, then swap it in (the old one stays usable until then)."""
+    """Load the dataset into a fresh store beside `path`, then swap it in; the old one serves until then."""
     from kg.store import GraphStore
 
     fresh = path.with_name(f".{path.name}.new")

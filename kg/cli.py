@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -33,7 +33,7 @@ err = Console(stderr=True)
 T = TypeVar("T")
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
@@ -57,7 +57,9 @@ def _default_store() -> Path:
 def build(
     inputs: Annotated[list[Path], typer.Argument(help="Files (.txt .md .html .jsonl) or folders of them.")],
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("output"),
-    model: Annotated[str | None, typer.Option(help="spaCy pipeline to load (default: best installed).")] = None,
+    model: Annotated[
+        str | None, typer.Option(help="spaCy pipeline to load (default: best installed).")
+    ] = None,
     min_confidence: Annotated[float, typer.Option(help="Drop relations below this confidence.")] = 0.0,
     html: Annotated[bool, typer.Option(help="Write graph.html.")] = True,
 ) -> None:
@@ -97,7 +99,12 @@ def build(
     _print_counts("entities", stats.entities)
     _print_counts("relations", stats.relations)
     out.print("wrote:", highlight=False)
-    for label, path in (("graph", outputs.ttl), ("dataset", outputs.trig), ("view", outputs.html), ("store", outputs.store)):
+    for label, path in (
+        ("graph", outputs.ttl),
+        ("dataset", outputs.trig),
+        ("view", outputs.html),
+        ("store", outputs.store),
+    ):
         if path is not None:
             out.print(f"  {label:8} {path}", highlight=False)
     if outputs.html is not None:
@@ -107,7 +114,12 @@ def build(
 
 
 def _print_counts(title: str, counts: dict[str, int]) -> None:
-    out.print(f"{title}: {sum(counts.values())}" + ("" if not counts else " (" + ", ".join(f"{k} {v}" for k, v in counts.items()) + ")"), highlight=False, soft_wrap=True)  # fmt: skip
+    out.print(
+        f"{title}: {sum(counts.values())}"
+        + ("" if not counts else " (" + ", ".join(f"{k} {v}" for k, v in counts.items()) + ")"),
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 @contextmanager
@@ -140,7 +152,9 @@ def query(
     file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the query from a .rq file.")] = None,
     store: Annotated[Path | None, typer.Option(help="Store folder (default: output).")] = None,
     graph: Annotated[Path | None, typer.Option(help="Query a graph file instead of a store.")] = None,
-    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="name=value, bound safely.")] = None,
+    param: Annotated[
+        list[str] | None, typer.Option("--param", "-p", help="name=value, bound safely.")
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format", help="table, csv or json.")] = Format.table,
     list_saved: Annotated[bool, typer.Option("--list", help="List the saved queries.")] = False,
 ) -> None:
@@ -192,7 +206,9 @@ def _first_comment(path: Path) -> str:
 def render(
     store: Annotated[Path | None, typer.Option(help="Store folder (default: output).")] = None,
     graph: Annotated[Path | None, typer.Option(help="Render a graph file instead of a store.")] = None,
-    out_file: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")] = Path("output/graph.html"),
+    out_file: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")] = Path(
+        "output/graph.html"
+    ),
     focus: Annotated[str | None, typer.Option(help="Show only this entity's neighbourhood.")] = None,
     hops: Annotated[int, typer.Option(help="Neighbourhood size around --focus.")] = 1,
     relations: Annotated[str | None, typer.Option(help="Comma-separated properties to show.")] = None,
@@ -296,7 +312,15 @@ def eval_(
             out.print(line, highlight=False, soft_wrap=True)
     table = Table("property", "tp", "fp", "fn", "P", "R", "F1")
     for prop, prf in result.by_property().items():
-        table.add_row(prop, str(prf.tp), str(prf.fp), str(prf.fn), f"{prf.precision:.3f}", f"{prf.recall:.3f}", f"{prf.f1:.3f}")
+        table.add_row(
+            prop,
+            str(prf.tp),
+            str(prf.fp),
+            str(prf.fn),
+            f"{prf.precision:.3f}",
+            f"{prf.recall:.3f}",
+            f"{prf.f1:.3f}",
+        )
     out.print(table)
 
 

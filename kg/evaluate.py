@@ -49,7 +49,14 @@ class PRF:
         return round(2 * p * r / (p + r), 3) if p + r else 0.0
 
     def as_dict(self) -> dict[str, float | int]:
-        return {"precision": self.precision, "recall": self.recall, "f1": self.f1, "tp": self.tp, "fp": self.fp, "fn": self.fn}
+        return {
+            "precision": self.precision,
+            "recall": self.recall,
+            "f1": self.f1,
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+        }
 
 
 @dataclass(frozen=True)
@@ -152,7 +159,11 @@ def score(graph: Graph, gold: dict[str, Any]) -> DocScore:
             continue
         for g in hits:
             matched[g].append(node)
-    scored = {g for g, e in gold_entities.items() if not e.get("optional") and ancestors(e["type"], parents) & ENTITY_ROOTS}
+    scored = {
+        g
+        for g, e in gold_entities.items()
+        if not e.get("optional") and ancestors(e["type"], parents) & ENTITY_ROOTS
+    }
     entity_tp = len(scored & matched.keys())
     entity_fn = sorted(scored - matched.keys())
     duplicates = tuple(f"{g}: {len(matched[g])} nodes" for g in sorted(scored) if len(matched.get(g, ())) > 1)
@@ -281,9 +292,15 @@ def as_json(result: EvalResult) -> dict[str, Any]:
 
 def report_lines(result: EvalResult) -> list[str]:
     """The same lines as `score.py`: misses and extras per document, a line per document, the total."""
-    lines = []
+    lines: list[str] = []
     for d in result.documents:
-        for key in ("missed_entities", "extra_entities", "duplicate_entities", "missed_relations", "extra_relations"):
+        for key in (
+            "missed_entities",
+            "extra_entities",
+            "duplicate_entities",
+            "missed_relations",
+            "extra_relations",
+        ):
             lines.extend(f"{d.doc}: {key}: {item}" for item in getattr(d, key))
         e, r = d.entities, d.relations
         by_type = " ".join(f"{k}={v}" for k, v in d.relations_found_by_type.items())

@@ -13,6 +13,7 @@ from kg.build import Built, Input, Outputs, build_inputs, write_outputs
 from kg.errors import InputError
 from kg.mapping import union_graph
 from kg.stats import GraphStats, graph_stats
+from kg.types import Document
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -40,7 +41,8 @@ class KnowledgeGraph:
 
     def __repr__(self) -> str:
         s = self.stats()
-        return f"<KnowledgeGraph {s.documents} documents, {sum(s.entities.values())} entities, {sum(s.relations.values())} relations>"
+        entities, relations = sum(s.entities.values()), sum(s.relations.values())
+        return f"<KnowledgeGraph {s.documents} documents, {entities} entities, {relations} relations>"
 
     def _sparql_store(self) -> GraphStore:
         """An in-memory Oxigraph copy of the dataset, made on first query (Oxigraph answers SPARQL)."""
@@ -103,7 +105,11 @@ def _display_inline(path: Path) -> None:
     from html import escape
 
     page = path.read_text(encoding="utf-8")
-    display(HTML(f'<iframe srcdoc="{escape(page, quote=True)}" style="width:100%;height:640px;border:0"></iframe>'))
+    display(
+        HTML(
+            f'<iframe srcdoc="{escape(page, quote=True)}" style="width:100%;height:640px;border:0"></iframe>'
+        )
+    )
 
 
 def build(
@@ -114,13 +120,13 @@ def build(
     >>> kgraph = kg.build(["examples/"])            # doctest: +SKIP
     >>> kgraph.query("SELECT ?s WHERE { ?s a kg:Country }")  # doctest: +SKIP
     """
-    items: list[Input] = [inputs] if isinstance(inputs, str | Path) else list(inputs)  # type: ignore[list-item]
+    items: list[Input] = [inputs] if isinstance(inputs, str | Path | Document) else list(inputs)
     built = build_inputs(items, model=model, min_confidence=min_confidence)
     return KnowledgeGraph.from_built(built)
 
 
 def open_store(path: str | Path) -> KnowledgeGraph:
-    """The knowledge graph of an existing store folder (as `kg build --out DIR` wrote it: DIR or DIR/store)."""
+    """The knowledge graph of a store folder that `kg build --out DIR` wrote (DIR or DIR/store)."""
     from kg.store import GraphStore
 
     folder = Path(path)
@@ -146,7 +152,7 @@ def load_graph_file(path: str | Path) -> KnowledgeGraph:
         if file.suffix.lower() in (".trig", ".nq"):
             dataset.parse(file)
         else:
-            dataset.graph(dataset.default_context.identifier).parse(file)
+            dataset.default_graph.parse(file)
     except (SyntaxError, ValueError) as e:
         raise _InputError(f"{file}: cannot parse RDF: {e}") from e
     return KnowledgeGraph(dataset)

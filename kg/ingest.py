@@ -43,7 +43,9 @@ def read_inputs(inputs: Iterable[str | Path]) -> IngestResult:
                 continue
             where = result.source or result.id
             if result.id in seen:
-                errors.append(InputError(f"{where}: duplicate document id {result.id!r} (also {seen[result.id]})"))
+                errors.append(
+                    InputError(f"{where}: duplicate document id {result.id!r} (also {seen[result.id]})")
+                )
                 continue
             seen[result.id] = where
             documents.append(result)
@@ -75,7 +77,9 @@ def _read_one(path: Path) -> Iterator[Document | InputError]:
         except InputError as e:
             yield e
     else:
-        yield InputError(f"{path}: unsupported file type {path.suffix or '(none)'!r}; use {', '.join(SUFFIXES)}")
+        yield InputError(
+            f"{path}: unsupported file type {path.suffix or '(none)'!r}; use {', '.join(SUFFIXES)}"
+        )
 
 
 def _decode(path: Path, data: bytes, where: str | None = None) -> str:
@@ -177,7 +181,9 @@ def _check_id(doc_id: str, where: str) -> None:
 
 class _TextExtractor(HTMLParser):
     _SKIP = frozenset({"script", "style", "noscript", "template", "head"})
-    _BLOCK = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article"})
+    _BLOCK = frozenset(
+        {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article"}
+    )
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

@@ -50,7 +50,14 @@ def doc_iri(doc_id: str) -> URIRef:
 
 def evidence_iri(relation: Relation, evidence: Evidence) -> URIRef:
     text = "|".join(
-        (relation.subject, relation.predicate, relation.object, evidence.doc_id, str(evidence.start), evidence.rule)
+        (
+            relation.subject,
+            relation.predicate,
+            relation.object,
+            evidence.doc_id,
+            str(evidence.start),
+            evidence.rule,
+        )
     )
     return URIRef(f"{ID}evidence/{hashlib.sha1(text.encode()).hexdigest()[:16]}")
 
@@ -87,7 +94,9 @@ def add_document(graph: Graph, document: Document) -> None:
     if document.title:
         graph.add((node, DCTERMS.title, Literal(document.title)))
     if document.url:
-        graph.add((node, DCTERMS.source, URIRef(document.url) if _safe_url(document.url) else Literal(document.url)))
+        graph.add(
+            (node, DCTERMS.source, URIRef(document.url) if _safe_url(document.url) else Literal(document.url))
+        )
     if document.published:
         graph.add((node, DCTERMS.issued, Literal(document.published.isoformat(), datatype=XSD.date)))
 

@@ -5,15 +5,27 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from kg.vocab import KG, RELATION_PROPERTIES, class_ancestors
 
 _CLASSES = (
-    "Country", "Person", "InternationalOrganization", "GovernmentBody", "MediaOrganization", "Organization",
-    "City", "Region", "Place", "Meeting", "MilitaryExercise", "Election", "Agreement", "Event",
-)  # fmt: skip
+    "Country",
+    "Person",
+    "InternationalOrganization",
+    "GovernmentBody",
+    "MediaOrganization",
+    "Organization",
+    "City",
+    "Region",
+    "Place",
+    "Meeting",
+    "MilitaryExercise",
+    "Election",
+    "Agreement",
+    "Event",
+)
 
 
 @dataclass(frozen=True)
@@ -25,7 +37,11 @@ class GraphStats:
     evidence: int
 
     def lines(self) -> list[str]:
-        out = [f"documents: {self.documents}", f"triples: {self.triples}", f"evidence records: {self.evidence}"]
+        out = [
+            f"documents: {self.documents}",
+            f"triples: {self.triples}",
+            f"evidence records: {self.evidence}",
+        ]
         out.append(f"entities: {sum(self.entities.values())}")
         out.extend(f"  {cls}: {n}" for cls, n in self.entities.items())
         out.append(f"relations: {sum(self.relations.values())}")
@@ -34,15 +50,18 @@ class GraphStats:
 
 
 def graph_stats(graph: Graph) -> GraphStats:
-    names = {KG[c]: c for c in _CLASSES}
+    names: dict[URIRef, str] = {KG[c]: c for c in _CLASSES}
     types: dict[object, set[str]] = {}
     for node, cls in graph.subject_objects(RDF.type):
-        if cls in names:
-            types.setdefault(node, set()).add(names[cls])
+        name = names.get(URIRef(str(cls)))
+        if name is not None:
+            types.setdefault(node, set()).add(name)
     entities: Counter[str] = Counter()
     for classes in types.values():
         entities[max(classes, key=lambda c: (len(class_ancestors(c)), c))] += 1
-    relations = Counter({p: n for p in RELATION_PROPERTIES if (n := len(set(graph.subject_objects(KG[p])))) > 0})
+    relations = Counter(
+        {p: n for p in RELATION_PROPERTIES if (n := len(set(graph.subject_objects(KG[p])))) > 0}
+    )
     return GraphStats(
         documents=len(set(graph.subjects(RDF.type, KG.Document))),
         triples=len(graph),

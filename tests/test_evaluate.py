@@ -43,7 +43,11 @@ def _synthetic(gold: dict, graph: Graph, salt: int) -> None:
         on = ids.get(o) or (URIRef(f"{NS}m") if o.startswith("@") else URIRef(f"{NS}x"))
         if sn is None or (n + salt) % 4 == 0:
             continue
-        graph.add((on, URIRef(f"{NS}onto#{rel['p']}"), sn) if n % 3 == 0 else (sn, URIRef(f"{NS}onto#{rel['p']}"), on))
+        graph.add(
+            (on, URIRef(f"{NS}onto#{rel['p']}"), sn)
+            if n % 3 == 0
+            else (sn, URIRef(f"{NS}onto#{rel['p']}"), on)
+        )
 
 
 def _reference(shared_eval: Path, graph: Path, gold: Path) -> dict:

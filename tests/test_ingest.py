@@ -18,7 +18,8 @@ def test_ingest_reads_text_markdown_and_html(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("Japan and the US met.", encoding="utf-8")
     (tmp_path / "b.md").write_text("# Title\n\nSome **bold** text.", encoding="utf-8")
     (tmp_path / "c.html").write_text(
-        "<html><head><title>Hi &amp; bye</title><script>alert(1)</script></head><body><p>Body text</p></body></html>",
+        "<html><head><title>Hi &amp; bye</title><script>alert(1)</script></head>"
+        "<body><p>Body text</p></body></html>",
         encoding="utf-8",
     )
     result = read_inputs([tmp_path])
@@ -34,14 +35,25 @@ def test_ingest_reads_text_markdown_and_html(tmp_path: Path) -> None:
 def test_ingest_jsonl_with_metadata(tmp_path: Path) -> None:
     path = tmp_path / "corpus.jsonl"
     rows = [
-        {"id": "one", "text": "Text one.", "published": "2024-07-28", "url": "https://example.org/1", "title": "T"},
+        {
+            "id": "one",
+            "text": "Text one.",
+            "published": "2024-07-28",
+            "url": "https://example.org/1",
+            "title": "T",
+        },
         {"id": "two", "text": "Text two."},
     ]
     path.write_text("\n".join(json.dumps(r) for r in rows) + "\n\n", encoding="utf-8")
     result = read_inputs([path])
     assert result.errors == ()
     one, two = result.documents
-    assert (one.id, one.published, one.url, one.title) == ("one", date(2024, 7, 28), "https://example.org/1", "T")
+    assert (one.id, one.published, one.url, one.title) == (
+        "one",
+        date(2024, 7, 28),
+        "https://example.org/1",
+        "T",
+    )
     assert (two.id, two.published) == ("two", None)
 
 

@@ -13,7 +13,9 @@ from kg.mapping import date_literal, doc_iri, mint_iri, slugify, to_dataset, uni
 from kg.resolve import resolve
 from kg.types import Document, DocumentExtraction, EntityRecord, Evidence, RelationClaim
 
-CLASSES = st.sampled_from(["Person", "Organization", "GovernmentBody", "City", "Meeting", "InternationalOrganization"])
+CLASSES = st.sampled_from(
+    ["Person", "Organization", "GovernmentBody", "City", "Meeting", "InternationalOrganization"]
+)
 NAMES = st.text(min_size=1, max_size=40)
 
 
@@ -41,7 +43,10 @@ def test_mapping_mint_iri_separates_classes_and_collapses_only_spelling(cls: str
         ("Country:kor", "https://w3id.org/kg-geo/id/country/KOR"),
         ("Person:Shin Won-sik", "https://w3id.org/kg-geo/id/person/shin-won-sik"),
         ("InternationalOrganization:nato", "https://w3id.org/kg-geo/id/international-organization/nato"),
-        ("GovernmentBody:kor-defense-ministry", "https://w3id.org/kg-geo/id/government-body/kor-defense-ministry"),
+        (
+            "GovernmentBody:kor-defense-ministry",
+            "https://w3id.org/kg-geo/id/government-body/kor-defense-ministry",
+        ),
     ],
 )
 def test_mapping_mint_iri_examples(key: str, iri: str) -> None:
@@ -67,8 +72,12 @@ def test_mapping_date_literal_types(value: str, datatype: URIRef) -> None:
 
 
 def _extraction() -> DocumentExtraction:
-    doc = Document(id="d1", text="US Defense Secretary Lloyd Austin spoke.", published=date(2024, 7, 28), title="T")
-    ev = Evidence("d1", "US Defense Secretary Lloyd Austin spoke.", 0, 40, "title", 0.9, role="Defense Secretary")
+    doc = Document(
+        id="d1", text="US Defense Secretary Lloyd Austin spoke.", published=date(2024, 7, 28), title="T"
+    )
+    ev = Evidence(
+        "d1", "US Defense Secretary Lloyd Austin spoke.", 0, 40, "title", 0.9, role="Defense Secretary"
+    )
     return DocumentExtraction(
         document=doc,
         entities=(

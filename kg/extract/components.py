@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span
 
 from kg.extract import gazetteer
 from kg.extract.lexicon import titles
+from kg.extract.offices import official_by_name
 
 SPAN_KEY = "kg"
 DEMONYM_KEY = "kg_demonyms"
@@ -30,6 +31,12 @@ OUR_LABELS = frozenset(
         "MediaOrganization",
         "Person",
     }
+)
+_CREDIT_LINE = re.compile(
+    r"^(?:[-—–(]+\s*)?(?:with (?:additional )?(?:assistance|reporting) (?:from|by)|"
+    r"(?:additional )?reporting by|editing by|written by|writing by|photographer:|photo(?:graph)?:|"
+    r"photo by|image:|compiled by|contact the)",
+    re.I,
 )
 _TRIM_START = frozenset({"the", "a", "an", "’s", "'s", "-", "—", "“", '"', "‘", "'"})
 _TRIM_END = frozenset({"’s", "'s", "’", "'", ".", ",", "-", "—", "”", '"', ":", ";", "(", ")"})
@@ -56,10 +63,13 @@ for _name, _default in (("kg_entities", None), ("kg_claims", None), ("kg_events"
 def entities_of(doc: Doc) -> dict[str, EntityInfo]:
     if doc._.kg_entities is None:
         doc._.kg_entities = {}
-    return doc._.kg_entities  # type: ignore[no-any-return]
+    entities: dict[str, EntityInfo] = doc._.kg_entities
+    return entities
 
 
-def register(doc: Doc, key: str, cls: str, label: str, name: str | None = None, **ids: str | None) -> EntityInfo:
+def register(
+    doc: Doc, key: str, cls: str, label: str, name: str | None = None, **ids: str | None
+) -> EntityInfo:
     """Record an entity for this document (first class and label win), adding `name` as an alias."""
     info = entities_of(doc).get(key)
     if info is None:
@@ -76,7 +86,14 @@ def register(doc: Doc, key: str, cls: str, label: str, name: str | None = None, 
 
 def register_entry(doc: Doc, entry: gazetteer.GazetteerEntry, name: str | None = None) -> EntityInfo:
     return register(
-        doc, entry.key, entry.cls, entry.label, name, iso3=entry.iso3, wikidata=entry.wikidata, country=entry.country
+        doc,
+        entry.key,
+        entry.cls,
+        entry.label,
+        name,
+        iso3=entry.iso3,
+        wikidata=entry.wikidata,
+        country=entry.country,
     )
 
 
@@ -115,7 +132,7 @@ def slug(text: str) -> str:
 
 def person_key(name: str) -> tuple[str, str]:
     """(key, canonical label) of a person: a curated official's name where it matches."""
-    official = gazetteer.official_by_name(name)
+    official = official_by_name(name)
     label = official.name if official else " ".join(name.split())
     return f"Person:{slug(label)}", label
 
@@ -156,7 +173,10 @@ class KGEntities:
     def __call__(self, doc: Doc) -> Doc:
         mentions: list[Span] = []
         demonyms: list[Span] = []
+        credits = [s for s in doc.sents if _CREDIT_LINE.match(s.text.strip())]
         for ent in doc.ents:
+            if any(c.start <= ent.start < c.end for c in credits):
+                continue  # bylines, photo credits and "with assistance from" lines name no actors
             span = trim(ent)
             if span is None:
                 continue
@@ -205,7 +225,7 @@ class KGEntities:
                 register_entry(doc, entry, span.text)
                 return Span(doc, span.start, span.end, label=entry.cls, kb_id=entry.key)
         if label == "ORG":
-            if not _looks_like_name(span):
+            if not _looks_like_name(span) or _is_title_part(span):
                 return None
             cls, country = classify_organization(span)
             key = f"{cls}:{slug(span.text)}"
@@ -221,9 +241,16 @@ class KGEntities:
         return None
 
     def _government_bodies(self, doc: Doc, mentions: list[Span], demonyms: list[Span]) -> list[Span]:
-        """"South Korean Defense Ministry", "US Air Force": a country word, capitalised words, a head."""
+        """ "South Korean Defense Ministry", "US Air Force": a country word, capitalised words, a head."""
         heads = titles().government_heads
-        taken = {i for m in mentions for i in range(m.start, m.end)}
+        # NER's own ORG spans may be swallowed ("South Korean" + "Defense Ministry"); gazetteer spans may not
+        taken = {
+            i
+            for m in mentions
+            if m.label_ in OUR_LABELS - {"Organization", "GovernmentBody"}
+            or (m.kb_id_ and gazetteer.by_key(m.kb_id_))
+            for i in range(m.start, m.end)
+        }
         found: list[Span] = []
         anchors = [m for m in mentions if m.label_ == "Country"] + demonyms
         for anchor in anchors:
@@ -248,6 +275,23 @@ class KGEntities:
             entities_of(doc)[key].names.add(rest)
             found.append(Span(doc, anchor.start, end, label="GovernmentBody", kb_id=key))
         return found
+
+
+def _is_title_part(span: Span) -> bool:
+    """ "Defense" in "US Defense Secretary Lloyd Austin" is part of a title, not an organization."""
+    t = titles()
+    doc = span.doc
+    if span[-1].lower_ in t.government_heads or len(span) > 3:
+        return False
+    after = doc[span.end] if span.end < len(doc) else None
+    if after is not None and (after.lower_ in t.office or after.lower_ in t.leader):
+        return True
+    # "Secretary of State", "Minister of Defence": the ORG is the rest of a title
+    return (
+        span.start >= 2
+        and doc[span.start - 1].lower_ == "of"
+        and doc[span.start - 2].lower_ in t.office | t.leader
+    )
 
 
 def _name_word(text: str) -> bool:

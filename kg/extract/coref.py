@@ -19,16 +19,55 @@ from kg.extract.components import DEMONYM_KEY, SPAN_KEY, entities_of, register_e
 from kg.extract.lexicon import capitals, titles
 
 LOCATIVE_PREPS = frozenset(
-    {"in", "at", "near", "outside", "to", "from", "into", "across", "around", "over", "inside", "within",
-     "toward", "towards", "via", "through", "throughout", "beyond", "off", "north", "south", "east", "west"}
-)  # fmt: skip
+    {
+        "in",
+        "at",
+        "near",
+        "outside",
+        "to",
+        "from",
+        "into",
+        "across",
+        "around",
+        "over",
+        "inside",
+        "within",
+        "toward",
+        "towards",
+        "via",
+        "through",
+        "throughout",
+        "beyond",
+        "off",
+        "north",
+        "south",
+        "east",
+        "west",
+    }
+)
 PERSON_PRONOUNS = frozenset({"he", "him", "his", "she", "her", "hers", "himself", "herself"})
 THING_PRONOUNS = frozenset({"it", "its", "itself"})
 GROUP_PRONOUNS = frozenset({"they", "them", "their", "theirs", "themselves"})
 GROUP_NOUNS = frozenset(
-    {"nations", "countries", "allies", "states", "partners", "governments", "sides", "powers", "neighbours",
-     "neighbors", "nation", "country", "ally", "partner", "side", "state"}
-)  # fmt: skip
+    {
+        "nations",
+        "countries",
+        "allies",
+        "states",
+        "partners",
+        "governments",
+        "sides",
+        "powers",
+        "neighbours",
+        "neighbors",
+        "nation",
+        "country",
+        "ally",
+        "partner",
+        "side",
+        "state",
+    }
+)
 NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "both": 2, "trilateral": 3, "bilateral": 2}
 ACTOR_CLASSES = frozenset({"Country", "InternationalOrganization", "Organization", "GovernmentBody"})
 
@@ -91,14 +130,16 @@ class KGCoref:
             out.append(Span(doc, token.i, token.i + 1, label="Person", kb_id=key))
             entities_of(doc)[key].names.add(token.text)
         # a single-word span that became a surname is no longer a place or an organization
-        for key in [k for k, v in entities_of(doc).items() if v.cls != "Person" and k not in {s.kb_id_ for s in out}]:
+        for key in [
+            k for k, v in entities_of(doc).items() if v.cls != "Person" and k not in {s.kb_id_ for s in out}
+        ]:
             del entities_of(doc)[key]
         return _dedupe(out)
 
 
 def _dedupe(spans: list[Span]) -> list[Span]:
     seen: set[tuple[int, int]] = set()
-    out = []
+    out: list[Span] = []
     for span in sorted(spans, key=lambda s: (s.start, -s.end)):
         if (span.start, span.end) in seen or any(s.start <= span.start < s.end for s in out):
             continue
@@ -191,7 +232,7 @@ class Resolver:
         return None
 
     def _group_noun(self, token: Token) -> list[str]:
-        """"the three nations", "its two allies", "the two", "the country"."""
+        """ "the three nations", "its two allies", "the two", "the country"."""
         size = None
         owner = None
         for child in token.children:
@@ -211,8 +252,11 @@ class Resolver:
         return list(group.keys) if group else []
 
     def _collective(self, token: Token) -> list[str]:
-        """"Iraqi forces", "the Quad group", "the US delegation": the named actor behind a collective noun."""
-        if token.lemma_.lower() not in titles().collective_heads and token.lower_ not in titles().collective_heads:
+        """The named actor behind a collective noun: "Iraqi forces", "the Quad group", "the US delegation"."""
+        if (
+            token.lemma_.lower() not in titles().collective_heads
+            and token.lower_ not in titles().collective_heads
+        ):
             return []
         for child in token.children:
             if child.dep_ in ("compound", "amod", "nmod", "poss") and child.i < token.i:

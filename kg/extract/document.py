@@ -18,8 +18,13 @@ from kg.types import Document, DocumentExtraction, EntityRecord, Evidence, Menti
 log = logging.getLogger(__name__)
 
 
-def extract(nlp: Language, documents: Iterable[Document], *, on_done: Callable[[Document], None] | None = None,
-            batch_size: int = 16) -> Iterator[DocumentExtraction]:  # fmt: skip
+def extract(
+    nlp: Language,
+    documents: Iterable[Document],
+    *,
+    on_done: Callable[[Document], None] | None = None,
+    batch_size: int = 16,
+) -> Iterator[DocumentExtraction]:
     """One DocumentExtraction per document, in order (spaCy batches the work)."""
     docs = list(documents)
     texts = ((d.text, d) for d in docs)
@@ -40,11 +45,19 @@ def to_records(doc: Doc, document: Document) -> DocumentExtraction:
     renamed = {e.key: _event_key(e, claims, document) for e in events}
     used = {c.subject for c in claims} | {c.object for c in claims}
     mentions = tuple(
-        Mention(document.id, s.kb_id_, s.text, s.start_char, s.end_char, s.label_) for s in doc.spans[SPAN_KEY]
+        Mention(document.id, s.kb_id_, s.text, s.start_char, s.end_char, s.label_)
+        for s in doc.spans[SPAN_KEY]
     )
     mentioned = {m.key for m in mentions}
     records = [
-        EntityRecord(key=i.key, cls=i.cls, label=i.label, names=tuple(sorted(i.names)), iso3=i.iso3, wikidata=i.wikidata)
+        EntityRecord(
+            key=i.key,
+            cls=i.cls,
+            label=i.label,
+            names=tuple(sorted(i.names)),
+            iso3=i.iso3,
+            wikidata=i.wikidata,
+        )
         for i in entities_of(doc).values()
         if i.key in mentioned or i.key in used
     ]
@@ -53,8 +66,14 @@ def to_records(doc: Doc, document: Document) -> DocumentExtraction:
             continue
         when = _event_date(event, doc, document)
         records.append(
-            EntityRecord(key=renamed[event.key], cls=event.cls, label=_event_label(event, doc, when),
-                         names=(), date=when, status=event.status)  # fmt: skip
+            EntityRecord(
+                key=renamed[event.key],
+                cls=event.cls,
+                label=_event_label(event, doc, when),
+                names=(),
+                date=when,
+                status=event.status,
+            )
         )
     out_claims = []
     seen: set[tuple[str, str, str, int]] = set()
@@ -76,7 +95,9 @@ def to_records(doc: Doc, document: Document) -> DocumentExtraction:
             date=_sentence_date(c.sentence, document),
         )
         out_claims.append(RelationClaim(s, c.predicate, o, evidence))
-    return DocumentExtraction(document, tuple(sorted(records, key=lambda r: r.key)), mentions, tuple(out_claims))
+    return DocumentExtraction(
+        document, tuple(sorted(records, key=lambda r: r.key)), mentions, tuple(out_claims)
+    )
 
 
 def _event_key(event: EventNode, claims: list[Claim], document: Document) -> str:
@@ -85,7 +106,12 @@ def _event_key(event: EventNode, claims: list[Claim], document: Document) -> str
     if event.named:
         return f"{event.cls}:{_slug(event.label)}"
     participants = sorted({c.subject for c in claims if c.object == event.key})
-    parts = [event.cls, document.published.isoformat() if document.published else "", event.location or "", *participants]
+    parts = [
+        event.cls,
+        document.published.isoformat() if document.published else "",
+        event.location or "",
+        *participants,
+    ]
     if len(participants) < 2 or not document.published:
         parts.append(document.id)
     digest = hashlib.sha1("|".join(parts).encode()).hexdigest()[:12]
@@ -120,8 +146,12 @@ def _event_label(event: EventNode, doc: Doc, when: str | None) -> str:
     if event.named:
         return event.label
     where = entities_of(doc).get(event.location or "")
-    label = {"Meeting": "Meeting", "MilitaryExercise": "Military exercise", "Agreement": "Agreement",
-             "Election": "Election"}.get(event.cls, event.cls)  # fmt: skip
+    label = {
+        "Meeting": "Meeting",
+        "MilitaryExercise": "Military exercise",
+        "Agreement": "Agreement",
+        "Election": "Election",
+    }.get(event.cls, event.cls)
     if where is not None:
         label += f" in {where.label}"
     if when:

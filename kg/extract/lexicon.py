@@ -118,3 +118,9 @@ def planned_cues() -> frozenset[str]:
 @cache
 def negation_cues() -> frozenset[str]:
     return frozenset(load_data("lexicon.yaml")["negation_cues"])
+
+
+@cache
+def non_participation_verbs() -> frozenset[str]:
+    """Verbs whose subject does not take part in the event they govern ("halted drills")."""
+    return frozenset(load_data("lexicon.yaml")["non_participation_verbs"])

@@ -57,9 +57,11 @@ def build_nlp(model: str | Language | None = None) -> Language:
 
 def add_kg_components(nlp: Language) -> Language:
     """Add kg's components to any pipeline that has a parser (and an NER, or not: then the ruler alone)."""
-    before = {"before": "ner"} if "ner" in nlp.pipe_names else {}
     ruler = nlp.add_pipe(
-        "entity_ruler", name="kg_gazetteer", config={"phrase_matcher_attr": "ORTH", "validate": False}, **before
+        "entity_ruler",
+        name="kg_gazetteer",
+        config={"phrase_matcher_attr": "ORTH", "validate": False},
+        before="ner" if "ner" in nlp.pipe_names else None,
     )
     ruler.add_patterns(ruler_patterns())  # type: ignore[attr-defined]
     nlp.add_pipe("kg_entities")

@@ -17,9 +17,20 @@ from spacy.tokens import Doc, Span, Token
 from kg.extract import gazetteer
 from kg.extract.components import entities_of, register, register_entry
 from kg.extract.coref import LOCATIVE_PREPS, Resolver
-from kg.extract.lexicon import Frame, event_nouns, frames, negation_cues, planned_cues, titles
+from kg.extract.lexicon import (
+    Frame,
+    event_nouns,
+    frames,
+    negation_cues,
+    non_participation_verbs,
+    planned_cues,
+    titles,
+)
+from kg.extract.offices import offices_of
 
-ACTORS = frozenset({"Country", "Person", "Organization", "InternationalOrganization", "GovernmentBody", "MediaOrganization"})
+ACTORS = frozenset(
+    {"Country", "Person", "Organization", "InternationalOrganization", "GovernmentBody", "MediaOrganization"}
+)
 PLACES = frozenset({"Country", "City", "Region", "Place"})
 EVENTS = frozenset({"Meeting", "MilitaryExercise", "Election", "Event"})
 ORGS = frozenset({"Organization", "InternationalOrganization", "GovernmentBody", "MediaOrganization"})
@@ -43,7 +54,7 @@ SIGNATURES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "supports": (ACTORS, ACTORS),
     "partOf": (ORGS, ACTORS - {"Person"}),
 }
-EVENT_PREPS = frozenset({"at", "during", "in", "for", "on", "ahead", "after", "before"})
+GOV_PREPS = frozenset({"at", "during", "in", "for", "to", "on", "into"})
 REPORTING = frozenset({"say", "report", "claim", "according", "tell", "announce", "add"})
 
 
@@ -121,7 +132,16 @@ class _DocRules:
         self.structural()
         self.meeting_officials()
 
-    def add(self, subject: str, predicate: str, obj: str, sent: Span, rule: str, confidence: float, **kw: str | None) -> None:
+    def add(
+        self,
+        subject: str,
+        predicate: str,
+        obj: str,
+        sent: Span,
+        rule: str,
+        confidence: float,
+        **kw: str | None,
+    ) -> None:
         if subject == obj or not subject or not obj:
             return
         classes = {k: v.cls for k, v in entities_of(self.doc).items()}
@@ -129,7 +149,7 @@ class _DocRules:
         subj_ok, obj_ok = SIGNATURES[predicate]
         if classes.get(subject) not in subj_ok or classes.get(obj) not in obj_ok:
             return
-        self.claims.append(Claim(subject, predicate, obj, sent, rule, confidence, **kw))  # type: ignore[arg-type]
+        self.claims.append(Claim(subject, predicate, obj, sent, rule, confidence, **kw))  # type: ignore[arg-type,unused-ignore]
 
     # ------------------------------------------------------------------ slots
     def keys(self, token: Token) -> list[str]:
@@ -177,18 +197,33 @@ class _DocRules:
         if name == "poss":
             return [c for c in kids if c.dep_ == "poss"]
         if name == "compound":
-            return [t for c in trigger.lefts if c.dep_ in ("compound", "amod", "nmod", "npadvmod") for t in c.subtree]
-        if name == "gov":
+            return [
+                t
+                for c in trigger.lefts
+                if c.dep_ in ("compound", "amod", "nmod", "npadvmod")
+                for t in c.subtree
+            ]
+        if (
+            name == "gov"
+        ):  # the subject of the verb the noun is the object of ("held talks", "met at a summit")
             head = trigger.head
             if trigger.dep_ == "pobj" and head.dep_ == "prep":
+                if head.lower_ not in GOV_PREPS:
+                    return []
                 head = head.head
             if trigger.dep_ in ("dobj", "pobj") and head.pos_ in ("VERB", "AUX"):
+                if not verb and head.lemma_.lower() in non_participation_verbs():
+                    return []
                 return self.subjects(head)
             return []
-        out = []
+        out: list[Token] = []
         for child in kids:
             if child.dep_ in ("prep", "agent", "dative") and child.lower_ == name:
                 out.extend(g for g in child.children if g.dep_ == "pobj")
+            elif name == "by" and child.dep_ == "acl":  # "threats posed by North Korea"
+                out.extend(
+                    g for c in child.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"
+                )
         if verb and name == "with":  # "held talks with X": the preposition hangs on the object
             for obj in kids:
                 if obj.dep_ == "dobj":
@@ -210,7 +245,10 @@ class _DocRules:
                 self.add(a, frame.property, b, sent, rule, frame.confidence, **kw)
             return
         if frame.property == "memberOf" and frame.lemma in ("include", "comprise", "incorporate"):
-            agents, patients = patients, agents  # "the Quad group that includes Australia": members are objects
+            agents, patients = (
+                patients,
+                agents,
+            )  # "the Quad group that includes Australia": members are objects
         for a in agents:
             for p in patients:
                 if a not in patients or p not in agents:
@@ -222,7 +260,9 @@ class _DocRules:
         for _ in range(3):
             if token is None:
                 break
-            if any(c.dep_ == "neg" or c.lower_ in cues and c.dep_ in ("neg", "advmod") for c in token.children):
+            if any(
+                c.dep_ == "neg" or (c.lower_ in cues and c.dep_ in ("neg", "advmod")) for c in token.children
+            ):
                 return True
             if token is not trigger and token.lemma_.lower() in cues:
                 return True
@@ -250,15 +290,22 @@ class _DocRules:
         if cls == "Meeting" and any(c.dep_ == "prep" and c.lower_ == "with" for c in token.children):
             return  # "talks with X" is a meetsWith between actors, not a separate event node
         name = self.event_name(token)
-        definite = any(c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "that", "these") for c in token.children)
+        definite = any(
+            c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "that", "these") for c in token.children
+        )
         separate = any(c.lower_ in ("separate", "another", "new", "second") for c in token.children)
         location = self.location_of(token)
         event = None
         same = [e for e in self.events if e.cls == cls]
+        sent_no = self.sent_index[sent.start]
         if name:
             event = next((e for e in same if e.label == name), None)
+        elif token.dep_ == "pobj" and token.head.head._.kg_event is not None:
+            event = next(
+                (e for e in self.events if e.key == token.head.head._.kg_event), None
+            )  # "session of talks"
         elif not separate and same:
-            if definite:
+            if definite or same[-1].sentences[-1:] == [sent_no]:
                 event = same[-1]
             elif location is not None:
                 event = next((e for e in reversed(same) if e.location == location), None)
@@ -283,12 +330,12 @@ class _DocRules:
 
     def event_name(self, token: Token) -> str | None:
         """A proper name before the noun: the "Vigilant Storm" drill."""
-        words = [t for t in token.lefts if t.pos_ == "PROPN" and t.dep_ in ("compound", "nmod", "amod")]
-        words = [w for w in words if not self.res.keys(w)]
+        heads = [t for t in token.lefts if t.pos_ == "PROPN" and t.dep_ in ("compound", "nmod", "amod")]
+        words = [w for h in heads for w in h.subtree if w.pos_ == "PROPN" and not self.res.keys(w)]
         if not words:
             return None
         start, end = min(w.i for w in words), max(w.i for w in words) + 1
-        return self.doc[start:end].text.strip("\"“” ")
+        return self.doc[start:end].text.strip('"“” ')
 
     def location_of(self, token: Token) -> str | None:
         for child in token.children:
@@ -301,8 +348,9 @@ class _DocRules:
 
     def event_participants(self, token: Token, event: EventNode, sent: Span) -> None:
         prop = "partyTo" if event.cls == "Agreement" else "participatedIn"
-        actors = self.expand(t for s in ("gov", "between", "among", "by") for t in self.slot(token, s, False))
-        if event.cls == "MilitaryExercise":
+        slots = ("between", "among", "by") if event.cls == "Agreement" else ("gov", "between", "among", "by")
+        actors = self.expand(t for s in slots for t in self.slot(token, s, False))
+        if event.cls == "MilitaryExercise" and event.named:
             actors += self.sentence_countries(sent)
         for actor in dict.fromkeys(actors):
             if actor not in event.participants:
@@ -317,7 +365,13 @@ class _DocRules:
                 info = entities_of(self.doc).get(key)
                 if info is None or _in_locative(token):
                     continue
-                country = key if info.cls == "Country" else (f"Country:{info.country}" if info.country and info.cls == "GovernmentBody" else None)
+                country = (
+                    key
+                    if info.cls == "Country"
+                    else (
+                        f"Country:{info.country}" if info.country and info.cls == "GovernmentBody" else None
+                    )
+                )
                 if country and country not in out:
                     out.append(country)
         for c in out:
@@ -329,7 +383,9 @@ class _DocRules:
     # ------------------------------------------------------------------ titles and offices
     def titles(self, sent: Span) -> None:
         t = titles()
-        for span in (m for m in self.res.mentions if m.label_ == "Person" and sent.start <= m.start < sent.end):
+        for span in (
+            m for m in self.res.mentions if m.label_ == "Person" and sent.start <= m.start < sent.end
+        ):
             before = self.title_words(span)
             if before:
                 phrase, orgs = before
@@ -339,14 +395,14 @@ class _DocRules:
             self.appositive(span, sent, t.leader)
 
     def title_words(self, span: Span) -> tuple[str, list[str]] | None:
-        """"US Defense Secretary Lloyd Austin", "Japan's Defense Minister Minoru Kihara"."""
+        """ "US Defense Secretary Lloyd Austin", "Japan's Defense Minister Minoru Kihara"."""
         t = titles()
         i = span.start - 1
         words: list[Token] = []
         orgs: list[str] = []
         while i >= max(0, span.start - 8):
             token = self.doc[i]
-            if token.lower_ in ("'s", "’s") or token.is_punct and token.text in ("-", "–"):
+            if token.lower_ in ("'s", "’s") or (token.is_punct and token.text in ("-", "–")):
                 i -= 1
                 continue
             keys = self.res.keys(token)
@@ -356,7 +412,11 @@ class _DocRules:
                 orgs = [k for k in keys if k not in orgs] + orgs
                 i -= 1
                 continue
-            if token.text[:1].isupper() and token.is_alpha or token.lower_ in t.office or token.lower_ in t.leader:
+            if (
+                (token.text[:1].isupper() and token.is_alpha)
+                or token.lower_ in t.office
+                or token.lower_ in t.leader
+            ):
                 words.insert(0, token)
                 i -= 1
                 continue
@@ -368,14 +428,18 @@ class _DocRules:
         return phrase, orgs
 
     def appositive(self, span: Span, sent: Span, leaders: frozenset[str]) -> None:
-        """"Gen. Joseph Votel, commander of U.S. Central Command" / "Y, X's foreign minister"."""
+        """ "Gen. Joseph Votel, commander of U.S. Central Command" / "Y, X's foreign minister"."""
         t = titles()
         for child in span.root.children:
             if child.dep_ != "appos" or not (child.lower_ in t.office or child.lower_ in t.leader):
                 continue
-            orgs = self.expand(g for c in child.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children)
+            orgs = self.expand(
+                g for c in child.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
+            )
             orgs += self.expand(c for c in child.children if c.dep_ in ("poss", "compound", "amod"))
-            role = " ".join(w.text for w in child.subtree if w.i <= child.i and not self.res.keys(w) and w.dep_ != "det")
+            role = " ".join(
+                w.text for w in child.subtree if w.i <= child.i and not self.res.keys(w) and w.dep_ != "det"
+            )
             prop = "leaderOf" if child.lower_ in leaders else "officialOf"
             for org in dict.fromkeys(orgs):
                 self.add(span.kb_id_, prop, org, sent, "appositive", 0.85, role=role or child.text)
@@ -387,10 +451,14 @@ class _DocRules:
             if mention.label_ not in ORGS:
                 continue
             root = mention.root
-            places = self.expand(g for c in root.children if c.dep_ == "prep" and c.lower_ == "in" for g in c.children)
+            places = self.expand(
+                g for c in root.children if c.dep_ == "prep" and c.lower_ == "in" for g in c.children
+            )
             if root.dep_ in ("nsubj", "nsubjpass"):
                 verb = root.head
-                places += self.expand(g for c in verb.children if c.dep_ == "prep" and c.lower_ == "in" for g in c.children)
+                places += self.expand(
+                    g for c in verb.children if c.dep_ == "prep" and c.lower_ == "in" for g in c.children
+                )
             for place in dict.fromkeys(places):
                 self.add(mention.kb_id_, "locatedIn", place, sent, "in-place", 0.6)
 
@@ -415,10 +483,12 @@ class _DocRules:
         for m in self.res.mentions:
             if m.label_ != "Person":
                 continue
-            for official in gazetteer.offices_of(m.kb_id_):
+            for official in offices_of(m.kb_id_):
                 if official.of in entities:
                     prop = "leaderOf" if official.leader else "officialOf"
-                    self.add(m.kb_id_, prop, official.of, m.sent, "official-gazetteer", 0.7, role=official.role)
+                    self.add(
+                        m.kb_id_, prop, official.of, m.sent, "official-gazetteer", 0.7, role=official.role
+                    )
 
     def meeting_officials(self) -> None:
         """Officials of a meeting's participant countries, quoted in a sentence about it, took part."""

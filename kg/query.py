@@ -1,0 +1,312 @@
+"""SPARQL over the store or an rdflib graph, with parameters bound (never spliced), as DataFrames.
+
+Parameters of saved queries follow one convention, declared in each query's header
+(`# param: country — a name or alias, e.g. Japan`):
+
+* a value that looks like an IRI (`<...>`, `http://...`, `https://...`) binds `?country` itself;
+* any other string binds `?countryName` when the query has that variable (the query then matches
+  the entity by `rdfs:label|skos:altLabel`, case-insensitively), else `?country` as a literal;
+* rdflib terms, numbers and booleans bind `?country` as they are.
+
+SPARQL substitution needs a bound variable in the SELECT projection, so saved queries project
+their `?<param>Name` variables; `run` drops those input-only columns from its result.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import numbers
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, cast
+
+import pandas as pd
+import pyoxigraph as ox
+import rdflib
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.query import ResultRow
+from rdflib.term import Identifier, Node
+
+from kg.errors import QueryError
+from kg.ontology import queries_dir
+from kg.store import DEFAULT_PREFIXES, GraphStore
+
+log = logging.getLogger(__name__)
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_INTEGER_TYPES = frozenset(
+    XSD + t
+    for t in (
+        *("integer", "int", "long", "short", "byte", "unsignedInt", "unsignedLong", "unsignedShort"),
+        *("unsignedByte", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger"),
+    )
+)
+_REAL_TYPES = frozenset(XSD + t for t in ("decimal", "double", "float"))
+_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_PARAM_DECL_RE = re.compile(r"^\s*#\s*param:\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:[—–:-]+\s*)?(.*)$")
+_IRI_RE = re.compile(r"^(?:<[^<>\"{}|^`\\\s]*>|https?://[^<>\"{}|^`\\\s]+)$")
+
+Source = GraphStore | rdflib.Graph
+ParamValue = str | int | float | Identifier
+
+
+class IRI(str):
+    """A result cell holding an IRI (a `str`, marked so JSON output can say so)."""
+
+    __slots__ = ()
+
+
+class BlankNodeId(str):
+    """A result cell holding a blank node's id."""
+
+    __slots__ = ()
+
+
+class TypedText(str):
+    """A result cell holding a literal kept as text: a date, a language-tagged string..."""
+
+    datatype: str | None
+    language: str | None
+
+    def __new__(cls, value: str, datatype: str | None = None, language: str | None = None) -> TypedText:
+        cell = super().__new__(cls, value)
+        cell.datatype, cell.language = datatype, language
+        return cell
+
+
+# ---------------------------------------------------------------------- saved queries
+
+
+def saved_queries() -> dict[str, Path]:
+    """Saved query names (file stems) and their files, sorted by name."""
+    return {path.stem: path for path in sorted(queries_dir().glob("*.rq"))}
+
+
+def saved_query(name: str) -> str:
+    """The text of a saved query; QueryError listing the known names if there is none."""
+    queries = saved_queries()
+    stem = name.removesuffix(".rq")
+    if stem not in queries:
+        raise QueryError(f"unknown saved query {name!r}; known queries: {', '.join(queries) or '(none)'}")
+    return queries[stem].read_text(encoding="utf-8")
+
+
+def declared_params(sparql: str) -> dict[str, str]:
+    """Parameters a query declares in its comments (`# param: NAME — description`)."""
+    found: dict[str, str] = {}
+    for line in sparql.splitlines():
+        match = _PARAM_DECL_RE.match(line)
+        if match:
+            found[match.group(1)] = match.group(2).strip()
+    return found
+
+
+def parse_params(items: Sequence[str]) -> dict[str, str]:
+    """`name=value` strings (from `--param`) as a dict; QueryError on a malformed or repeated one."""
+    params: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        name = name.strip().lstrip("?$")
+        if not sep or not value:
+            raise QueryError(f"malformed parameter {item!r}: expected name=value, e.g. country=Japan")
+        if not _NAME_RE.fullmatch(name):
+            raise QueryError(f"malformed parameter {item!r}: {name!r} is not a SPARQL variable name")
+        if name in params:
+            raise QueryError(f"parameter {name!r} given twice")
+        params[name] = value
+    return params
+
+
+# ---------------------------------------------------------------------- running
+
+
+def run(source: Source, sparql: str, params: Mapping[str, ParamValue] | None = None) -> pd.DataFrame:
+    """Run a query; columns are its variables, cells plain Python values (IRIs as `IRI` strings)."""
+    bindings = bind_params(sparql, params or {})
+    log.debug("running a query on a %s with bindings %s", type(source).__name__, bindings)
+    if isinstance(source, GraphStore):
+        columns, rows, ask = _run_store(source, sparql, bindings)
+    elif isinstance(source, rdflib.Graph):
+        columns, rows, ask = _run_rdflib(source, sparql, bindings)
+    else:
+        raise QueryError(f"cannot query a {type(source).__name__}")
+    if ask is not None:
+        frame = pd.DataFrame({"boolean": [ask]})
+        frame.attrs["ask"] = True
+        return frame
+    frame = pd.DataFrame(rows, columns=columns)
+    hidden = [f"{name}Name" for name in declared_params(sparql) if f"{name}Name" in frame.columns]
+    return frame.drop(columns=hidden)
+
+
+def bind_params(sparql: str, params: Mapping[str, ParamValue]) -> dict[str, Identifier]:
+    """Which variable each parameter binds, as what term (see the module docstring)."""
+    variables = _variables(sparql)
+    bindings: dict[str, Identifier] = {}
+    for raw_name, value in params.items():
+        name = raw_name.lstrip("?$")
+        if not _NAME_RE.fullmatch(name):
+            raise QueryError(f"parameter {raw_name!r} is not a SPARQL variable name")
+        target, term = name, _term(value)
+        if isinstance(value, str) and isinstance(term, rdflib.Literal) and f"{name}Name" in variables:
+            target = f"{name}Name"
+        if target not in variables:
+            known = ", ".join(declared_params(sparql)) or ", ".join(sorted(variables)) or "(none)"
+            raise QueryError(f"the query has no parameter {name!r}; its parameters: {known}")
+        if target in bindings:
+            raise QueryError(f"parameter {name!r} is bound twice")
+        bindings[target] = term
+    return bindings
+
+
+def _term(value: ParamValue) -> Identifier:
+    if isinstance(value, Identifier):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if _IRI_RE.match(text):
+            return rdflib.URIRef(text.removeprefix("<").removesuffix(">"))
+        return rdflib.Literal(value)
+    if isinstance(value, bool | int | float):
+        return rdflib.Literal(value)
+    raise QueryError(f"cannot bind a {type(value).__name__} parameter: {value!r}")
+
+
+def _variables(sparql: str) -> set[str]:
+    body = "\n".join(line for line in sparql.splitlines() if not line.lstrip().startswith("#"))
+    return set(re.findall(r"[?$]([A-Za-z_][A-Za-z0-9_]*)", body))
+
+
+def _run_store(
+    store: GraphStore, sparql: str, bindings: Mapping[str, Identifier]
+) -> tuple[list[str], list[list[object]], bool | None]:
+    result = store.query(sparql, bindings)
+    if isinstance(result, ox.QueryBoolean):
+        return [], [], bool(result)
+    if isinstance(result, ox.QueryTriples):
+        rows = [[_ox_cell(t.subject), _ox_cell(t.predicate), _ox_cell(t.object)] for t in result]
+        return ["subject", "predicate", "object"], rows, None
+    columns = [v.value for v in result.variables]
+    return columns, [[_ox_cell(solution[v]) for v in columns] for solution in result], None
+
+
+def _run_rdflib(
+    graph: rdflib.Graph, sparql: str, bindings: Mapping[str, Identifier]
+) -> tuple[list[str], list[list[object]], bool | None]:
+    try:
+        prepared = prepareQuery(sparql, initNs=DEFAULT_PREFIXES)
+    except Exception as e:  # pyparsing and rdflib raise many kinds
+        raise QueryError(f"malformed SPARQL: {e}") from e
+    if isinstance(graph, rdflib.Dataset) and not graph.default_union:
+        graph = rdflib.Dataset(store=graph.store, default_union=True)  # same data, union default graph
+    try:
+        result = graph.query(prepared, initBindings={rdflib.Variable(k): v for k, v in bindings.items()})
+        if result.type == "ASK":
+            return [], [], bool(result.askAnswer)
+        if result.type in ("CONSTRUCT", "DESCRIBE"):
+            triples = cast(Iterable[tuple[Node, Node, Node]], result)
+            rows = [[_rdflib_cell(t) for t in triple] for triple in triples]
+            return ["subject", "predicate", "object"], rows, None
+        columns = [str(v) for v in result.vars or []]
+        solutions = cast(Iterable[ResultRow], result)
+        rows = [[_rdflib_cell(row[i]) for i in range(len(columns))] for row in solutions]
+    except QueryError:
+        raise
+    except Exception as e:
+        raise QueryError(f"cannot run the query: {e}") from e
+    return columns, rows, None
+
+
+def _ox_cell(term: object) -> object:
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return IRI(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BlankNodeId(term.value)
+    if isinstance(term, ox.Literal):
+        return _literal(term.value, term.datatype.value, term.language)
+    return str(term)  # an RDF 1.2 triple term
+
+
+def _rdflib_cell(term: object) -> object:
+    if term is None:
+        return None
+    if isinstance(term, rdflib.URIRef):
+        return IRI(term)
+    if isinstance(term, rdflib.BNode):
+        return BlankNodeId(term)
+    if isinstance(term, rdflib.Literal):
+        datatype = str(term.datatype) if term.datatype else None
+        return _literal(str(term), datatype, term.language)
+    return str(term)
+
+
+def _literal(lexical: str, datatype: str | None, language: str | None) -> object:
+    """A literal as a Python value: numbers and booleans converted, other text kept as strings."""
+    if language:
+        return TypedText(lexical, RDF_LANG_STRING, language)
+    if datatype is None or datatype == XSD + "string":
+        return lexical
+    try:
+        if datatype in _INTEGER_TYPES:
+            return int(lexical)
+        if datatype in _REAL_TYPES:
+            return float(lexical)
+    except ValueError:
+        pass  # an ill-typed literal stays text
+    if datatype == XSD + "boolean" and lexical in ("true", "false", "1", "0"):
+        return lexical in ("true", "1")
+    return TypedText(lexical, datatype)
+
+
+# ---------------------------------------------------------------------- output
+
+
+def to_csv(df: pd.DataFrame) -> str:
+    """The results as CSV with a header row; unbound cells are empty."""
+    return str(df.to_csv(index=False, lineterminator="\n"))
+
+
+def to_json(df: pd.DataFrame) -> str:
+    """The results in the SPARQL 1.1 Query Results JSON format."""
+    if df.attrs.get("ask"):
+        return json.dumps({"head": {}, "boolean": bool(df["boolean"].iloc[0])})
+    columns = [str(c) for c in df.columns]
+    bindings = [_json_row(columns, row) for row in df.itertuples(index=False, name=None)]
+    return json.dumps({"head": {"vars": columns}, "results": {"bindings": bindings}}, ensure_ascii=False)
+
+
+def _json_row(columns: Iterable[str], row: Iterable[Any]) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+    for column, cell in zip(columns, row, strict=True):
+        term = _json_term(cell)
+        if term is not None:
+            out[column] = term
+    return out
+
+
+def _json_term(cell: Any) -> dict[str, str] | None:
+    if cell is None or (isinstance(cell, float) and math.isnan(cell)):
+        return None
+    if isinstance(cell, IRI):
+        return {"type": "uri", "value": str(cell)}
+    if isinstance(cell, BlankNodeId):
+        return {"type": "bnode", "value": str(cell)}
+    if isinstance(cell, TypedText):
+        if cell.language:
+            return {"type": "literal", "value": str(cell), "xml:lang": cell.language}
+        return {"type": "literal", "value": str(cell), "datatype": cell.datatype or XSD + "string"}
+    if isinstance(cell, str):
+        return {"type": "literal", "value": cell}
+    if isinstance(cell, bool) or type(cell).__name__ == "bool_":
+        return {"type": "literal", "value": "true" if cell else "false", "datatype": XSD + "boolean"}
+    if isinstance(cell, numbers.Integral):
+        return {"type": "literal", "value": str(int(cell)), "datatype": XSD + "integer"}
+    if isinstance(cell, numbers.Real):
+        return {"type": "literal", "value": repr(float(cell)), "datatype": XSD + "double"}
+    return {"type": "literal", "value": str(cell)}

@@ -1,0 +1,351 @@
+"""The HTML view in headless Chromium (Debian's /usr/bin/chromium, driven by Playwright)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rdflib import RDF, RDFS, SKOS, Dataset, Graph, Literal
+from rdflib.namespace import DCTERMS, PROV
+
+from kg.views.html import render_html
+from kg.views.network import NetworkView, ViewEdge, ViewEvidence, ViewNode, network_view
+from kg.vocab import ID, KG
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+PRK, JPN, USA = (str(ID[f"country/{c}"]) for c in ("PRK", "JPN", "USA"))
+
+if not CHROMIUM.exists():
+    pytest.skip(f"{CHROMIUM} is absent (apt-get install chromium)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Opened:
+    page: Any
+    url: str
+    errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    def js(self, expression: str, arg: Any = None) -> Any:
+        return self.page.evaluate(expression, arg)
+
+    def node_point(self, node_id: str) -> dict[str, float]:
+        return self.js(
+            """(id) => {
+                const p = kgNetwork.canvasToDOM(kgNetwork.getPosition(id));
+                const r = document.getElementById('kg-network').getBoundingClientRect();
+                return {x: r.left + p.x, y: r.top + p.y, cx: p.x, cy: p.y};
+            }""",
+            node_id,
+        )
+
+    def edge_point(self, edge_id: str) -> dict[str, float]:
+        """A point on the edge clear of every node shape (where vis would hover or pick the node)."""
+        point = self.js(
+            """(id) => {
+                const e = kgNetwork.body.data.edges.get(id);
+                const a = kgNetwork.getPosition(e.from), b = kgNetwork.getPosition(e.to);
+                const r = document.getElementById('kg-network').getBoundingClientRect();
+                const boxes = Object.values(kgNetwork.body.nodes).map(({shape: s}) => (
+                    {left: s.left, right: s.left + s.width, top: s.top, bottom: s.top + s.height}));
+                for (const t of [0.5, 0.45, 0.55, 0.4, 0.6, 0.35, 0.65, 0.3, 0.7, 0.25, 0.75]) {
+                    const c = {x: a.x + t * (b.x - a.x), y: a.y + t * (b.y - a.y)};
+                    const clear = boxes.every((k) => c.x < k.left - 4 || c.x > k.right + 4
+                                                  || c.y < k.top - 4 || c.y > k.bottom + 4);
+                    const p = kgNetwork.canvasToDOM(c);
+                    if (clear && kgNetwork.getEdgeAt(p) === id) {
+                        return {x: r.left + p.x, y: r.top + p.y, cx: p.x, cy: p.y};
+                    }
+                }
+                return null;
+            }""",
+            edge_id,
+        )
+        assert point is not None, f"no point of {edge_id} is clear of nodes and labels"
+        return point
+
+    def edge_id(self, predicate: str) -> str:
+        return self.js("(p) => kgData.edges.find((e) => e.predicate === p).id", predicate)
+
+    def click_node(self, node_id: str) -> None:
+        point = self.node_point(node_id)
+        found = self.js("(p) => kgNetwork.getNodeAt({x: p.cx, y: p.cy})", point)
+        assert found == node_id, f"another node lies over {node_id}: {found}"
+        self.page.mouse.click(point["x"], point["y"])
+
+    def click_edge(self, edge_id: str) -> None:
+        point = self.edge_point(edge_id)
+        at = self.js(
+            "(p) => [kgNetwork.getNodeAt({x: p.cx, y: p.cy}), kgNetwork.getEdgeAt({x: p.cx, y: p.cy})]", point
+        )
+        assert at == [None, edge_id], f"the middle of {edge_id} is covered: {at}"
+        self.page.mouse.click(point["x"], point["y"])
+
+    def counts(self) -> tuple[int, int]:
+        return tuple(self.js("[kgNetwork.body.data.nodes.length, kgNetwork.body.data.edges.length]"))
+
+    def panel(self) -> str:
+        return self.page.inner_text("#kg-panel")
+
+
+@pytest.fixture
+def open_page(browser: Any) -> Iterator[Callable[[Path], Opened]]:
+    pages: list[Opened] = []
+
+    def opener(path: Path) -> Opened:
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        opened = Opened(page, path.resolve().as_uri())
+
+        def on_console(message: Any) -> None:
+            if message.type == "error":
+                opened.errors.append(message.text)
+
+        page.on("console", on_console)
+        page.on("pageerror", lambda e: opened.errors.append(str(e)))
+        page.on("request", lambda r: opened.requests.append(r.url))
+
+        def on_dialog(dialog: Any) -> None:
+            opened.dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", on_dialog)
+        page.goto(opened.url)
+        page.wait_for_function("window.kgReady === true", timeout=60_000)
+        pages.append(opened)
+        return opened
+
+    yield opener
+    for opened in pages:
+        assert opened.dialogs == [], "a dialog opened: injected script ran"
+        assert opened.errors == []
+        opened.page.close()
+
+
+@pytest.fixture(scope="module")
+def sample(sample_trig: Path) -> Graph:
+    dataset = Dataset()
+    dataset.parse(sample_trig, format="trig")
+    graph = Graph()
+    for s, p, o, _ in dataset.quads():
+        graph.add((s, p, o))
+    return graph
+
+
+@pytest.fixture(scope="module")
+def sample_view(sample: Graph) -> NetworkView:
+    return network_view(sample)
+
+
+@pytest.fixture(scope="module")
+def sample_page(sample_view: NetworkView, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return render_html(sample_view, tmp_path_factory.mktemp("browser") / "sample.html", title="Sample")
+
+
+def test_views_browser_loads_offline_and_draws_the_view(
+    open_page: Callable[[Path], Opened], sample_page: Path
+) -> None:
+    opened = open_page(sample_page)
+    assert [url for url in opened.requests if not url.startswith("data:")] == [opened.url]
+    assert opened.counts() == (7, 7)
+    assert opened.js("kgData.nodes.length") == 7
+    assert opened.js("Object.keys(kgNetwork.body.nodes).length") == 7
+    assert opened.page.is_hidden("#kg-banner")
+    assert opened.page.inner_text("#kg-counts") == "7 nodes, 7 edges shown"
+    legend = opened.page.inner_text("#kg-legend")
+    for name in ("cooperative", "conflictual", "structural", "Country", "Person", "City", "Meeting"):
+        assert name in legend
+    # arrows on directed edges only; labels only on hover
+    arrows = opened.js(
+        "Object.fromEntries(kgNetwork.body.data.edges.get().map(e => [e.predicate, e.arrows.to.enabled]))"
+    )
+    assert arrows["alliedWith"] is False and arrows["threatens"] is True
+    assert opened.js("kgNetwork.body.data.edges.get().every(e => !e.label)")
+
+
+def test_views_browser_click_node_opens_the_panel(
+    open_page: Callable[[Path], Opened], sample_page: Path
+) -> None:
+    opened = open_page(sample_page)
+    opened.click_node(JPN)
+    opened.page.wait_for_function("document.getElementById('kg-panel').dataset.kind === 'node'")
+    text = opened.panel()
+    assert text.startswith("Japan")
+    for expected in (
+        "Class: Country",
+        "ISO code: JPN",
+        "alliedWith",
+        "threatens",
+        "locatedIn",
+        "North Korea",
+    ):
+        assert expected in text
+    assert opened.js("document.querySelector('#kg-panel a').href") == "https://www.wikidata.org/wiki/Q17"
+    assert opened.js("kgNetwork.getSelectedNodes()") == [JPN]
+
+
+def test_views_browser_click_edge_shows_its_evidence(
+    open_page: Callable[[Path], Opened], sample_page: Path
+) -> None:
+    opened = open_page(sample_page)
+    threat = opened.edge_id("threatens")
+    point = opened.edge_point(threat)
+    opened.page.mouse.move(point["x"], point["y"])
+    opened.page.wait_for_function(
+        "(id) => kgNetwork.body.data.edges.get(id).label === 'threatens'", arg=threat
+    )
+    opened.click_edge(threat)
+    opened.page.wait_for_function("document.getElementById('kg-panel').dataset.kind === 'edge'")
+    text = opened.panel()
+    for expected in (
+        "North Korea threatened Japan with missiles.",
+        "Threats <script>alert(1)</script>",  # shown as text
+        "Date: 2024-08-01",
+        "Confidence: 0.70",
+        "Rule: verb-frame",
+        "Event family: THREATEN",
+    ):
+        assert expected in text
+    assert opened.js("document.querySelectorAll('#kg-panel a').length") == 0  # no url: no link
+    opened.page.mouse.move(5, 5)  # off the canvas
+    opened.page.wait_for_function("(id) => !kgNetwork.body.data.edges.get(id).label", arg=threat)
+    ally = opened.edge_id("alliedWith")
+    opened.click_edge(ally)
+    opened.page.wait_for_function("document.querySelector('#kg-panel a') !== null")
+    assert opened.js("document.querySelector('#kg-panel a').href") == "https://example.org/alpha"
+    assert opened.js("document.querySelector('#kg-panel a').textContent") == "Allies meet in Tokyo"
+
+
+def test_views_browser_filters(open_page: Callable[[Path], Opened], sample_page: Path) -> None:
+    opened = open_page(sample_page)
+    opened.page.click("#kg-family-conflictual")
+    assert opened.counts() == (7, 6)
+    assert opened.js("kgNetwork.body.data.edges.get().every(e => e.family !== 'conflictual')")
+    opened.page.click("#kg-family-conflictual")
+    assert opened.counts() == (7, 7)
+    opened.page.click("#kg-class-Person")
+    assert opened.counts() == (5, 5)
+    opened.page.click("#kg-class-Person")
+    opened.page.eval_on_selector(
+        "#kg-min-confidence", "(el) => { el.value = '0.9'; el.dispatchEvent(new Event('input')); }"
+    )
+    assert opened.counts() == (7, 3)
+    assert opened.page.inner_text("#kg-min-confidence-value") == "0.90"
+
+
+def test_views_browser_search_focuses_the_node(
+    open_page: Callable[[Path], Opened], sample_page: Path
+) -> None:
+    opened = open_page(sample_page)
+    options = opened.js("Array.from(document.querySelectorAll('#kg-search-list option')).map(o => o.value)")
+    assert {"North Korea", "DPRK", "Japan", "United States", "US", "America"} <= set(options)
+    opened.page.fill("#kg-search", "dprk")
+    opened.page.press("#kg-search", "Enter")
+    assert opened.js("kgNetwork.getSelectedNodes()") == [PRK]
+    assert opened.panel().startswith("North Korea")
+    centre = opened.js("kgNetwork.getViewPosition()")
+    node = opened.js("(id) => kgNetwork.getPosition(id)", PRK)
+    assert math.dist((centre["x"], centre["y"]), (node["x"], node["y"])) < 1
+    opened.page.fill("#kg-search", "Atlantis")
+    opened.page.press("#kg-search", "Enter")
+    assert opened.page.inner_text("#kg-search-status") == "no match"
+
+
+def test_views_browser_truncation_banner(
+    open_page: Callable[[Path], Opened], sample: Graph, tmp_path: Path
+) -> None:
+    path = render_html(network_view(sample, max_nodes=3), tmp_path / "cut.html")
+    opened = open_page(path)
+    assert opened.page.is_visible("#kg-banner")
+    assert opened.page.inner_text("#kg-banner") == "showing 3 of 7 nodes; filter or focus to see the rest"
+    assert opened.counts() == (3, 2)
+
+
+def xss_graph() -> Graph:
+    bad = ID["country/XSS"]
+    good = ID["country/OK"]
+    doc = ID["doc/xss"]
+    ev = ID["evidence/xss"]
+    graph = Graph()
+    graph.add((bad, RDF.type, KG.Country))
+    graph.add((bad, RDFS.label, Literal('<img src=x onerror="window.__xss=1;alert(1)">')))
+    graph.add((bad, SKOS.altLabel, Literal("</script><script>window.__xss=2;alert(2)</script>")))
+    graph.add((bad, KG.isoCode, Literal("<b onmouseover=window.__xss=3>")))
+    graph.add((good, RDF.type, KG.Country))
+    graph.add((good, RDFS.label, Literal("Okay")))
+    graph.add((bad, KG.threatens, good))
+    graph.add((doc, RDF.type, KG.Document))
+    graph.add((doc, DCTERMS.title, Literal("<svg onload=window.__xss=4;alert(4)>")))
+    graph.add((doc, DCTERMS.source, Literal("javascript:window.__xss=5")))
+    for p, o in (
+        (RDF.type, KG.Evidence),
+        (RDF.subject, bad),
+        (RDF.predicate, KG.threatens),
+        (RDF.object, good),
+        (KG.sentence, Literal("<script>window.__xss=6;alert(6)</script><img src=x onerror=alert(7)>")),
+        (KG.confidence, Literal(0.5)),
+        (KG.rule, Literal('"><iframe src="javascript:alert(8)">')),
+        (PROV.wasDerivedFrom, doc),
+    ):
+        graph.add((ev, p, o))
+    return graph
+
+
+def test_views_browser_xss_payloads_do_not_run(open_page: Callable[[Path], Opened], tmp_path: Path) -> None:
+    path = render_html(network_view(xss_graph()), tmp_path / "xss.html", title="<script>alert(9)</script>")
+    opened = open_page(path)
+    bad = str(ID["country/XSS"])
+    opened.click_node(bad)
+    opened.page.wait_for_function("document.getElementById('kg-panel').dataset.kind === 'node'")
+    assert opened.panel().startswith('<img src=x onerror="window.__xss=1;alert(1)">')
+    opened.click_edge(opened.edge_id("threatens"))
+    opened.page.wait_for_function("document.getElementById('kg-panel').dataset.kind === 'edge'")
+    assert "<script>window.__xss=6;alert(6)</script>" in opened.panel()
+    assert opened.js("document.querySelectorAll('#kg-panel a, #kg-panel img, #kg-panel script').length") == 0
+    opened.page.fill("#kg-search", "</script><script>window.__xss=2;alert(2)</script>")
+    opened.page.press("#kg-search", "Enter")
+    assert opened.js("kgNetwork.getSelectedNodes()") == [bad]
+    point = opened.node_point(bad)
+    opened.page.mouse.move(point["x"], point["y"])  # the tooltip shows the label
+    opened.page.wait_for_selector("div.vis-tooltip", state="visible")
+    assert opened.page.inner_text("div.vis-tooltip").startswith("<img src=x")
+    assert opened.js("window.__xss") is None
+    assert opened.js("document.title") == "<script>alert(9)</script>"
+    assert opened.js("document.querySelectorAll('img, iframe, svg').length") == 0
+
+
+def synthetic_view(n_nodes: int, n_edges: int) -> NetworkView:
+    nodes = tuple(
+        ViewNode(f"urn:n{i}", f"Entity {i}", "Country", (), None, None, 0, 0.5) for i in range(n_nodes)
+    )
+    ev = (ViewEvidence("s", None, None, None, None, 0.5, None, None, None),)
+    edges = tuple(
+        ViewEdge(f"urn:n{a}", f"urn:n{b}", "supports", "cooperative", False, 0.5, ev)
+        for i in range(n_edges)
+        for a, b in [(i % n_nodes, (i % n_nodes + 1 + (i * 7919) % (n_nodes - 1)) % n_nodes)]
+    )
+    return NetworkView(nodes, edges, n_nodes, n_edges)
+
+
+@pytest.mark.slow
+def test_views_browser_large_graph_draws(open_page: Callable[[Path], Opened], tmp_path: Path) -> None:
+    view = synthetic_view(5000, 20000)
+    path = render_html(view, tmp_path / "big.html")
+    opened = open_page(path)
+    assert opened.counts() == (5000, 20000)
