@@ -53,9 +53,15 @@ class EntityInfo:
     iso3: str | None = None
     wikidata: str | None = None
     country: str | None = None  # alpha-3 of the country it belongs to (cities, bodies)
+    part_of: str | None = None  # alpha-3 of the country the text itself names in the body's name
 
 
-for _name, _default in (("kg_entities", None), ("kg_claims", None), ("kg_events", None)):
+for _name, _default in (
+    ("kg_entities", None),
+    ("kg_claims", None),
+    ("kg_events", None),
+    ("kg_published", None),
+):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
 
@@ -229,7 +235,7 @@ class KGEntities:
                 return None
             cls, country = classify_organization(span)
             key = f"{cls}:{slug(span.text)}"
-            register(doc, key, cls, " ".join(span.text.split()), span.text, country=country)
+            register(doc, key, cls, " ".join(span.text.split()), span.text, country=country, part_of=country)
             return Span(doc, span.start, span.end, label=cls, kb_id=key)
         if label in ("GPE", "LOC", "FAC"):
             if not _looks_like_name(span):
@@ -271,7 +277,7 @@ class KGEntities:
             surface = doc[anchor.start : end].text
             label = f"{anchor.text} {rest}" if anchor in demonyms else f"{country.label} {rest}"
             key = f"GovernmentBody:{(country.iso3 or '').lower()}-{slug(rest)}"
-            register(doc, key, "GovernmentBody", label, surface, country=country.iso3)
+            register(doc, key, "GovernmentBody", label, surface, country=country.iso3, part_of=country.iso3)
             entities_of(doc)[key].names.add(rest)
             found.append(Span(doc, anchor.start, end, label="GovernmentBody", kb_id=key))
         return found

@@ -27,8 +27,14 @@ def extract(
 ) -> Iterator[DocumentExtraction]:
     """One DocumentExtraction per document, in order (spaCy batches the work)."""
     docs = list(documents)
-    texts = ((d.text, d) for d in docs)
-    for doc, document in nlp.pipe(texts, as_tuples=True, batch_size=batch_size):
+    texts = ((nlp.make_doc(d.text), d) for d in docs)
+
+    def dated() -> Iterator[tuple[Doc, Document]]:
+        for doc, document in texts:
+            doc._.kg_published = document.published  # relative dates and offices resolve against it
+            yield doc, document
+
+    for doc, document in nlp.pipe(dated(), as_tuples=True, batch_size=batch_size):
         try:
             result = to_records(doc, document)
         except (KeyError, ValueError, IndexError) as e:

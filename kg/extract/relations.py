@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -111,6 +112,7 @@ class _DocRules:
         self.claims: list[Claim] = []
         self.events: list[EventNode] = []
         self.sent_index = {s.start: i for i, s in enumerate(doc.sents)}
+        self.published: date | None = doc._.kg_published
 
     # ------------------------------------------------------------------ driver
     def run(self) -> None:
@@ -144,6 +146,9 @@ class _DocRules:
     ) -> None:
         if subject == obj or not subject or not obj:
             return
+        for key in (subject, obj):  # a demonym's country becomes a node when a relation needs it
+            if key not in entities_of(self.doc) and (entry := gazetteer.by_key(key)) is not None:
+                register_entry(self.doc, entry, None)
         classes = {k: v.cls for k, v in entities_of(self.doc).items()}
         classes.update({e.key: e.cls for e in self.events})
         subj_ok, obj_ok = SIGNATURES[predicate]
@@ -392,6 +397,11 @@ class _DocRules:
                 prop = "leaderOf" if _is_leader(phrase) else "officialOf"
                 for org in orgs:
                     self.add(span.kb_id_, prop, org, sent, "title", 0.9, role=phrase)
+                if not orgs:
+                    self.gazetteer_office(span, sent, phrase, None)
+            root = span.root
+            if root.dep_ == "poss" and root.head.lemma_.lower() in t.office_terms:
+                self.gazetteer_office(span, sent, None, root.head.lemma_.lower())
             self.appositive(span, sent, t.leader)
 
     def title_words(self, span: Span) -> tuple[str, list[str]] | None:
@@ -405,7 +415,8 @@ class _DocRules:
             if token.lower_ in ("'s", "’s") or (token.is_punct and token.text in ("-", "–")):
                 i -= 1
                 continue
-            keys = self.res.keys(token)
+            named = self.res.by_token.get(i) or self.res.demonyms.get(i)
+            keys = [named.kb_id_] if named is not None else []
             if keys and token._.kg_event is None:
                 if not token.text[0].isupper():
                     break
@@ -420,7 +431,13 @@ class _DocRules:
                 words.insert(0, token)
                 i -= 1
                 continue
+            if token.lower_ in ("of", "for", "the") and words and i > 0:
+                words.insert(0, token)  # "Secretary of State", "Minister for the Middle East"
+                i -= 1
+                continue
             break
+        while words and words[0].lower_ in ("of", "for", "the"):
+            words.pop(0)
         phrase = " ".join(w.text for w in words)
         lowered = [w.lower_ for w in words]
         if not any(w in t.office or w in t.leader for w in lowered) and phrase.lower() not in t.leader:
@@ -464,31 +481,50 @@ class _DocRules:
 
     # ------------------------------------------------------------------ document-level facts
     def structural(self) -> None:
+        """Facts the text states by naming things together: a city beside its country in one
+        sentence, a body named with its country ("South Korean Defense Ministry", "Japan's SDF")."""
         entities = entities_of(self.doc)
-        first: dict[str, Span] = {}
         for m in self.res.mentions:
-            first.setdefault(m.kb_id_, m.sent)
-        for key, info in list(entities.items()):
-            sent = first.get(key)
-            if sent is None or not info.country:
+            info = entities.get(m.kb_id_)
+            if info is None:
                 continue
-            country = gazetteer.by_key(f"Country:{info.country}")
-            if country is None:
-                continue
-            if info.cls == "City" and country.key in entities:
-                self.add(key, "locatedIn", country.key, sent, "gazetteer-city", 0.95)
-            elif info.cls == "GovernmentBody":
-                register_entry(self.doc, country, None)
-                self.add(key, "partOf", country.key, sent, "government-body", 0.9)
-        for m in self.res.mentions:
-            if m.label_ != "Person":
-                continue
-            for official in offices_of(m.kb_id_):
-                if official.of in entities:
-                    prop = "leaderOf" if official.leader else "officialOf"
-                    self.add(
-                        m.kb_id_, prop, official.of, m.sent, "official-gazetteer", 0.7, role=official.role
-                    )
+            sent = m.sent
+            if info.cls == "City" and info.country:
+                in_sentence = {s.kb_id_ for s in self.res.mentions if sent.start <= s.start < sent.end}
+                if f"Country:{info.country}" in in_sentence:
+                    self.add(m.kb_id_, "locatedIn", f"Country:{info.country}", sent, "city-country", 0.9)
+            elif info.cls in ORGS - {"MediaOrganization"}:
+                owner = f"Country:{info.part_of}" if info.part_of else None
+                owners = [owner] if owner else self.expand(c for c in m.root.children if c.dep_ == "poss")
+                for key in owners:
+                    if self.res_class(key) == "Country":
+                        self.add(m.kb_id_, "partOf", key, sent, "government-body", 0.9)
+
+    def res_class(self, key: str) -> str | None:
+        info = entities_of(self.doc).get(key)
+        if info is None and (entry := gazetteer.by_key(key)) is not None:
+            return entry.cls
+        return info.cls if info else None
+
+    def gazetteer_office(self, span: Span, sent: Span, title: str | None, term: str | None) -> None:
+        """A curated office the text refers to without naming its country: "Secretary of State Antony
+        Blinken" (the title is the office's title) or "Donald Trump's presidency" (an office term)."""
+        offices = offices_of(span.kb_id_)
+        if title:
+            wanted = _title_forms(title)
+            offices = tuple(o for o in offices if _title_forms(o.role) & wanted)
+        elif term:
+            offices = tuple(o for o in offices if o.leader)
+        else:
+            return
+        published = self.published
+        if published is not None and len(offices) > 1:
+            current = tuple(o for o in offices if o.in_office(published))
+            offices = current or offices
+        for official in offices[:1]:
+            prop = "leaderOf" if official.leader else "officialOf"
+            rule = "title+officials-list" if title else "office-term+officials-list"
+            self.add(span.kb_id_, prop, official.of, sent, rule, 0.75, role=official.role)
 
     def meeting_officials(self) -> None:
         """Officials of a meeting's participant countries, quoted in a sentence about it, took part."""
@@ -508,6 +544,17 @@ class _DocRules:
                     target = next((e for e in reversed(meetings) if countries & set(e.participants)), None)
                     if target is not None:
                         self.add(m.kb_id_, "participatedIn", target.key, sent, "meeting-official", 0.5)
+
+
+def _title_forms(title: str) -> set[str]:
+    """A title and its reordering: "Defense Secretary" = "Secretary of Defense"."""
+    words = [w for w in title.lower().replace("defence", "defense").split() if w != "the"]
+    forms = {" ".join(words)}
+    if len(words) == 2:
+        forms.add(f"{words[1]} of {words[0]}")
+    if len(words) == 3 and words[1] in ("of", "for"):
+        forms.add(f"{words[2]} {words[0]}")
+    return forms
 
 
 def _in_locative(token: Token) -> bool:

@@ -1,0 +1,183 @@
+"""The whole extraction pipeline on real sentences, with the real English model."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from kg.extract.document import to_records
+from kg.types import Document, DocumentExtraction
+
+pytestmark = pytest.mark.model
+
+
+def _extract(nlp, text: str, published: date | None = date(2024, 7, 28)) -> DocumentExtraction:
+    document = Document(id="t", text=text, published=published)
+    return to_records(nlp(text), document)
+
+
+def _facts(x: DocumentExtraction) -> set[tuple[str, str, str]]:
+    return {(c.subject, c.predicate, c.object) for c in x.claims}
+
+
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        (
+            "US Defense Secretary Lloyd Austin said the talks went well.",
+            ("Person:lloyd-austin", "officialOf", "Country:USA"),
+        ),
+        (
+            "Japan's Defense Minister Minoru Kihara spoke.",
+            ("Person:minoru-kihara", "officialOf", "Country:JPN"),
+        ),
+        (
+            "North Korean leader Kim Jong Un watched the launch.",
+            ("Person:kim-jong-un", "leaderOf", "Country:PRK"),
+        ),
+        (
+            "China has lambasted the Quad as a mechanism of containment.",
+            ("Country:CHN", "opposes", "InternationalOrganization:quad"),
+        ),
+        ("Russia attacked Ukraine in February.", ("Country:RUS", "attacks", "Country:UKR")),
+        (
+            "The United States sanctioned Iran over its missile program.",
+            ("Country:USA", "sanctions", "Country:IRN"),
+        ),
+        ("Moscow's war in Ukraine has gone on for years.", ("Country:RUS", "attacks", "Country:UKR")),
+        (
+            "Closer ties between North Korea and Russia worry the West.",
+            ("Country:PRK", "cooperatesWith", "Country:RUS"),
+        ),
+        ("Finland joined NATO in April.", ("Country:FIN", "memberOf", "InternationalOrganization:nato")),
+    ],
+)
+def test_pipeline_rule_finds_fact(nlp, text: str, fact: tuple[str, str, str]) -> None:
+    facts = _facts(_extract(nlp, text))
+    assert fact in facts or (fact[2], fact[1], fact[0]) in facts, facts
+
+
+def test_pipeline_list_after_includes_gives_memberships(nlp) -> None:
+    x = _extract(
+        nlp,
+        "Japan will host the foreign ministers of the Quad group that includes Australia, India and the US.",
+    )
+    facts = _facts(x)
+    for iso in ("AUS", "IND", "USA"):
+        assert (f"Country:{iso}", "memberOf", "InternationalOrganization:quad") in facts
+
+
+def test_pipeline_aliases_merge_into_one_node(nlp) -> None:
+    x = _extract(nlp, "The US and Japan met. The U.S. later said America and the United States are one.")
+    countries = [e for e in x.entities if e.cls == "Country"]
+    assert sorted(e.key for e in countries) == ["Country:JPN", "Country:USA"]
+    us = next(e for e in countries if e.key == "Country:USA")
+    assert {"US", "U.S.", "America", "United States"} <= set(us.names)
+    assert (us.iso3, us.wikidata) == ("USA", "Q30")
+
+
+def test_pipeline_surname_attaches_to_full_name(nlp) -> None:
+    x = _extract(
+        nlp, "US Defense Secretary Lloyd Austin arrived in Tokyo. Austin said the alliance is strong."
+    )
+    people = {m.key for m in x.mentions if m.rule == "Person"}
+    assert people == {"Person:lloyd-austin"}
+    assert sum(1 for m in x.mentions if m.key == "Person:lloyd-austin") == 2
+    assert not any(e.cls in ("City", "Place") and e.label == "Austin" for e in x.entities)
+
+
+def test_pipeline_pronoun_and_group_nouns_resolve(nlp) -> None:
+    text = (
+        "The US, Japan and South Korea signed a deal in Tokyo. "
+        "Security cooperation among the US and its two allies has deepened."
+    )
+    facts = _facts(_extract(nlp, text))
+    assert ("Country:USA", "alliedWith", "Country:JPN") in facts or (
+        "Country:JPN",
+        "alliedWith",
+        "Country:USA",
+    ) in facts
+    assert ("Country:USA", "alliedWith", "Country:KOR") in facts or (
+        "Country:KOR",
+        "alliedWith",
+        "Country:USA",
+    ) in facts
+    assert any(p == "partyTo" and s == "Country:KOR" for s, p, _ in facts)
+
+
+def test_pipeline_capital_as_actor_is_its_country_but_as_place_a_city(nlp) -> None:
+    x = _extract(nlp, "He caused friction with Seoul. The ministers met in Tokyo.")
+    keys = {m.key for m in x.mentions}
+    assert "Country:KOR" in keys
+    assert any(k.startswith("City:tokyo") for k in keys)
+    assert not any(k.startswith("City:seoul") for k in keys)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The United States did not sanction Iran.",
+        "Russia refused to attack Ukraine.",
+        "China never criticized the Quad.",
+    ],
+)
+def test_pipeline_negated_statement_gives_no_relation(nlp, text: str) -> None:
+    facts = _facts(_extract(nlp, text))
+    assert not any(p in ("sanctions", "attacks", "opposes") for _, p, _ in facts), facts
+
+
+def test_pipeline_meeting_event_with_participants_place_and_date(nlp) -> None:
+    x = _extract(nlp, "The US, Japan and South Korea signed a deal at a rare meeting in Tokyo on Sunday.")
+    (meeting,) = [e for e in x.entities if e.cls == "Meeting"]
+    assert meeting.date == "2024-07-28"
+    facts = _facts(x)
+    for iso in ("USA", "JPN", "KOR"):
+        assert (f"Country:{iso}", "participatedIn", meeting.key) in facts
+    assert (meeting.key, "locatedIn", "City:tokyo") in facts
+
+
+def test_pipeline_planned_event_status(nlp) -> None:
+    x = _extract(nlp, "On Monday, Japan will host a meeting of foreign ministers.")
+    (meeting,) = [e for e in x.entities if e.cls == "Meeting"]
+    assert meeting.status == "planned"
+    assert meeting.date == "2024-07-29"
+    assert ("Country:JPN", "hosts", meeting.key) in _facts(x)
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        (
+            "The Ruritanian Defense Ministry was not involved, but the Chilean Navy Command was.",
+            "Country:CHL",
+        ),
+        ("Officers of Japan's Self-Defense Forces trained with them.", "Country:JPN"),
+    ],
+)
+def test_pipeline_government_body_named_with_its_country_is_part_of_it(nlp, text: str, country: str) -> None:
+    x = _extract(nlp, text)
+    bodies = [e for e in x.entities if e.cls == "GovernmentBody"]
+    assert bodies, x.entities
+    assert any((b.key, "partOf", country) in _facts(x) for b in bodies), _facts(x)
+
+
+def test_pipeline_named_body_alone_gets_no_part_of_from_the_gazetteer(nlp) -> None:
+    x = _extract(nlp, "The Iraqi Security Forces advanced on the town.")
+    assert not any(p == "partOf" for _, p, _ in _facts(x))
+
+
+def test_pipeline_credit_lines_name_no_actors(nlp) -> None:
+    x = _extract(nlp, "Japan and the US met.\n\n--With assistance from Jane Placeholder and John Example.")
+    assert {e.cls for e in x.entities} == {"Country"}
+
+
+def test_pipeline_evidence_points_at_the_sentence(nlp) -> None:
+    text = "Intro sentence here. Russia attacked Ukraine in February."
+    x = _extract(nlp, text)
+    (claim,) = [c for c in x.claims if c.predicate == "attacks"]
+    ev = claim.evidence
+    assert text[ev.start : ev.end].strip() == ev.sentence == "Russia attacked Ukraine in February."
+    assert ev.family == "ASSAULT"
+    assert ev.rule == "verb-frame:attack"
+    assert 0 < ev.confidence <= 1
