@@ -29,7 +29,7 @@ def test_examples_graph_passes_shapes(outputs) -> None:
 
 
 def test_examples_every_document_graph_passes_shapes(outputs) -> None:
-    kgraph, paths = outputs
+    _, paths = outputs
     dataset = Dataset()
     dataset.parse(paths.trig)
     graphs = [g for g in dataset.graphs() if len(g)]
