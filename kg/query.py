@@ -184,14 +184,37 @@ def _variables(sparql: str) -> set[str]:
 def _run_store(
     store: GraphStore, sparql: str, bindings: Mapping[str, Identifier]
 ) -> tuple[list[str], list[list[object]], bool | None]:
+    sparql, added = _project_bound(sparql, bindings)
     result = store.query(sparql, bindings)
     if isinstance(result, ox.QueryBoolean):
         return [], [], bool(result)
     if isinstance(result, ox.QueryTriples):
         rows = [[_ox_cell(t.subject), _ox_cell(t.predicate), _ox_cell(t.object)] for t in result]
         return ["subject", "predicate", "object"], rows, None
-    columns = [v.value for v in result.variables]
+    columns = [v.value for v in result.variables if v.value not in added]
     return columns, [[_ox_cell(solution[v]) for v in columns] for solution in result], None
+
+
+_SELECT_RE = re.compile(r"\bSELECT\s+((?:DISTINCT|REDUCED)\s+)?(?!\*)", re.I)
+_GROUP_BY_RE = re.compile(r"\bGROUP\s+BY\s+", re.I)
+
+
+def _project_bound(sparql: str, bindings: Mapping[str, Identifier]) -> tuple[str, set[str]]:
+    """Oxigraph binds only projected variables: project the bound ones a SELECT leaves out (and
+    group by them, a constant, where the query groups), so their values stay bound, not spliced."""
+    match = _SELECT_RE.search(sparql)
+    if not bindings or match is None:
+        return sparql, set()
+    head_end = sparql.find("{", match.end())
+    projection = sparql[match.end() : head_end if head_end >= 0 else len(sparql)]
+    projected = set(re.findall(r"[?$]([A-Za-z_][A-Za-z0-9_]*)", projection))
+    added = {name for name in bindings if name not in projected}
+    if not added:
+        return sparql, set()
+    names = " ".join(f"?{name}" for name in sorted(added)) + " "
+    sparql = sparql[: match.end()] + names + sparql[match.end() :]
+    sparql = _GROUP_BY_RE.sub(lambda m: m.group(0) + names, sparql, count=1)
+    return sparql, added
 
 
 def _run_rdflib(

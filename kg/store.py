@@ -25,6 +25,14 @@ log = logging.getLogger(__name__)
 
 #: Prefix of document IRIs (and of the named graphs they name).
 DOC_PREFIX = str(ID) + "doc/"
+#: The merged union of every other graph, kept up to date on every write: queries read it as their
+#: default graph, so a fact several documents state matches once (RDF merge), not once per document.
+UNION_GRAPH = ox.NamedNode(str(ID) + "graph/union")
+_REFRESH_UNION = f"""
+DROP SILENT GRAPH {UNION_GRAPH} ;
+INSERT {{ GRAPH {UNION_GRAPH} {{ ?s ?p ?o }} }}
+WHERE {{ {{ ?s ?p ?o }} UNION {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != {UNION_GRAPH}) }} }}
+"""
 #: Files larger than this are checked in a first streaming pass, then bulk-loaded.
 _BULK_THRESHOLD = 64 * 1024 * 1024
 _FORMATS: dict[str, ox.RdfFormat] = {
@@ -150,7 +158,9 @@ class GraphStore:
         self.close()
 
     def __len__(self) -> int:
-        return len(self.store)
+        """Quads in the documents' (and the default) graphs, not counting the derived union graph."""
+        union = sum(1 for _ in self.store.quads_for_pattern(None, None, None, UNION_GRAPH))
+        return len(self.store) - union
 
     def __repr__(self) -> str:
         state = "closed" if self._store is None else f"{len(self)} quads"
@@ -182,8 +192,16 @@ class GraphStore:
         except OSError as e:
             raise StoreError(f"{path}: cannot load into the kg store: {e}") from e
         added = len(self) - before
+        self.refresh_union()
         log.info("loaded %d quads from %s", added, path)
         return added
+
+    def refresh_union(self) -> None:
+        """Rebuild the union graph from every other graph (after any write)."""
+        try:
+            self.store.update(_REFRESH_UNION)
+        except OSError as e:
+            raise StoreError(f"cannot write the kg store at {self.path or '<memory>'}: {e}") from e
 
     def replace_documents(self, trig: bytes | str) -> None:
         """Replace each named graph of the TriG data with its new content, in one transaction.
@@ -208,6 +226,7 @@ class GraphStore:
             raise InputError(f"cannot store TriG data: {e}") from e
         except OSError as e:
             raise StoreError(f"cannot write the kg store at {self.path or '<memory>'}: {e}") from e
+        self.refresh_union()
         log.debug("replaced %d graphs (%d quads)", len(drops), len(quads))
 
     def remove_document(self, doc_id: str) -> bool:
@@ -219,6 +238,7 @@ class GraphStore:
             self.store.remove_graph(name)
         except OSError as e:
             raise StoreError(f"cannot write the kg store at {self.path or '<memory>'}: {e}") from e
+        self.refresh_union()
         return True
 
     # ------------------------------------------------------------------ reading
@@ -233,9 +253,9 @@ class GraphStore:
     ) -> QueryResult:
         """Run a SPARQL query; `params` values are bound to variables, never spliced into the text.
 
-        The prefixes of DEFAULT_PREFIXES (kg:, rdfs:, ...) need no PREFIX declaration. With `union`,
-        a triple stated in several documents' graphs matches once per graph: use DISTINCT.
-        SPARQL substitution (SEP-0007) requires a bound variable to be in the SELECT projection.
+        The prefixes of DEFAULT_PREFIXES (kg:, rdfs:, ...) need no PREFIX declaration. With `union`
+        the default graph is the merge of all graphs (UNION_GRAPH); without, the store's own default
+        graph. SPARQL substitution (SEP-0007) requires a bound variable to be in the SELECT projection.
         """
         substitutions: dict[ox.Variable, OxTerm] = {
             ox.Variable(name.lstrip("?$")): to_ox_term(v) for name, v in (params or {}).items()
@@ -244,7 +264,8 @@ class GraphStore:
             return self.store.query(
                 sparql,
                 prefixes=DEFAULT_PREFIXES,
-                use_default_graph_as_union=union,
+                default_graph=UNION_GRAPH if union else None,
+                named_graphs=[g for g in self.store.named_graphs() if g != UNION_GRAPH],
                 substitutions=substitutions,
             )
         except SyntaxError as e:
@@ -258,14 +279,18 @@ class GraphStore:
         """Every graph as an rdflib Dataset whose default graph is the union of the named graphs."""
         dataset = rdflib.Dataset(default_union=True)
         _bind_prefixes(dataset)
-        dataset.parse(data=self.store.dump(format=ox.RdfFormat.N_QUADS), format="nquads")
+        quads = (q for q in self.store if q.graph_name != UNION_GRAPH)
+        data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+        if data:
+            dataset.parse(data=data, format="nquads")
         return dataset
 
     def union_graph(self) -> rdflib.Graph:
         """Every distinct triple of every graph, as one rdflib Graph."""
         graph = rdflib.Graph()
         _bind_prefixes(graph)
-        data = ox.serialize((quad.triple for quad in self.store), format=ox.RdfFormat.N_TRIPLES)
+        quads = self.store.quads_for_pattern(None, None, None, UNION_GRAPH)
+        data = ox.serialize((quad.triple for quad in quads), format=ox.RdfFormat.N_TRIPLES)
         if data:
             graph.parse(data=data, format="nt")
         return graph

@@ -9,7 +9,7 @@ import pytest
 import rdflib
 
 from kg.errors import InputError, QueryError, StoreError
-from kg.store import DOC_PREFIX, GraphStore, doc_iri
+from kg.store import DOC_PREFIX, UNION_GRAPH, GraphStore, doc_iri
 
 SAMPLE = Path(__file__).parent / "data" / "sample.trig"
 SAMPLE_QUADS = 120  # 4 triples (Japan's) are written in both documents
@@ -267,7 +267,7 @@ def test_store_replace_documents_keeps_literals_exactly(literal: ox.Literal) -> 
     )
     graph_store = GraphStore(None)
     graph_store.replace_documents(dump(ox.serialize([quad], format=ox.RdfFormat.TRIG)))
-    assert list(graph_store.store) == [quad]
+    assert [q for q in graph_store.store if q.graph_name != UNION_GRAPH] == [quad]
 
 
 def test_store_replace_documents_keeps_blank_node_links() -> None:
@@ -372,3 +372,16 @@ def test_store_union_graph(store: GraphStore) -> None:
     assert len(graph) == SAMPLE_TRIPLES
     assert (rdflib.URIRef(ID + "country/JPN"), rdflib.RDFS.label, rdflib.Literal("Japan")) in graph
     assert len(GraphStore(None).union_graph()) == 0
+
+
+def test_store_union_counts_a_fact_stated_twice_once(store: GraphStore) -> None:
+    # Japan's label is stated in both documents' graphs; the default graph is their merge
+    rows = select(store, "SELECT ?c WHERE { ?c rdfs:label 'Japan' }")
+    assert rows == [[ID + "country/JPN"]]
+
+
+def test_store_union_follows_removals(store: GraphStore) -> None:
+    assert store.remove_document("beta")
+    rows = select(store, "SELECT ?c WHERE { ?c a kg:Country ; rdfs:label 'North Korea' }")
+    assert rows == []
+    assert select(store, "SELECT ?c WHERE { ?c rdfs:label 'Japan' }") == [[ID + "country/JPN"]]
