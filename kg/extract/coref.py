@@ -148,6 +148,18 @@ def _dedupe(spans: list[Span]) -> list[Span]:
     return out
 
 
+def _relative_antecedent(token: Token) -> Token | None:
+    """The noun a relative clause hangs on, for the relative pronoun `token`."""
+    node = token
+    for _ in range(4):
+        if node.dep_ == "relcl":
+            return node.head
+        if node.head is node:
+            return None
+        node = node.head
+    return None
+
+
 def _is_locative(token: Token) -> bool:
     """Whether a place name is used as a location ("in Tokyo") rather than an actor ("Tokyo said")."""
     head = token
@@ -202,6 +214,12 @@ class Resolver:
         if span is not None:
             return [span.kb_id_]
         lower = token.lower_
+        if lower in ("whose", "which", "who", "that") and token.tag_ in ("WP$", "WDT", "WP"):
+            antecedent = _relative_antecedent(token)  # "ISIL, whose acts of terror ..."
+            return self.keys(antecedent) if antecedent is not None else []
+        collective = self._collective(token)  # "Coalition nations", "Iraqi forces" before "the nations"
+        if collective:
+            return collective
         if lower in PERSON_PRONOUNS:
             return self._nearest(token, {"Person"})
         if lower in THING_PRONOUNS:
@@ -209,9 +227,9 @@ class Resolver:
         if lower in GROUP_PRONOUNS:
             group = self._group_before(token.i, None, None)
             return list(group.keys) if group else []
-        if token.lemma_.lower() in GROUP_NOUNS or (lower in NUMBERS and token.pos_ == "NUM"):
+        if token.lemma_.lower() in GROUP_NOUNS or (lower in NUMBERS and token.pos_ in ("NUM", "ADJ")):
             return self._group_noun(token)
-        return self._collective(token)
+        return []
 
     def _nearest(self, token: Token, classes: frozenset[str] | set[str]) -> list[str]:
         """The closest preceding mention of those classes (this sentence first, then earlier)."""

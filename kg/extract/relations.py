@@ -55,7 +55,7 @@ SIGNATURES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "supports": (ACTORS, ACTORS),
     "partOf": (ORGS, ACTORS - {"Person"}),
 }
-GOV_PREPS = frozenset({"at", "during", "in", "for", "to", "on", "into"})
+GOV_PREPS = frozenset({"at", "during", "in", "for", "to", "on", "into", "as"})
 REPORTING = frozenset({"say", "report", "claim", "according", "tell", "announce", "add"})
 
 
@@ -241,8 +241,18 @@ class _DocRules:
             return
         status = self.status(trigger)
         kw = {"family": frame.family, "status": status}
-        agents = self.expand(t for s in frame.agent for t in self.slot(trigger, s, verb))
-        patients = self.expand(t for s in frame.patient for t in self.slot(trigger, s, verb))
+        anchors = [trigger]
+        if (
+            not verb
+            and trigger.dep_ == "pobj"
+            and trigger.head.lower_ == "of"
+            and trigger.head.head.pos_ == "NOUN"
+        ):
+            anchors.append(
+                trigger.head.head
+            )  # "acts of terror", "a campaign of strikes": the head noun's slots
+        agents = self.expand(t for a in anchors for s in frame.agent for t in self.slot(a, s, verb))
+        patients = self.expand(t for a in anchors for s in frame.patient for t in self.slot(a, s, verb))
         rule = f"{'verb' if verb else 'noun'}-frame:{frame.lemma}"
         if frame.symmetric:
             everyone = list(dict.fromkeys(agents + patients))
@@ -410,8 +420,11 @@ class _DocRules:
         i = span.start - 1
         words: list[Token] = []
         orgs: list[str] = []
+        phrase_tokens = {t.i for t in span.root.subtree}
         while i >= max(0, span.start - 8):
             token = self.doc[i]
+            if i not in phrase_tokens:
+                break  # "In Turkey Minister Ellwood": Turkey is not part of the title
             if token.lower_ in ("'s", "’s") or (token.is_punct and token.text in ("-", "–")):
                 i -= 1
                 continue
@@ -453,7 +466,11 @@ class _DocRules:
             orgs = self.expand(
                 g for c in child.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
             )
-            orgs += self.expand(c for c in child.children if c.dep_ in ("poss", "compound", "amod"))
+            orgs += self.expand(c for c in child.children if c.dep_ in ("poss", "compound", "amod", "appos"))
+            siblings = [c for c in span.root.children if c.dep_ == "appos" and c.i > child.i]
+            orgs += self.expand(
+                s for s in siblings[:1] if self.res.mention(s) is not None
+            )  # "commander, CENTCOM"
             role = " ".join(
                 w.text for w in child.subtree if w.i <= child.i and not self.res.keys(w) and w.dep_ != "det"
             )
@@ -490,15 +507,23 @@ class _DocRules:
                 continue
             sent = m.sent
             if info.cls == "City" and info.country:
-                in_sentence = {s.kb_id_ for s in self.res.mentions if sent.start <= s.start < sent.end}
-                if f"Country:{info.country}" in in_sentence:
-                    self.add(m.kb_id_, "locatedIn", f"Country:{info.country}", sent, "city-country", 0.9)
+                country = f"Country:{info.country}"
+                if country in self.linked_places(m.root):
+                    self.add(m.kb_id_, "locatedIn", country, sent, "city-country", 0.9)
             elif info.cls in ORGS - {"MediaOrganization"}:
                 owner = f"Country:{info.part_of}" if info.part_of else None
                 owners = [owner] if owner else self.expand(c for c in m.root.children if c.dep_ == "poss")
                 for key in owners:
                     if self.res_class(key) == "Country":
                         self.add(m.kb_id_, "partOf", key, sent, "government-body", 0.9)
+
+    def linked_places(self, token: Token) -> list[str]:
+        """Places the parse ties to a place name: "Mosul, Iraq" (apposition), "Mosul in Iraq"."""
+        linked = [c for c in token.children if c.dep_ == "appos"]
+        linked += [g for c in token.children if c.dep_ == "prep" and c.lower_ == "in" for g in c.children]
+        if token.dep_ == "appos":
+            linked.append(token.head)
+        return self.expand(linked)
 
     def res_class(self, key: str) -> str | None:
         info = entities_of(self.doc).get(key)
@@ -521,7 +546,10 @@ class _DocRules:
         if published is not None and len(offices) > 1:
             current = tuple(o for o in offices if o.in_office(published))
             offices = current or offices
+        mentioned = {m.kb_id_ for m in self.res.mentions}
         for official in offices[:1]:
+            if official.of not in mentioned:
+                continue  # the list knows the office, but the text never names the country
             prop = "leaderOf" if official.leader else "officialOf"
             rule = "title+officials-list" if title else "office-term+officials-list"
             self.add(span.kb_id_, prop, official.of, sent, rule, 0.75, role=official.role)
