@@ -124,3 +124,9 @@ def negation_cues() -> frozenset[str]:
 def non_participation_verbs() -> frozenset[str]:
     """Verbs whose subject does not take part in the event they govern ("halted drills")."""
     return frozenset(load_data("lexicon.yaml")["non_participation_verbs"])
+
+
+@cache
+def light_verbs() -> frozenset[str]:
+    """Verbs that lend their subject to an event noun: "conducted strikes", "held talks"."""
+    return frozenset(load_data("lexicon.yaml")["light_verbs"])

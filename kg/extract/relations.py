@@ -22,6 +22,7 @@ from kg.extract.lexicon import (
     Frame,
     event_nouns,
     frames,
+    light_verbs,
     negation_cues,
     non_participation_verbs,
     planned_cues,
@@ -208,9 +209,11 @@ class _DocRules:
                 if c.dep_ in ("compound", "amod", "nmod", "npadvmod")
                 for t in c.subtree
             ]
-        if (
-            name == "gov"
-        ):  # the subject of the verb the noun is the object of ("held talks", "met at a summit")
+        if name == "light":  # "conducted strikes", "held talks", "imposed sanctions": a light verb's subject
+            if trigger.dep_ == "dobj" and trigger.head.lemma_.lower() in light_verbs():
+                return self.subjects(trigger.head)
+            return []
+        if name == "gov":  # the subject of the verb the noun is the object of ("met at a summit")
             head = trigger.head
             if trigger.dep_ == "pobj" and head.dep_ == "prep":
                 if head.lower_ not in GOV_PREPS:
@@ -484,9 +487,11 @@ class _DocRules:
         for mention in (m for m in self.res.mentions if sent.start <= m.start < sent.end):
             if mention.label_ not in ORGS:
                 continue
-            root = mention.root
+            root = head = mention.root
+            while head.dep_ in ("compound", "nmod", "amod") and head.head.pos_ in ("NOUN", "PROPN"):
+                head = head.head  # "ISIL terrorists in Syria", "ISIL targets in Iraq"
             places = self.expand(
-                g for c in root.children if c.dep_ == "prep" and c.lower_ == "in" for g in c.children
+                g for c in head.children if c.dep_ == "prep" and c.lower_ == "in" for g in c.children
             )
             if root.dep_ in ("nsubj", "nsubjpass"):
                 verb = root.head
