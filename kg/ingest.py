@@ -15,6 +15,8 @@ from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
+import yaml
+
 from kg.errors import InputError
 from kg.types import Document
 
@@ -103,16 +105,42 @@ def _read_text_file(path: Path) -> Document:
     raw = _decode(path, data)
     doc_id = path.stem
     _check_id(doc_id, str(path))
-    title: str | None = None
+    meta, raw = split_front_matter(raw, str(path))
+    title: str | None = meta.get("title")
     if path.suffix.lower() in (".html", ".htm"):
-        title, text = html_to_text(raw)
+        html_title, text = html_to_text(raw)
+        title = title or html_title
     elif path.suffix.lower() == ".md":
         text = markdown_to_text(raw)
     else:
         text = raw
     if not text.strip():
         raise InputError(f"{path}: empty document (no text after markup is removed)")
-    return Document(id=doc_id, text=text, title=title, source=str(path))
+    published = _parse_date(meta.get("published"), str(path))
+    return Document(
+        id=doc_id, text=text, title=title, url=meta.get("url"), published=published, source=str(path)
+    )
+
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
+
+
+def split_front_matter(raw: str, where: str) -> tuple[dict[str, str], str]:
+    """YAML front matter (`---` lines around `title:`, `published:`, `url:`) and the text after it."""
+    match = _FRONT_MATTER.match(raw)
+    if match is None:
+        return {}, raw
+    try:
+        meta = yaml.safe_load(match.group(1)) or {}
+    except yaml.YAMLError as e:
+        raise InputError(f"{where}: malformed front matter: {e}") from e
+    if not isinstance(meta, dict):
+        raise InputError(f"{where}: front matter must be 'key: value' lines")
+    unknown = set(meta) - {"title", "published", "url"}
+    if unknown:
+        raise InputError(f"{where}: unknown front matter keys {sorted(unknown)}; use title, published, url")
+    out = {k: v.isoformat() if isinstance(v, date) else str(v) for k, v in meta.items() if v is not None}
+    return out, raw[match.end() :]
 
 
 def _read_jsonl(path: Path) -> Iterator[Document | InputError]:

@@ -123,3 +123,36 @@ def test_ingest_html_drops_style_and_keeps_blocks() -> None:
 
 def test_ingest_markdown_links_become_text() -> None:
     assert markdown_to_text("See [the report](https://x.org) and ![img](a.png)") == "See the report and img"
+
+
+def test_ingest_front_matter_gives_title_date_and_url(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text(
+        "---\ntitle: Talks in Tokyo\npublished: 2024-07-28\nurl: https://example.org/a\n---\n"
+        "Japan met the US.\n",
+        encoding="utf-8",
+    )
+    (doc,) = read_inputs([path]).documents
+    assert (doc.title, doc.published, doc.url) == (
+        "Talks in Tokyo",
+        date(2024, 7, 28),
+        "https://example.org/a",
+    )
+    assert doc.text == "Japan met the US.\n"
+
+
+@pytest.mark.parametrize(
+    ("front", "message"),
+    [
+        ("title: [unclosed", "malformed front matter"),
+        ("- a list", "front matter must be 'key: value' lines"),
+        ("author: me", "unknown front matter keys ['author']"),
+        ("published: someday", "'published' is not an ISO date"),
+    ],
+)
+def test_ingest_bad_front_matter_is_reported(tmp_path: Path, front: str, message: str) -> None:
+    path = tmp_path / "a.md"
+    path.write_text(f"---\n{front}\n---\nText.\n", encoding="utf-8")
+    (error,) = read_inputs([path]).errors
+    assert str(error).startswith(str(path))
+    assert message in str(error)

@@ -168,6 +168,15 @@ def _leading_country(span: Span) -> str | None:
     return None
 
 
+@Language.component("kg_paragraphs")
+def paragraphs(doc: Doc) -> Doc:
+    """A blank line ends a sentence (headlines, captions, datelines); runs before the parser."""
+    for token in doc[:-1]:
+        if (token.is_space and token.text.count("\n") >= 2) or token.text.endswith("\n\n"):
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
 @Language.factory("kg_entities")
 def make_entities(nlp: Language, name: str) -> KGEntities:
     return KGEntities()
@@ -270,6 +279,10 @@ class KGEntities:
                     break
             if end == i or doc[end - 1].lower_ not in heads:
                 continue
+            if end + 1 < len(doc) and doc[end].lower_ == "of" and _name_word(doc[end + 1].text):
+                end += 1  # "Ministry of Defense", "Department of State"
+                while end < len(doc) and end not in taken and _name_word(doc[end].text):
+                    end += 1
             country = gazetteer.by_key(anchor.kb_id_)
             if country is None:
                 continue

@@ -68,6 +68,9 @@ GROUP_NOUNS = frozenset(
         "state",
     }
 )
+STATE_NOUNS = frozenset(
+    {"nation", "country", "ally", "state", "government", "power", "neighbour", "neighbor"}
+)
 NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "both": 2, "trilateral": 3, "bilateral": 2}
 ACTOR_CLASSES = frozenset({"Country", "InternationalOrganization", "Organization", "GovernmentBody"})
 
@@ -116,7 +119,7 @@ class KGCoref:
         if not parts:
             return spans
         covered: dict[int, Span] = {i: s for s in spans for i in range(s.start, s.end)}
-        out = [s for s in spans if not (len(s) == 1 and s.text in parts and s.label_ != "Person")]
+        out = [s for s in spans if not (len(s) == 1 and s.text in parts and s.kb_id_ != parts[s.text])]
         out_ids = {id(s) for s in out}
         for token in doc:
             key = parts.get(token.text)
@@ -178,6 +181,7 @@ class Group:
 
     start: int  # token index of the first member
     keys: tuple[str, ...]
+    countries: bool = True  # every member is a country ("the two allies" can only mean such a group)
 
 
 class Resolver:
@@ -202,7 +206,8 @@ class Resolver:
                 if other is not None and other.label_ in ACTOR_CLASSES and other.kb_id_ not in keys:
                     keys.append(other.kb_id_)
             if len(keys) > 1:
-                groups.append(Group(span.start, tuple(keys)))
+                countries = all(k.startswith("Country:") for k in keys)
+                groups.append(Group(span.start, tuple(keys), countries))
         return groups
 
     def mention(self, token: Token) -> Span | None:
@@ -238,9 +243,11 @@ class Resolver:
                 return [span.kb_id_]
         return []
 
-    def _group_before(self, index: int, size: int | None, owner: str | None) -> Group | None:
+    def _group_before(
+        self, index: int, size: int | None, owner: str | None, countries: bool = False
+    ) -> Group | None:
         for group in reversed(self.groups):
-            if group.start >= index:
+            if group.start >= index or (countries and not group.countries):
                 continue
             members = [k for k in group.keys if k != owner]
             if owner and owner not in group.keys:
@@ -263,10 +270,11 @@ class Resolver:
             size = NUMBERS[token.lower_]
         if size is None and token.tag_ in ("NN", "NNP"):  # "the country": the latest country named
             return self._nearest(token, {"Country"})
+        states = token.lemma_.lower() in STATE_NOUNS  # "allies", "nations": a group of countries
         if size is None and owner is None:
-            group = self._group_before(token.i, None, None)
+            group = self._group_before(token.i, None, None, states)
             return list(group.keys) if group else []
-        group = self._group_before(token.i, size, owner)
+        group = self._group_before(token.i, size, owner, states)
         return list(group.keys) if group else []
 
     def _collective(self, token: Token) -> list[str]:

@@ -57,6 +57,8 @@ def build_nlp(model: str | Language | None = None) -> Language:
 
 def add_kg_components(nlp: Language) -> Language:
     """Add kg's components to any pipeline that has a parser (and an NER, or not: then the ruler alone)."""
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("kg_paragraphs", before="parser")
     ruler = nlp.add_pipe(
         "entity_ruler",
         name="kg_gazetteer",
