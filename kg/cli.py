@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
@@ -300,7 +300,7 @@ def eval_(
     Example: kg eval ../shared/eval/gold --graph output/graph.trig
     """
     from kg.evaluate import as_json as to_json
-    from kg.evaluate import evaluate, report_lines
+    from kg.evaluate import error_lines, evaluate, report_lines
 
     with handled():
         result = evaluate(graph, gold)
@@ -308,7 +308,16 @@ def eval_(
         sys.stdout.write(json.dumps(to_json(result), indent=2) + "\n")
         return
     for line in report_lines(result):
-        if errors or not any(k in line for k in (": missed_", ": extra_", ": duplicate_")):
+        if not any(k in line for k in (": missed_", ": extra_", ": duplicate_")):
+            out.print(line, highlight=False, soft_wrap=True)
+    if errors:
+        out.print("errors (each miss with the gold's cue, each extra with its evidence):", highlight=False)
+        for line in [
+            *(f"{d.doc}: duplicate {x}" for d in result.documents for x in d.duplicate_entities),
+            *(f"{d.doc}: missed entity {x}" for d in result.documents for x in d.missed_entities),
+            *(f"{d.doc}: extra entity {x}" for d in result.documents for x in d.extra_entities),
+            *error_lines(result),
+        ]:
             out.print(line, highlight=False, soft_wrap=True)
     table = Table("property", "tp", "fp", "fn", "P", "R", "F1")
     for prop, prf in result.by_property().items():
@@ -324,8 +333,29 @@ def eval_(
     out.print(table)
 
 
-def _call(fn: Callable[[], T]) -> T:
-    return fn()
+@app.command()
+def calibrate(
+    gold: Annotated[Path, typer.Argument(help="A folder of gold .json files.")],
+    graph: Annotated[Path, typer.Option(help="The .trig dataset built from the gold texts.")],
+    out_file: Annotated[Path | None, typer.Option("--out", "-o", help="Write the rule table here.")] = None,
+) -> None:
+    """Measure each rule's precision on gold; the table sets the confidence of its evidence.
+
+    Example: kg calibrate ../shared/eval/gold --graph out/graph.trig --out rules.yaml
+    """
+    from kg.build import write_text_atomic
+    from kg.calibrate import measure, to_yaml
+
+    with handled():
+        measured = measure(graph, gold)
+        if out_file is not None:
+            write_text_atomic(out_file, to_yaml(measured, f"{gold.name} scored against {graph.name}"))
+    table = Table("rule", "hits", "extras", "confidence")
+    for m in measured:
+        table.add_row(m.rule, str(m.hits), str(m.extras), f"{m.confidence:.3f}")
+    out.print(table)
+    if out_file is not None:
+        out.print(f"wrote {out_file}", highlight=False)
 
 
 def main() -> None:

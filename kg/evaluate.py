@@ -21,7 +21,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from kg.errors import InputError
-from kg.vocab import CLASS_PARENTS, RELATION_PROPERTIES, SYMMETRIC_PROPERTIES
+from kg.vocab import CLASS_PARENTS, KG, RELATION_PROPERTIES, SYMMETRIC_PROPERTIES
 
 ENTITY_ROOTS = {"Actor", "Place"}
 PROPERTY_PARENTS = {"leaderOf": {"officialOf"}, "alliedWith": {"cooperatesWith"}}
@@ -73,6 +73,11 @@ class DocScore:
     extra_relations: tuple[str, ...]
     # property -> (tp, fp, fn), for the per-property table
     by_property: dict[str, tuple[int, int, int]]
+    # every system relation triple (subject, predicate IRI, object) with "tp", "fp" or "unscored"
+    judgements: tuple[tuple[Any, Any, Any, str], ...] = ()
+    # each extra relation with the sentences its evidence records, and each miss with the gold note
+    extra_sentences: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    missed_notes: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -179,23 +184,32 @@ def score(graph: Graph, gold: dict[str, Any]) -> DocScore:
         return any(rel_matches(a, p, b, rel) for a in mapped[sn] for b in mapped[on])
 
     core = set(RELATION_PROPERTIES)
-    system = [(s, local(p), o) for s, p, o in graph if local(p) in core and s in mapped and o in mapped]
+    system_iris = [(s, p, o) for s, p, o in graph if local(p) in core and s in mapped and o in mapped]
+    system = [(s, local(p), o) for s, p, o in system_iris]
     rels = gold["relations"]
     req = [r for r in rels if not r.get("optional")]
     rel_fn = [r for r in req if not any(node_matches(s, p, o, r) for s, p, o in system)]
     optional_ids = {g for g, e in gold_entities.items() if e.get("optional")}
     rel_fp: set[tuple[str, str, str]] = set()
-    for s, p, o in system:
+    judgements = []
+    fp_triples: dict[tuple[str, str, str], list[tuple[Any, Any, Any]]] = defaultdict(list)
+    for (s, p, o), (_, p_iri, _) in zip(system, system_iris, strict=True):
         if any(node_matches(s, p, o, r) for r in rels):
+            verdict = "tp" if any(node_matches(s, p, o, r) for r in req) else "unscored"
+            judgements.append((s, p_iri, o, verdict))
             continue
         if mapped[s] & optional_ids or mapped[o] & optional_ids:
+            judgements.append((s, p_iri, o, "unscored"))
             continue
         if rep[s].startswith("@") and rep[o].startswith("@"):
+            judgements.append((s, p_iri, o, "unscored"))
             continue
+        judgements.append((s, p_iri, o, "fp"))
         pair = (rep[s], p, rep[o])
         if p in SYMMETRIC_PROPERTIES:
             pair = (min(rep[s], rep[o]), p, max(rep[s], rep[o]))
         rel_fp.add(pair)
+        fp_triples[pair].append((s, p_iri, o))
 
     by_type = {}
     by_property: dict[str, tuple[int, int, int]] = {}
@@ -217,7 +231,26 @@ def score(graph: Graph, gold: dict[str, Any]) -> DocScore:
         missed_relations=tuple(f"{r['s']} {r['p']} {r['o']}" for r in rel_fn),
         extra_relations=tuple(" ".join(t) for t in sorted(rel_fp)),
         by_property=by_property,
+        judgements=tuple(judgements),
+        extra_sentences=tuple(
+            (
+                " ".join(t),
+                tuple(sorted({s for triple in fp_triples[t] for s in evidence_values(graph, *triple)})),
+            )
+            for t in sorted(rel_fp)
+        ),
+        missed_notes=tuple((f"{r['s']} {r['p']} {r['o']}", str(r.get("note") or "")) for r in rel_fn),
     )
+
+
+def evidence_values(graph: Graph, s: Any, p: Any, o: Any, field: URIRef = KG.sentence) -> list[str]:
+    """A field (the sentence, the rule) of each evidence record of one triple, either direction."""
+    out: list[str] = []
+    for subject, obj in ((s, o), (o, s)):
+        for ev in graph.subjects(RDF.subject, subject):
+            if graph.value(ev, RDF.predicate) == p and graph.value(ev, RDF.object) == obj:
+                out.extend(str(v) for v in graph.objects(ev, field))
+    return out
 
 
 def load_gold(path: Path) -> dict[str, Any]:
@@ -232,6 +265,11 @@ def load_gold(path: Path) -> dict[str, Any]:
 
 def evaluate(graph_path: Path, gold_path: Path) -> EvalResult:
     """Score a graph file against a gold file, or a dataset (.trig) against a gold folder."""
+    return _total(score(graph, gold) for gold, graph in pairs(graph_path, gold_path))
+
+
+def pairs(graph_path: Path, gold_path: Path) -> list[tuple[dict[str, Any], Graph]]:
+    """Each gold annotation with the graph it is scored against."""
     if not gold_path.exists():
         raise InputError(f"{gold_path}: no such gold file or folder")
     if not graph_path.is_file():
@@ -251,12 +289,11 @@ def evaluate(graph_path: Path, gold_path: Path) -> EvalResult:
             single.parse(graph_path)
     except (SyntaxError, ValueError) as e:
         raise InputError(f"{graph_path}: cannot parse RDF: {e}") from e
-    docs = []
+    out = []
     for gold_file in golds:
         gold = load_gold(gold_file)
-        graph = by_doc.get(gold["doc"], Graph()) if gold_path.is_dir() else single
-        docs.append(score(graph, gold))
-    return _total(docs)
+        out.append((gold, by_doc.get(gold["doc"], Graph()) if gold_path.is_dir() else single))
+    return out
 
 
 def _total(docs: Iterable[DocScore]) -> EvalResult:
@@ -288,6 +325,18 @@ def as_json(result: EvalResult) -> dict[str, Any]:
             for d in result.documents
         ],
     }
+
+
+def error_lines(result: EvalResult) -> list[str]:
+    """Each miss with the gold's cue, each extra with the sentences its evidence came from."""
+    lines: list[str] = []
+    for d in result.documents:
+        for triple, note in d.missed_notes:
+            lines.append(f"{d.doc}: missed {triple}" + (f"  (gold cue: {note!r})" if note else ""))
+        for triple, sentences in d.extra_sentences:
+            lines.append(f"{d.doc}: extra {triple}")
+            lines.extend(f"    from: {' '.join(s.split())}" for s in sentences[:3])
+    return lines
 
 
 def report_lines(result: EvalResult) -> list[str]:

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from kg.cli import app
 
 runner = CliRunner()
-COMMANDS = ["build", "query", "render", "stats", "validate", "eval"]
+COMMANDS = ["build", "query", "render", "stats", "validate", "eval", "calibrate"]
 
 
 def test_cli_help_lists_every_command_with_an_example() -> None:

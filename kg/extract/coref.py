@@ -222,6 +222,17 @@ class Resolver:
         if lower in ("whose", "which", "who", "that") and token.tag_ in ("WP$", "WDT", "WP"):
             antecedent = _relative_antecedent(token)  # "ISIL, whose acts of terror ..."
             return self.keys(antecedent) if antecedent is not None else []
+        if token.pos_ == "NOUN":
+            if token.dep_ == "appos" and token.lemma_.lower() in GROUP_NOUNS | {"member"}:
+                return self.keys(token.head)  # "Japan, a US treaty ally": the ally is Japan
+            named = [c for c in token.children if c.dep_ == "appos" and self.by_token.get(c.i) is not None]
+            if named:  # "NATO members Finland and Sweden": the members are the names
+                return [
+                    self.by_token[t.i].kb_id_
+                    for c in named
+                    for t in (c, *c.conjuncts)
+                    if t.i in self.by_token
+                ]
         collective = self._collective(token)  # "Coalition nations", "Iraqi forces" before "the nations"
         if collective:
             return collective

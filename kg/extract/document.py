@@ -12,6 +12,7 @@ from spacy.tokens import Doc, Span
 from kg.errors import ExtractionError
 from kg.extract import dates
 from kg.extract.components import SPAN_KEY, entities_of
+from kg.extract.confidence import calibrated
 from kg.extract.relations import Claim, EventNode
 from kg.types import Document, DocumentExtraction, EntityRecord, Evidence, Mention, RelationClaim
 
@@ -95,7 +96,7 @@ def to_records(doc: Doc, document: Document) -> DocumentExtraction:
             start=c.sentence.start_char,
             end=c.sentence.end_char,
             rule=c.rule,
-            confidence=c.confidence,
+            confidence=calibrated(c.rule, c.confidence),
             family=c.family,
             role=c.role,
             date=_sentence_date(c.sentence, document),

@@ -65,7 +65,7 @@ class Frame:
     """How a trigger word's arguments map onto a property (see data/lexicon.yaml)."""
 
     lemma: str
-    property: str
+    property: str | None  # None: a recognised trigger that asserts no core relation
     family: str
     agent: tuple[str, ...]
     patient: tuple[str, ...]

@@ -240,7 +240,7 @@ class _DocRules:
 
     # ------------------------------------------------------------------ frames
     def apply_frame(self, trigger: Token, frame: Frame, sent: Span, verb: bool) -> None:
-        if self.negated(trigger):
+        if frame.property is None or self.negated(trigger):
             return
         status = self.status(trigger)
         kw = {"family": frame.family, "status": status}
