@@ -148,3 +148,15 @@ def test_cli_render_bad_since(sample_trig: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["render", "--graph", str(sample_trig), "--since", "last week"])
     assert result.exit_code == 2
     assert "--since: not a date" in result.stderr
+
+
+def test_cli_eval_lists_misses_with_gold_cues(shared_eval: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "g.ttl"
+    empty.write_text("", encoding="utf-8")
+    gold = shared_eval / "gold" / "trilateral-tokyo-2024.json"
+    result = runner.invoke(app, ["eval", str(gold), "--graph", str(empty)])
+    assert 'missed Donald Trump leaderOf US  (gold cue: "during Donald Trump\'s presidency")' in result.stdout
+    assert "missed entity Japan" in result.stdout
+    quiet = runner.invoke(app, ["eval", str(gold), "--graph", str(empty), "--no-errors"])
+    assert "missed Donald Trump" not in quiet.stdout
+    assert "property" in quiet.stdout  # the per-property table
