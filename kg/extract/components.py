@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.extract import gazetteer
-from kg.extract.lexicon import titles
+from kg.extract.lexicon import event_nouns, load_data, titles
 from kg.extract.offices import official_by_name
 
 SPAN_KEY = "kg"
@@ -38,8 +39,34 @@ _CREDIT_LINE = re.compile(
     r"photo by|image:|compiled by|contact the)",
     re.I,
 )
+_NAME_PARTICLES = frozenset(
+    {"al", "el", "bin", "ibn", "abu", "de", "da", "di", "du", "van", "von", "der", "la", "le"}
+)
 _TRIM_START = frozenset({"the", "a", "an", "’s", "'s", "-", "—", "“", '"', "‘", "'"})
-_TRIM_END = frozenset({"’s", "'s", "’", "'", ".", ",", "-", "—", "”", '"', ":", ";", "(", ")"})
+_TRIM_END = frozenset(
+    {
+        "’s",
+        "'s",
+        "’",
+        "'",
+        ".",
+        ",",
+        "-",
+        "—",
+        "”",
+        '"',
+        ":",
+        ";",
+        "(",
+        ")",
+        "of",
+        "and",
+        "the",
+        "in",
+        "for",
+        "on",
+    }
+)
 
 
 @dataclass
@@ -129,6 +156,8 @@ def person_span(span: Span) -> Span | None:
         return None
     if not any(t.is_alpha and t.text[0].isupper() for t in name):
         return None
+    if any(t.is_alpha and t.text[0].islower() and t.lower_ not in _NAME_PARTICLES for t in name):
+        return None  # "near", "reserve airmen": not a name
     return name
 
 
@@ -201,6 +230,16 @@ class KGEntities:
                 if entry is not None:
                     demonyms.append(Span(doc, span.start, span.end, label="Country", kb_id=entry.key))
                 continue
+            if _not_an_entity(span):
+                continue
+            parts = _country_pair(span) if label in ("GPE", "NORP", "ORG", "LOC") else None
+            if parts:  # "U.S.-Iraq partnership": two countries
+                for part, entry in parts:
+                    register_entry(doc, entry, part.text)
+                    mentions.append(Span(doc, part.start, part.end, label="Country", kb_id=entry.key))
+                continue
+            if label in ("PERSON", "ORG") and not ent.ent_id_ and _locative(span):
+                label = "GPE"  # "near Ayn Isa", "in Marea": a place the NER took for a name
             mention = self._mention(doc, span, label, ent.ent_id_)
             if mention is not None:
                 mentions.append(mention)
@@ -235,6 +274,8 @@ class KGEntities:
         if label in ("GPE", "LOC", "FAC", "ORG", "NORP"):
             entry = gazetteer.lookup(span.text)
             if entry is None and label in ("GPE", "LOC"):
+                entry = subdivision(span.text)
+            if entry is None and label in ("GPE", "LOC") and not _common_word(span):
                 entry = gazetteer.city_index().get(span.text)
             if entry is not None:
                 register_entry(doc, entry, span.text)
@@ -293,6 +334,31 @@ class KGEntities:
             register(doc, key, "GovernmentBody", label, surface, country=country.iso3, part_of=country.iso3)
             entities_of(doc)[key].names.add(rest)
             found.append(Span(doc, anchor.start, end, label="GovernmentBody", kb_id=key))
+        found.extend(self._bodies_of_countries(doc, mentions))
+        return found
+
+    def _bodies_of_countries(self, doc: Doc, mentions: list[Span]) -> list[Span]:
+        """ "the Government of Iraq", "the Ministry of Defence of Ukraine": a head, "of", a country."""
+        heads = titles().government_heads
+        found = []
+        for anchor in (m for m in mentions if m.label_ == "Country"):
+            of = anchor.start - 1
+            if of < 1 or doc[of].lower_ != "of" or doc[of - 1].lower_ not in heads:
+                continue
+            start = of - 1
+            while start > 0 and _name_word(doc[start - 1].text) and start > of - 5:
+                start -= 1
+            if not doc[start].text[:1].isupper():
+                continue
+            country = gazetteer.by_key(anchor.kb_id_)
+            if country is None or country.iso3 is None:
+                continue
+            name = doc[start:of].text
+            key = f"GovernmentBody:{country.iso3.lower()}-{slug(name)}"
+            label = f"{name} of {country.label}"
+            register(doc, key, "GovernmentBody", label, doc[start : anchor.end].text, country=country.iso3)
+            entities_of(doc)[key].part_of = country.iso3
+            found.append(Span(doc, start, anchor.end, label="GovernmentBody", kb_id=key))
         return found
 
 
@@ -334,3 +400,88 @@ def _without_overlaps(spans: list[Span]) -> list[Span]:
             kept.append(span)
             used.update(range(span.start, span.end))
     return sorted(kept, key=lambda s: s.start)
+
+
+@cache
+def _not_entities() -> tuple[frozenset[str], frozenset[str]]:
+    data = load_data("not_entities.yaml")
+    return frozenset(data["acronyms"]), frozenset(data["ship_prefixes"])
+
+
+def _not_an_entity(span: Span) -> bool:
+    """Equipment, weapons and doctrine ("UAV", "VBIED"), and ships ("USS Mahan"), are not actors."""
+    words, ships = _not_entities()
+    return span.text in words or span[0].text in ships
+
+
+def _country_pair(span: Span) -> list[tuple[Span, gazetteer.GazetteerEntry]] | None:
+    """ "U.S.-Iraq", "US-Japan": a hyphenated pair (or more) of countries, else None."""
+    text = span.text
+    if "-" not in text:
+        return None
+    out = []
+    start = span.start
+    doc = span.doc
+    for i in range(span.start, span.end + 1):
+        if i == span.end or doc[i].text == "-":
+            if i == start:
+                return None
+            part = Span(doc, start, i)
+            entry = gazetteer.lookup(part.text)
+            if entry is None or entry.cls != "Country":
+                return None
+            out.append((part, entry))
+            start = i + 1
+    return out if len(out) > 1 else None
+
+
+_LOCATIVE = frozenset({"in", "near", "outside", "around", "into", "toward", "towards", "across", "inside"})
+
+
+def _locative(span: Span) -> bool:
+    root = span.root
+    return root.dep_ == "pobj" and root.head.lower_ in _LOCATIVE
+
+
+def _common_word(span: Span) -> bool:
+    """A one-word span that is also a word of the lexicons ("Summit", "Command") is no town."""
+    if len(span) > 1:
+        return False
+    word = span[0].lower_
+    t = titles()
+    return word in event_nouns() or word in t.government_heads or word in t.office or word in t.leader
+
+
+@cache
+def _subdivisions() -> dict[str, gazetteer.GazetteerEntry]:
+    """ISO 3166-2 subdivisions (states, provinces, governorates) as Regions, by name."""
+    import pycountry
+
+    table: dict[str, gazetteer.GazetteerEntry] = {}
+    alpha3 = {c.alpha_2: c.alpha_3 for c in pycountry.countries}
+    for sub in pycountry.subdivisions:
+        name = sub.name
+        if sub.type not in (
+            "State",
+            "Province",
+            "Governorate",
+            "Region",
+            "Prefecture",
+            "Oblast",
+            "Territory",
+        ):
+            continue
+        country = alpha3.get(sub.country_code)
+        entry = gazetteer.GazetteerEntry(
+            key=f"Region:{gazetteer.slug(name)}-{(country or '').lower()}",
+            cls="Region",
+            label=name,
+            names=(name,),
+            country=country,
+        )
+        table.setdefault(name, entry)
+    return table
+
+
+def subdivision(name: str) -> gazetteer.GazetteerEntry | None:
+    return _subdivisions().get(name)

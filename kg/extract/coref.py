@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span, Token
 from kg.extract import gazetteer
 from kg.extract.components import DEMONYM_KEY, SPAN_KEY, entities_of, register_entry
 from kg.extract.lexicon import capitals, titles
+from kg.extract.offices import offices_of
 
 LOCATIVE_PREPS = frozenset(
     {
@@ -117,7 +118,7 @@ class KGCoref:
             for word in (words[0], words[-1]) if len(words) > 1 else ():
                 parts.setdefault(word, person.kb_id_)
         if not parts:
-            return spans
+            return [s for s in spans if not _unexplained_single_name(s)]
         covered: dict[int, Span] = {i: s for s in spans for i in range(s.start, s.end)}
         out = [s for s in spans if not (len(s) == 1 and s.text in parts and s.kb_id_ != parts[s.text])]
         out_ids = {id(s) for s in out}
@@ -132,12 +133,21 @@ class KGCoref:
                 continue
             out.append(Span(doc, token.i, token.i + 1, label="Person", kb_id=key))
             entities_of(doc)[key].names.add(token.text)
+        # a lone first or last name the NER found, that no full name or list explains, is noise
+        out = [s for s in out if not _unexplained_single_name(s)]
         # a single-word span that became a surname is no longer a place or an organization
         for key in [
             k for k, v in entities_of(doc).items() if v.cls != "Person" and k not in {s.kb_id_ for s in out}
         ]:
             del entities_of(doc)[key]
         return _dedupe(out)
+
+
+def _unexplained_single_name(span: Span) -> bool:
+    if span.label_ != "Person" or len(span) != 1:
+        return False
+    key = span.kb_id_
+    return gazetteer.by_key(key) is None and offices_of(key) == ()
 
 
 def _dedupe(spans: list[Span]) -> list[Span]:
