@@ -181,3 +181,30 @@ def test_pipeline_evidence_points_at_the_sentence(nlp) -> None:
     assert ev.family == "ASSAULT"
     assert ev.rule == "verb-frame:attack"
     assert 0 < ev.confidence <= 1
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "cls"),
+    [
+        ("A strong U.S.-Iraq partnership is critical.", "Country:IRQ", "Country"),
+        ("The Government of Iraq welcomed the decision.", "GovernmentBody:irq-government", "GovernmentBody"),
+        ("Fighters were seen near Ayn Isa on Monday.", "Place:ayn-isa", "Place"),
+        ("The drone flew over Virginia before landing.", "Region:virginia-usa", "Region"),
+    ],
+)
+def test_pipeline_entity_rules(nlp, text: str, key: str, cls: str) -> None:
+    x = _extract(nlp, text)
+    assert any(e.key == key and e.cls == cls for e in x.entities), [(e.key, e.cls) for e in x.entities]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Coalition forces destroyed a VBIED and two UAVs near the town.",
+        "The destroyer USS Mahan escorted the convoy.",
+        "Staff Sgt. said the convoy left. Richard agreed.",
+    ],
+)
+def test_pipeline_equipment_ships_and_lone_names_are_not_actors(nlp, text: str) -> None:
+    x = _extract(nlp, text)
+    assert not [e for e in x.entities if e.cls in ("Person", "Organization")], x.entities

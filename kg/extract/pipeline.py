@@ -7,6 +7,8 @@ import logging
 
 import spacy
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
+from spacy.util import compile_infix_regex
 
 from kg.errors import ModelError
 from kg.extract import components, relations  # noqa: F401  (registers the factories)
@@ -57,6 +59,11 @@ def build_nlp(model: str | Language | None = None) -> Language:
 
 def add_kg_components(nlp: Language) -> Language:
     """Add kg's components to any pipeline that has a parser (and an NER, or not: then the ruler alone)."""
+    # "U.S.-Iraq", "U.K.-France": split a hyphen after an abbreviation's dot, as between plain words
+    tokenizer = nlp.tokenizer
+    if isinstance(tokenizer, Tokenizer):
+        infixes = [*(nlp.Defaults.infixes or ()), r"(?<=[A-Za-z]\.)-(?=[A-Z])"]
+        tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("kg_paragraphs", before="parser")
     ruler = nlp.add_pipe(
