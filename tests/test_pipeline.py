@@ -208,3 +208,12 @@ def test_pipeline_entity_rules(nlp, text: str, key: str, cls: str) -> None:
 def test_pipeline_equipment_ships_and_lone_names_are_not_actors(nlp, text: str) -> None:
     x = _extract(nlp, text)
     assert not [e for e in x.entities if e.cls in ("Person", "Organization")], x.entities
+
+
+def test_pipeline_title_noun_with_appositive_name_and_later_reference(nlp) -> None:
+    text = (
+        "Foreign Secretary Boris Johnson met the Iraqi Foreign Minister, Ibrahim al-Jaafari, in London. "
+        "The Foreign Secretary later met the Iraqi Foreign Minister again."
+    )
+    facts = _facts(_extract(nlp, text))
+    assert ("Person:boris-johnson", "meetsWith", "Person:ibrahim-al-jaafari") in facts

@@ -232,17 +232,24 @@ class Resolver:
         if lower in ("whose", "which", "who", "that") and token.tag_ in ("WP$", "WDT", "WP"):
             antecedent = _relative_antecedent(token)  # "ISIL, whose acts of terror ..."
             return self.keys(antecedent) if antecedent is not None else []
-        if token.pos_ == "NOUN":
+        is_title = lower in titles().office or lower in titles().leader
+        if token.pos_ == "NOUN" or is_title:
             if token.dep_ == "appos" and token.lemma_.lower() in GROUP_NOUNS | {"member"}:
                 return self.keys(token.head)  # "Japan, a US treaty ally": the ally is Japan
             named = [c for c in token.children if c.dep_ == "appos" and self.by_token.get(c.i) is not None]
-            if named:  # "NATO members Finland and Sweden": the members are the names
+            if named:  # "NATO members Finland and Sweden", "the Foreign Minister, Ibrahim al-Jaafari"
                 return [
                     self.by_token[t.i].kb_id_
                     for c in named
                     for t in (c, *c.conjuncts)
                     if t.i in self.by_token
                 ]
+        if is_title and any(c.dep_ == "det" and c.lower_ == "the" for c in token.children):
+            titled = self._titled_before(
+                token
+            )  # "the Foreign Secretary" after "Foreign Secretary Boris Johnson"
+            if titled:
+                return titled
         collective = self._collective(token)  # "Coalition nations", "Iraqi forces" before "the nations"
         if collective:
             return collective
@@ -255,6 +262,16 @@ class Resolver:
             return list(group.keys) if group else []
         if token.lemma_.lower() in GROUP_NOUNS or (lower in NUMBERS and token.pos_ in ("NUM", "ADJ")):
             return self._group_noun(token)
+        return []
+
+    def _titled_before(self, token: Token) -> list[str]:
+        """The latest person introduced with this title word right before their name."""
+        for span in reversed(self.mentions):
+            if span.label_ != "Person" or span.start >= token.i:
+                continue
+            before = span.doc[max(0, span.start - 4) : span.start]
+            if any(t.lower_ == token.lower_ for t in before):
+                return [span.kb_id_]
         return []
 
     def _nearest(self, token: Token, classes: frozenset[str] | set[str]) -> list[str]:
