@@ -69,6 +69,8 @@ class KG(DefinedNamespace):
     eventFamily: URIRef
     role: URIRef
     evidence: URIRef
+    # annotations
+    relationFamily: URIRef
 
 
 #: Properties that relate two entities (what the scorer reads), in ontology order.

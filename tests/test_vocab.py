@@ -11,7 +11,7 @@ def _declared() -> set[str]:
     graph = ontology_graph()
     ns = str(KG)
     terms = set()
-    for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty):
+    for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty):
         terms |= {str(s)[len(ns) :] for s in graph.subjects(RDF.type, kind) if str(s).startswith(ns)}
     return terms
 
@@ -47,3 +47,8 @@ def test_vocab_every_relation_has_label_comment_and_family() -> None:
         assert graph.value(KG[prop], RDFS.label) is not None
         assert graph.value(KG[prop], RDFS.comment) is not None
         assert prop in RELATION_FAMILIES
+
+
+@pytest.mark.parametrize(("prop", "family"), sorted(RELATION_FAMILIES.items()))
+def test_vocab_relation_families_match_ontology(prop: str, family: str) -> None:
+    assert str(ontology_graph().value(KG[prop], KG.relationFamily)) == family
