@@ -209,6 +209,15 @@ class _DocRules:
                 if c.dep_ in ("compound", "amod", "nmod", "npadvmod")
                 for t in c.subtree
             ]
+        if name == "clause":  # "to enable the defeat of ISIL": whoever the clause is about
+            node = trigger.head
+            for _ in range(6):
+                if node.pos_ in ("VERB", "AUX"):
+                    return self.subjects(node)
+                if node.head is node:
+                    break
+                node = node.head
+            return []
         if name == "light":  # "conducted strikes", "held talks", "imposed sanctions": a light verb's subject
             if trigger.dep_ == "dobj" and trigger.head.lemma_.lower() in light_verbs():
                 return self.subjects(trigger.head)
