@@ -273,7 +273,7 @@ class KGEntities:
             return Span(doc, name.start, name.end, label="Person", kb_id=key)
         if label in ("GPE", "LOC", "FAC", "ORG", "NORP"):
             entry = gazetteer.lookup(span.text)
-            small_town = entry is not None and entry.cls == "City" and (entry.population or 0) < 1_000_000
+            small_town = entry is not None and entry.cls == "City" and (entry.population or 0) < 500_000
             if (entry is None or small_town) and label in ("GPE", "LOC"):
                 entry = subdivision(span.text) or entry  # "Virginia" the state, not a town of that name
             if entry is None and label in ("GPE", "LOC") and not _common_word(span):
