@@ -445,6 +445,9 @@ class _DocRules:
             if keys and token._.kg_event is None:
                 if not token.text[0].isupper():
                     break
+                first = named.start if named is not None else i
+                if first > 0 and self.doc[first - 1].tag_ == "IN":
+                    break  # "In Turkey Minister Ellwood met": the country is where, not whose
                 orgs = [k for k in keys if k not in orgs] + orgs
                 i -= 1
                 continue
