@@ -217,3 +217,24 @@ def test_pipeline_title_noun_with_appositive_name_and_later_reference(nlp) -> No
     )
     facts = _facts(_extract(nlp, text))
     assert ("Person:boris-johnson", "meetsWith", "Person:ibrahim-al-jaafari") in facts
+
+
+@pytest.mark.parametrize(
+    ("text", "fact", "expected"),
+    [
+        (
+            "Trump held talks with North Korean leader Kim Jong Un.",
+            ("Person:kim-jong-un", "leaderOf", "Country:PRK"),
+            True,
+        ),
+        (
+            "Tobias Ellwood toured the region. In Turkey Minister Ellwood met refugees.",
+            ("Person:tobias-ellwood", "officialOf", "Country:TUR"),
+            False,
+        ),
+    ],
+)
+def test_pipeline_title_country_is_whose_not_where(
+    nlp, text: str, fact: tuple[str, str, str], expected: bool
+) -> None:
+    assert (fact in _facts(_extract(nlp, text))) is expected

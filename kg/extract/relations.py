@@ -446,7 +446,8 @@ class _DocRules:
                 if not token.text[0].isupper():
                     break
                 first = named.start if named is not None else i
-                if first > 0 and self.doc[first - 1].tag_ == "IN":
+                prep = self.doc[first - 1] if first > 0 else None
+                if prep is not None and prep.tag_ == "IN" and span.root.head != prep:
                     break  # "In Turkey Minister Ellwood met": the country is where, not whose
                 orgs = [k for k in keys if k not in orgs] + orgs
                 i -= 1
