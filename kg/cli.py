@@ -60,14 +60,27 @@ def build(
     model: Annotated[
         str | None, typer.Option(help="spaCy pipeline to load (default: best installed).")
     ] = None,
-    min_confidence: Annotated[float, typer.Option(help="Drop relations below this confidence.")] = 0.0,
+    min_confidence: Annotated[
+        float | None,
+        typer.Option(help="Drop relations below this confidence (default 0; with --append, the store's)."),
+    ] = None,
     html: Annotated[bool, typer.Option(help="Write graph.html.")] = True,
+    append: Annotated[
+        bool,
+        typer.Option(
+            help="Add to the store in --out (unchanged documents are skipped) instead of replacing it."
+        ),
+    ] = False,
 ) -> None:
     """Build the knowledge graph of INPUTS into --out: graph.ttl, graph.trig, graph.html and store/.
 
+    With --append the documents join the existing store: new ones are added, changed ones replace
+    their graphs, unchanged ones are skipped, and the corpus is re-resolved (entities merge across
+    old and new documents); graph.ttl, graph.trig and graph.html are rewritten from the store.
+
     Example: kg build examples/ --out output
     """
-    from kg.build import build_inputs
+    from kg.incremental import build_store
 
     with handled():
         with _progress() as progress:
@@ -78,38 +91,42 @@ def build(
                 if n < 2:
                     progress.update(task, visible=False)
 
-            built = build_inputs(
+            change = build_store(
                 inputs,
+                out_dir,
+                append=append,
                 model=model,
                 min_confidence=min_confidence,
+                html=html,
                 on_read=on_read,
                 on_done=lambda _doc: progress.advance(task),
             )
-        for problem in built.errors:
+        for problem in change.errors:
             err.print(f"[red]error:[/red] {problem}", highlight=False, soft_wrap=True)
-        if not built.corpus.documents:
+        if not (change.added or change.replaced or change.unchanged):
             raise InputError("no document could be read; nothing was written")
-        from kg.build import write_outputs
-        from kg.mapping import union_graph
-        from kg.stats import graph_stats
-
-        outputs = write_outputs(built.dataset, out_dir, html=html)
-        stats = graph_stats(union_graph(built.dataset))
-    out.print(f"built {stats.documents} documents", highlight=False)
-    _print_counts("entities", stats.entities)
-    _print_counts("relations", stats.relations)
-    out.print("wrote:", highlight=False)
-    for label, path in (
-        ("graph", outputs.ttl),
-        ("dataset", outputs.trig),
-        ("view", outputs.html),
-        ("store", outputs.store),
-    ):
-        if path is not None:
-            out.print(f"  {label:8} {path}", highlight=False)
-    if outputs.html is not None:
-        out.print(f"open the view: file://{outputs.html.resolve()}", highlight=False, soft_wrap=True)
-    if built.errors:
+    if append:
+        for title, ids in (
+            ("added", change.added),
+            ("replaced", change.replaced),
+            ("unchanged", change.unchanged),
+            ("re-resolved", change.updated),
+        ):
+            if ids:
+                out.print(f"{title} {len(ids)}: {', '.join(ids)}", highlight=False, soft_wrap=True)
+    if change.stats is not None:
+        stats = change.stats
+        out.print(f"{'store holds' if append else 'built'} {stats.documents} documents", highlight=False)
+        _print_counts("entities", stats.entities)
+        _print_counts("relations", stats.relations)
+    if change.written:
+        out.print("wrote:", highlight=False)
+    for label, path in change.written:
+        out.print(f"  {label:8} {path}", highlight=False)
+    view = dict(change.written).get("view")
+    if view is not None:
+        out.print(f"open the view: file://{view.resolve()}", highlight=False, soft_wrap=True)
+    if change.errors:
         raise typer.Exit(2)
 
 
@@ -356,6 +373,152 @@ def calibrate(
     out.print(table)
     if out_file is not None:
         out.print(f"wrote {out_file}", highlight=False)
+
+
+# ---------------------------------------------------------------------- the store as a database
+
+
+def _store_option_help(what: str) -> str:
+    return f"{what}: an output folder holding store/, the store itself, or a URL (default: output)."
+
+
+@app.command()
+def remove(
+    doc_ids: Annotated[list[str], typer.Argument(help="Ids of the documents to retract.")],
+    store: Annotated[str, typer.Option(help=_store_option_help("Store"))] = "output",
+) -> None:
+    """Retract documents from the store: what only they said goes, facts others also state stay.
+
+    The rest of the corpus is re-resolved, and graph.ttl, graph.trig and graph.html beside the
+    store are rewritten if they are there.
+
+    Example: kg remove trilateral-tokyo-2024 --store output
+    """
+    from kg.incremental import remove_documents
+
+    with handled():
+        change = remove_documents(doc_ids, store)
+    out.print(f"removed {len(change.removed)}: {', '.join(change.removed)}", highlight=False, soft_wrap=True)
+    if change.updated:
+        out.print(
+            f"re-resolved {len(change.updated)}: {', '.join(change.updated)}", highlight=False, soft_wrap=True
+        )
+    for label, path in change.written:
+        out.print(f"  {label:8} {path}", highlight=False)
+
+
+@app.command("import")
+def import_(
+    files: Annotated[list[Path], typer.Argument(help="RDF files: .ttl .nt .trig .nq .jsonld .rdf .owl .xml")],
+    store: Annotated[
+        str, typer.Option(help=_store_option_help("Store (a folder is made if missing)"))
+    ] = "output",
+    graph: Annotated[
+        str | None, typer.Option(help="Graph IRI for the triples (default: …/id/graph/reference).")
+    ] = None,
+) -> None:
+    """Bulk-load RDF files into the store as reference data; a bad file changes nothing.
+
+    Example: kg import countries.ttl --store output --graph https://example.org/countries
+    """
+    from kg.exporting import import_files
+
+    with handled():
+        added = import_files(store, files, graph=graph)
+    out.print(f"imported {added} quads from {len(files)} files into {store}", highlight=False)
+
+
+class ExportFormat(StrEnum):
+    ttl = "ttl"
+    nt = "nt"
+    trig = "trig"
+    nq = "nq"
+    jsonld = "jsonld"
+    graphml = "graphml"
+    gexf = "gexf"
+    csv = "csv"
+
+
+@app.command()
+def export(
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="Output format.")],
+    out_path: Annotated[
+        Path, typer.Option("--out", "-o", help="File to write (csv: PATH-nodes.csv and PATH-edges.csv).")
+    ],
+    store: Annotated[str, typer.Option(help=_store_option_help("Store"))] = "output",
+) -> None:
+    """Export the store: RDF (ttl nt: the union graph; trig nq jsonld: named graphs), or the entity
+    network as graphml, gexf or csv.
+
+    Example: kg export --format graphml --out network.graphml --store output
+    """
+    from kg.exporting import export as export_store
+    from kg.remote import connect
+
+    with handled(), connect(store) as graph_store:
+        written = export_store(graph_store, fmt.value, out_path)
+    for path in written:
+        out.print(f"wrote {path}", highlight=False)
+
+
+@app.command()
+def infer(
+    store: Annotated[str, typer.Option(help=_store_option_help("Store"))] = "output",
+) -> None:
+    """Materialise the ontology's symmetric, sub- and inverse properties into their own graph.
+
+    The graph (…/id/graph/inferred) is replaced on every run, and queries see it through the union.
+
+    Example: kg infer --store output
+    """
+    from kg.infer import infer as infer_store
+    from kg.remote import connect
+
+    with handled(), connect(store) as graph_store:
+        size = infer_store(graph_store)
+    out.print(f"inferred {size} triples", highlight=False)
+
+
+@app.command()
+def serve(
+    store: Annotated[
+        Path, typer.Option(help="Store folder (an output folder holding store/, or the store).")
+    ] = Path("output"),
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 7878,
+    allow_update: Annotated[bool, typer.Option(help="Accept SPARQL updates and Graph Store writes.")] = False,
+    allow_remote: Annotated[
+        bool, typer.Option(help="Allow a non-loopback --host (no authentication!).")
+    ] = False,
+) -> None:
+    """Serve the store as a SPARQL 1.1 endpoint (oxigraph), read-only unless --allow-update.
+
+    /query answers SPARQL with the union of all graphs as default graph; / is a query page and
+    /explorer the graph.html beside the store. Stop with Ctrl-C.
+
+    Example: kg serve --store output --port 7878
+    """
+    from kg.serve import Backend
+    from kg.serve import serve as run_server
+    from kg.store import store_folder
+
+    def ready(url: str, backend: Backend) -> None:
+        pid = backend.process.pid if backend.process is not None else "?"
+        mode = "read-write" if allow_update else "read-only"
+        out.print(f"serving {store_folder(store)} ({mode}) at {url}/query", highlight=False, soft_wrap=True)
+        out.print(
+            f"query page {url}/  explorer {url}/explorer  oxigraph pid {pid}", highlight=False, soft_wrap=True
+        )
+
+    with handled():
+        run_server(
+            store_folder(store),
+            host=host,
+            port=port,
+            allow_update=allow_update,
+            allow_remote=allow_remote,
+            on_ready=ready,
+        )
 
 
 def main() -> None:

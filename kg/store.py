@@ -2,17 +2,23 @@
 
 A document's graph is named by its IRI (`https://w3id.org/kg-geo/id/doc/<doc id>`), so rebuilding a
 document replaces exactly what it said. Queries see the union of all graphs as their default graph.
+
+Besides the documents' graphs a store may hold: imported reference data (REFERENCE_GRAPH, or any
+graph `kg import` names), the consequences `kg infer` materialised (INFERRED_GRAPH), and two
+internal graphs no query, export or view sees: the derived UNION_GRAPH, and RECORDS_GRAPH, where
+`kg.incremental` keeps each document's extraction records so that `kg build --append` and
+`kg remove` can re-resolve the corpus without re-reading the texts.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import Protocol, Self
 
 import pyoxigraph as ox
 import rdflib
@@ -28,10 +34,21 @@ DOC_PREFIX = str(ID) + "doc/"
 #: The merged union of every other graph, kept up to date on every write: queries read it as their
 #: default graph, so a fact several documents state matches once (RDF merge), not once per document.
 UNION_GRAPH = ox.NamedNode(str(ID) + "graph/union")
-_REFRESH_UNION = f"""
+#: Each document's extraction records (JSON), for re-resolution on append and remove; internal.
+RECORDS_GRAPH = ox.NamedNode(str(ID) + "graph/records")
+#: What `kg infer` materialised (symmetric, sub- and inverse properties); part of the union.
+INFERRED_GRAPH = ox.NamedNode(str(ID) + "graph/inferred")
+#: Where `kg import` puts triples when no graph is named.
+REFERENCE_GRAPH = ox.NamedNode(str(ID) + "graph/reference")
+#: Graphs that are bookkeeping, not knowledge: never in the union, datasets, exports or views.
+INTERNAL_GRAPHS = frozenset({UNION_GRAPH, RECORDS_GRAPH})
+#: The SPARQL update that rebuilds UNION_GRAPH from every non-internal graph.
+REFRESH_UNION = f"""
 DROP SILENT GRAPH {UNION_GRAPH} ;
 INSERT {{ GRAPH {UNION_GRAPH} {{ ?s ?p ?o }} }}
-WHERE {{ {{ ?s ?p ?o }} UNION {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != {UNION_GRAPH}) }} }}
+WHERE {{
+  {{ ?s ?p ?o }} UNION {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({UNION_GRAPH}, {RECORDS_GRAPH})) }}
+}}
 """
 #: Files larger than this are checked in a first streaming pass, then bulk-loaded.
 _BULK_THRESHOLD = 64 * 1024 * 1024
@@ -63,6 +80,55 @@ DEFAULT_PREFIXES: dict[str, str] = {
 
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
+
+
+class KGStore(Protocol):
+    """What kg's store-level operations (append, remove, import, export, infer) need of a store:
+    GraphStore (embedded Oxigraph) and kg.remote.RemoteStore (a SPARQL endpoint) both provide it."""
+
+    @property
+    def location(self) -> str: ...
+
+    def query(
+        self, sparql: str, params: Mapping[str, object] | None = None, *, union: bool = True
+    ) -> QueryResult: ...
+
+    def update(self, sparql: str, *, refresh: bool = True) -> None: ...
+
+    def apply(
+        self,
+        *,
+        drop: Iterable[ox.NamedNode] = (),
+        delete: Iterable[ox.Quad] = (),
+        insert: Iterable[ox.Quad] = (),
+    ) -> None: ...
+
+    def quads_for_pattern(
+        self,
+        subject: ox.NamedNode | ox.BlankNode | None,
+        predicate: ox.NamedNode | None,
+        obj: OxTerm | None,
+        graph: GraphName | None,
+    ) -> list[ox.Quad]: ...
+
+    def quads(self, *, exclude: Iterable[ox.NamedNode] = ()) -> Iterator[ox.Quad]: ...
+
+    def graph_names(self) -> list[ox.NamedNode | ox.BlankNode]: ...
+
+    def documents(self) -> list[str]: ...
+
+    def union_graph(self) -> rdflib.Graph: ...
+
+    def load_files(self, paths: Iterable[Path], *, graph: str | None = None, check: bool = True) -> int: ...
+
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
 
 
 def doc_iri(doc_id: str) -> str:
@@ -77,6 +143,22 @@ def rdf_format(path: Path) -> ox.RdfFormat:
     except KeyError:
         known = " ".join(sorted(_FORMATS))
         raise InputError(f"{path}: unknown RDF file type {path.suffix!r} (known: {known})") from None
+
+
+def check_rdf_file(path: Path) -> ox.RdfFormat:
+    """The file's RDF format, once it parsed in full and writes into no internal graph; else InputError."""
+    fmt = rdf_format(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    try:
+        for quad in ox.parse(path=os.fspath(path), format=fmt):
+            if isinstance(quad, ox.Quad) and quad.graph_name in INTERNAL_GRAPHS:
+                raise InputError(f"{path}: writes into {quad.graph_name}, an internal graph of the kg store")
+    except (SyntaxError, ValueError) as e:
+        raise InputError(f"{path}: cannot parse {fmt}: {e}") from e
+    except OSError as e:
+        raise InputError(f"{path}: cannot read: {e}") from e
+    return fmt
 
 
 def to_ox_term(value: object) -> OxTerm:
@@ -157,10 +239,15 @@ class GraphStore:
     ) -> None:
         self.close()
 
+    @property
+    def location(self) -> str:
+        """Where the store is, for messages: its folder, or <memory>."""
+        return str(self.path) if self.path is not None else "<memory>"
+
     def __len__(self) -> int:
-        """Quads in the documents' (and the default) graphs, not counting the derived union graph."""
-        union = sum(1 for _ in self.store.quads_for_pattern(None, None, None, UNION_GRAPH))
-        return len(self.store) - union
+        """Quads in the documents' (and the default) graphs, not counting the internal graphs."""
+        internal = sum(1 for g in INTERNAL_GRAPHS for _ in self.store.quads_for_pattern(None, None, None, g))
+        return len(self.store) - internal
 
     def __repr__(self) -> str:
         state = "closed" if self._store is None else f"{len(self)} quads"
@@ -196,10 +283,38 @@ class GraphStore:
         log.info("loaded %d quads from %s", added, path)
         return added
 
+    def load_files(self, paths: Iterable[Path], *, graph: str | None = None, check: bool = True) -> int:
+        """Load several RDF files all or nothing: each is parsed in full before any is written.
+
+        Triples (and the default graph of quad files) go into `graph` (an IRI, default
+        REFERENCE_GRAPH); quad formats keep their own graph names. A file that cannot be parsed,
+        or that writes into an internal graph, raises InputError naming it, and nothing is loaded.
+        Returns how many quads were added. `check=False` skips the first pass (the caller checked).
+        """
+        target = REFERENCE_GRAPH if graph is None else graph_name(graph)
+        if target in INTERNAL_GRAPHS:
+            raise InputError(f"{graph}: an internal graph of the kg store; import into another graph")
+        checked = [(Path(p), check_rdf_file(Path(p)) if check else rdf_format(Path(p))) for p in paths]
+        before = len(self)
+        for path, fmt in checked:
+            try:
+                if path.stat().st_size <= _BULK_THRESHOLD:
+                    self.store.load(path=os.fspath(path), format=fmt, to_graph=target)
+                else:
+                    self.store.bulk_load(path=os.fspath(path), format=fmt, to_graph=target)
+            except (SyntaxError, ValueError) as e:
+                raise InputError(f"{path}: cannot parse {fmt}: {e}") from e
+            except OSError as e:
+                raise StoreError(f"{path}: cannot load into the kg store: {e}") from e
+        added = len(self) - before
+        self.refresh_union()
+        log.info("loaded %d quads from %d files", added, len(checked))
+        return added
+
     def refresh_union(self) -> None:
         """Rebuild the union graph from every other graph (after any write)."""
         try:
-            self.store.update(_REFRESH_UNION)
+            self.store.update(REFRESH_UNION)
         except OSError as e:
             raise StoreError(f"cannot write the kg store at {self.path or '<memory>'}: {e}") from e
 
@@ -229,19 +344,66 @@ class GraphStore:
         self.refresh_union()
         log.debug("replaced %d graphs (%d quads)", len(drops), len(quads))
 
+    def apply(
+        self,
+        *,
+        drop: Iterable[ox.NamedNode] = (),
+        delete: Iterable[ox.Quad] = (),
+        insert: Iterable[ox.Quad] = (),
+    ) -> None:
+        """Drop whole graphs, delete quads, then insert quads, and bring the union graph up to date:
+        one transaction, whose cost follows the size of the change (see `apply_update`)."""
+        update = apply_update(drop=drop, delete=delete, insert=insert)
+        if update:
+            self.update(update, refresh=False)
+
     def remove_document(self, doc_id: str) -> bool:
         """Drop a document's graph; False if the store has no such document."""
         name = ox.NamedNode(doc_iri(doc_id))
         try:
             if not self.store.contains_named_graph(name):
                 return False
-            self.store.remove_graph(name)
         except OSError as e:
-            raise StoreError(f"cannot write the kg store at {self.path or '<memory>'}: {e}") from e
-        self.refresh_union()
+            raise StoreError(f"cannot read the kg store at {self.location}: {e}") from e
+        self.apply(drop=[name])
         return True
 
     # ------------------------------------------------------------------ reading
+
+    def quads_for_pattern(
+        self,
+        subject: ox.NamedNode | ox.BlankNode | None,
+        predicate: ox.NamedNode | None,
+        obj: OxTerm | None,
+        graph: GraphName | None,
+    ) -> list[ox.Quad]:
+        """The quads matching a pattern (None matches anything), internal graphs included."""
+        try:
+            return list(self.store.quads_for_pattern(subject, predicate, obj, graph))
+        except OSError as e:
+            raise StoreError(f"cannot read the kg store at {self.location}: {e}") from e
+
+    def graph_names(self) -> list[ox.NamedNode | ox.BlankNode]:
+        """The named graphs that hold knowledge (documents, reference data, inferred), not internal ones."""
+        return [g for g in self.store.named_graphs() if g not in INTERNAL_GRAPHS]
+
+    def quads(self, *, exclude: Iterable[ox.NamedNode] = ()) -> Iterator[ox.Quad]:
+        """Every quad of the knowledge graphs (and the default graph); never the internal graphs."""
+        skip = INTERNAL_GRAPHS | set(exclude)
+        return (q for q in self.store if q.graph_name not in skip)
+
+    def update(self, sparql: str, *, refresh: bool = True) -> None:
+        """Run a SPARQL update in one transaction, then (with `refresh`) rebuild the union graph."""
+        try:
+            self.store.update(sparql, prefixes=DEFAULT_PREFIXES)
+        except (SyntaxError, ValueError) as e:
+            raise StoreError(
+                f"cannot apply an update to the kg store at {self.path or '<memory>'}: {e}"
+            ) from e
+        except OSError as e:
+            raise StoreError(f"cannot write the kg store at {self.path or '<memory>'}: {e}") from e
+        if refresh:
+            self.refresh_union()
 
     def documents(self) -> list[str]:
         """Ids of the documents in the store, sorted."""
@@ -265,7 +427,7 @@ class GraphStore:
                 sparql,
                 prefixes=DEFAULT_PREFIXES,
                 default_graph=UNION_GRAPH if union else None,
-                named_graphs=[g for g in self.store.named_graphs() if g != UNION_GRAPH],
+                named_graphs=self.graph_names(),
                 substitutions=substitutions,
             )
         except SyntaxError as e:
@@ -279,8 +441,7 @@ class GraphStore:
         """Every graph as an rdflib Dataset whose default graph is the union of the named graphs."""
         dataset = rdflib.Dataset(default_union=True)
         _bind_prefixes(dataset)
-        quads = (q for q in self.store if q.graph_name != UNION_GRAPH)
-        data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+        data = ox.serialize(self.quads(), format=ox.RdfFormat.N_QUADS)
         if data:
             dataset.parse(data=data, format="nquads")
         return dataset
@@ -294,6 +455,76 @@ class GraphStore:
         if data:
             graph.parse(data=data, format="nt")
         return graph
+
+
+def apply_update(
+    *, drop: Iterable[ox.NamedNode] = (), delete: Iterable[ox.Quad] = (), insert: Iterable[ox.Quad] = ()
+) -> str:
+    """One SPARQL update that drops graphs, deletes quads, then inserts quads ("" if nothing to do),
+    and keeps UNION_GRAPH current at a cost proportional to the change, not to the store.
+
+    The triples that may leave the union (the dropped graphs', the deleted quads') are set aside in
+    a scratch graph first; after the change, those no other graph still states leave the union, and
+    the graphs written to are copied into it (a copy, not INSERT DATA, keeps blank nodes the same).
+    """
+    drop, delete, insert = list(drop), list(delete), list(insert)
+    leaving = [g for g in drop if g not in INTERNAL_GRAPHS]
+    deleted = [q for q in delete if q.graph_name not in INTERNAL_GRAPHS]
+    written = {q.graph_name for q in insert if q.graph_name not in INTERNAL_GRAPHS}
+    parts = []
+    if leaving:
+        names = " ".join(str(g) for g in leaving)
+        where = f"VALUES ?g {{ {names} }} GRAPH ?g {{ ?s ?p ?o }}"
+        parts.append(f"INSERT {{ GRAPH {_RETRACTED} {{ ?s ?p ?o }} }} WHERE {{ {where} }}")
+    if deleted:
+        parts.append(f"INSERT DATA {{ {_insert_block(str(_RETRACTED), deleted)} }}")
+    parts += [f"DROP SILENT GRAPH {name}" for name in drop]
+    for verb, quads in (("DELETE DATA", delete), ("INSERT DATA", insert)):
+        by_graph: dict[str, list[ox.Quad]] = {}
+        for quad in quads:
+            by_graph.setdefault(str(quad.graph_name), []).append(quad)
+        if by_graph:
+            blocks = "\n".join(_insert_block(name, graph) for name, graph in by_graph.items())
+            parts.append(f"{verb} {{\n{blocks}\n}}")
+    if leaving or deleted:
+        parts.append(f"{union_minus(_RETRACTED)} ;\nDROP SILENT GRAPH {_RETRACTED}")
+    for name in written:
+        where = "?s ?p ?o" if isinstance(name, ox.DefaultGraph) else f"GRAPH {name} {{ ?s ?p ?o }}"
+        parts.append(f"INSERT {{ GRAPH {UNION_GRAPH} {{ ?s ?p ?o }} }} WHERE {{ {where} }}")
+    return " ;\n".join(parts)
+
+
+#: A scratch graph inside one update: the triples that may leave the union.
+_RETRACTED = ox.NamedNode(str(ID) + "graph/retracted")
+
+
+def union_minus(source: ox.NamedNode) -> str:
+    """An update removing from the union the triples of `source` no knowledge graph (nor the default
+    graph) states."""
+    others = f"FILTER(?g NOT IN ({UNION_GRAPH}, {RECORDS_GRAPH}, {source}))"
+    return (
+        f"DELETE {{ GRAPH {UNION_GRAPH} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {source} {{ ?s ?p ?o }}"
+        f" FILTER NOT EXISTS {{ ?s ?p ?o }} FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} {others} }} }}"
+    )
+
+
+def store_folder(path: Path) -> Path:
+    """The Oxigraph folder `path` names: itself if it is a store, else `path/store` (what `kg build
+    --out path` makes); a store still to be made is `path` itself if it is called "store"."""
+    path = Path(path)
+    if (path / "CURRENT").is_file():
+        return path
+    if (path / "store").is_dir() or path.name != "store":
+        return path / "store"
+    return path
+
+
+def graph_name(graph: str) -> ox.NamedNode:
+    """A graph IRI, or a document id (no colon) as its document's graph."""
+    try:
+        return ox.NamedNode(graph if ":" in graph else doc_iri(graph))
+    except ValueError as e:
+        raise InputError(f"{graph!r}: not a graph IRI: {e}") from e
 
 
 def _insert_block(graph_name: str, quads: Iterable[ox.Quad]) -> str:

@@ -1,0 +1,371 @@
+"""`kg serve`: a SPARQL 1.1 Protocol endpoint over a store, run by the `oxigraph` executable.
+
+`oxigraph serve-read-only` (or `oxigraph serve` with `allow_update`) answers on an internal
+loopback port; in front of it a small proxy (standard library only) listens on the address asked
+for, and does three things Oxigraph's server cannot:
+
+- **The union as default graph.** A store keeps the merged union of its graphs in a named graph
+  (`kg.store.UNION_GRAPH`), which `kg query` uses as its default graph. Oxigraph's own
+  `--union-default-graph` is no substitute: it does not merge (a fact two documents state matches
+  twice, and the materialised union once more) and it would expose the internal records graph. So a
+  query that names no dataset (no `default-graph-uri`, `named-graph-uri` or `union-default-graph`
+  parameter, no FROM) is sent on with `default-graph-uri` = the union graph and `named-graph-uri` =
+  every knowledge graph (documents, reference, inferred), which keeps `GRAPH ?g` working. A query
+  that names its own dataset is passed on unchanged.
+- **Writes keep the union fresh.** With `allow_update`, every successful `/update` or Graph Store
+  Protocol write on `/store` is followed by a refresh of the union graph (`kg.store.REFRESH_UNION`).
+  Extraction records are not touched: documents written over HTTP take no part in re-resolution.
+- **A query page and the explorer.** `/` is a small offline query form (results as a table), and
+  `/explorer` the `graph.html` beside the store, if there is one (a snapshot of the last build).
+
+Everything else (`/query` results, `/update`, `/store`) is Oxigraph's, relayed as it answered;
+a read-only server refuses updates with 403. Only loopback addresses are served unless
+`allow_remote` is set: the endpoint has no authentication. Stop the server before writing to the
+store with other commands (`kg build --append`, `kg remove`, `kg import`, `kg infer`): a writable
+server holds the store's lock (they then fail cleanly), and Oxigraph does not support reading
+a store read-only while another process writes it.
+"""
+
+from __future__ import annotations
+
+import html
+import ipaddress
+import logging
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from kg.errors import KGError, StoreError
+from kg.store import INTERNAL_GRAPHS, REFRESH_UNION, UNION_GRAPH
+
+log = logging.getLogger(__name__)
+
+_DATASET_PARAMS = {"default-graph-uri", "named-graph-uri", "union-default-graph"}
+_FORWARD_HEADERS = ("Content-Type", "Accept")
+_RELAY_HEADERS = ("Content-Type", "Location")
+_LIST_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
+
+
+def check_host(host: str, *, allow_remote: bool = False) -> None:
+    """KGError unless `host` is a loopback address (or `allow_remote`)."""
+    if allow_remote or host == "localhost":
+        return
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        raise KGError(
+            f"--host {host}: not a loopback address; the endpoint has no authentication, "
+            "so serving it to the network needs --allow-remote"
+        )
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port nothing listens on right now."""
+    with socket.socket(_family(host), socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def oxigraph_executable() -> str:
+    """The `oxigraph` of this environment (beside the Python running kg), else the one on PATH."""
+    beside = Path(sys.executable).parent / "oxigraph"
+    found = str(beside) if beside.is_file() else shutil.which("oxigraph")
+    if found is None:
+        raise StoreError("the `oxigraph` executable is not installed (pip install oxigraph)")
+    return found
+
+
+@dataclass
+class Backend:
+    """The `oxigraph` server process, on a loopback port of its own."""
+
+    store: Path
+    writable: bool = False
+    port: int = 0
+    process: subprocess.Popen[bytes] | None = None
+    _graphs: list[str] | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 20.0) -> None:
+        self.port = self.port or free_port()
+        command = [
+            oxigraph_executable(),
+            "serve" if self.writable else "serve-read-only",
+            "--location",
+            str(self.store),
+            "--bind",
+            f"127.0.0.1:{self.port}",
+        ]
+        log.info("starting %s", " ".join(command))
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                message = (self.process.stderr.read() if self.process.stderr else b"").decode(
+                    errors="replace"
+                )
+                raise StoreError(f"{self.store}: oxigraph could not serve the store: {message.strip()}")
+            try:
+                self.graphs()
+                return
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise StoreError(f"{self.store}: oxigraph did not answer within {timeout:.0f} s")
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        if self.process.stderr:
+            self.process.stderr.close()
+        log.info("oxigraph (pid %d) stopped", self.process.pid)
+
+    def graphs(self) -> list[str]:
+        """The knowledge graphs' names (not the internal ones), cached until the next write."""
+        with self._lock:
+            if self._graphs is None:
+                request = urllib.request.Request(
+                    f"{self.url}/query?{urlencode({'query': _LIST_GRAPHS})}", headers={"Accept": "text/csv"}
+                )
+                with urllib.request.urlopen(request, timeout=10) as response:
+                    rows = response.read().decode("utf-8").splitlines()[1:]
+                internal = {g.value for g in INTERNAL_GRAPHS}
+                self._graphs = sorted(g.strip() for g in rows if g.strip() and g.strip() not in internal)
+            return self._graphs
+
+    def written(self) -> None:
+        """After a write: rebuild the union graph, forget the cached graph names."""
+        data = urlencode({"update": REFRESH_UNION}).encode()
+        urllib.request.urlopen(urllib.request.Request(f"{self.url}/update", data=data), timeout=600).close()
+        with self._lock:
+            self._graphs = None
+
+
+def serve(
+    store: Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 7878,
+    allow_update: bool = False,
+    allow_remote: bool = False,
+    on_ready: Callable[[str, Backend], None] | None = None,
+) -> None:
+    """Serve `store` until interrupted (Ctrl-C or SIGTERM); see the module docstring."""
+    check_host(host, allow_remote=allow_remote)
+    if not (Path(store) / "CURRENT").is_file():
+        raise StoreError(f"no kg store at {store} (run `kg build` first)")
+    backend = Backend(Path(store), writable=allow_update)
+    explorer = Path(store).parent / "graph.html"
+    handler = type("Handler", (_Handler,), {"backend": backend, "explorer": explorer})
+    server_class = type(
+        "Server", (ThreadingHTTPServer,), {"address_family": _family(host), "daemon_threads": True}
+    )
+    try:
+        server = server_class((host, port), handler)
+    except OSError as e:
+        raise StoreError(f"cannot listen on {host}:{port}: {e}") from e
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        backend.start()
+        bound = server.server_address[1]
+        if on_ready is not None:
+            on_ready(f"http://{_url_host(host)}:{bound}", backend)
+        server.serve_forever()
+    except KeyboardInterrupt:
+        log.info("stopping")
+    finally:
+        server.server_close()
+        backend.stop()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _family(host: str) -> socket.AddressFamily:
+    return socket.AF_INET6 if ":" in host else socket.AF_INET
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+class _Handler(BaseHTTPRequestHandler):
+    backend: Backend
+    explorer: Path
+    server_version = "kg-serve"
+
+    def do_GET(self) -> None:
+        url = urlsplit(self.path)
+        if self.command == "GET" and url.path in ("/", "/index.html"):
+            self._send(200, "text/html; charset=utf-8", _query_page(self.explorer.is_file()))
+        elif self.command == "GET" and url.path == "/explorer":
+            if self.explorer.is_file():
+                self._send(200, "text/html; charset=utf-8", self.explorer.read_bytes())
+            else:
+                self._send(
+                    404, "text/plain; charset=utf-8", f"no explorer: {self.explorer} not found\n".encode()
+                )
+        elif url.path == "/query":
+            self._query(url.query)
+        else:
+            is_write = url.path == "/update" or (
+                url.path == "/store" and self.command in ("POST", "PUT", "DELETE")
+            )
+            after = self.backend.written if is_write else None
+            self._forward(self.path, self._body(), self._headers(), after=after)
+
+    do_POST = do_PUT = do_DELETE = do_HEAD = do_GET
+
+    def _query(self, query_string: str) -> None:
+        params = parse_qsl(query_string, keep_blank_values=True)
+        body = self._body()
+        content_type = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if self.command == "POST" and content_type == "application/sparql-query":
+            params.append(("query", body.decode("utf-8", errors="replace")))
+        elif self.command == "POST":
+            params += parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True)
+        if not any(name in _DATASET_PARAMS for name, _ in params) and not _names_dataset(params):
+            try:
+                params.append(("default-graph-uri", UNION_GRAPH.value))
+                params += [("named-graph-uri", g) for g in self.backend.graphs()]
+            except OSError as e:
+                self._send(502, "text/plain; charset=utf-8", f"oxigraph is not answering: {e}\n".encode())
+                return
+        headers = {**self._headers(), "Content-Type": "application/x-www-form-urlencoded"}
+        self._forward("/query", urlencode(params).encode(), headers, method="POST")
+
+    def _forward(
+        self,
+        path: str,
+        body: bytes,
+        headers: dict[str, str],
+        method: str | None = None,
+        after: Callable[[], None] | None = None,
+    ) -> None:
+        """Send the request on to oxigraph; if it succeeded run `after` (before answering), then relay."""
+        request = urllib.request.Request(
+            self.backend.url + path, data=body or None, headers=headers, method=method or self.command
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=600) as response:
+                status, reply, data = response.status, response.headers, response.read()
+            if after is not None and self.backend.writable and status < 300:
+                after()  # the client sees its write only once the union has it too
+        except urllib.error.HTTPError as e:
+            status, reply, data = e.code, e.headers, e.read()
+        except OSError as e:
+            status, reply, data = 502, None, f"oxigraph is not answering: {e}\n".encode()
+        self.send_response(status)
+        for name in _RELAY_HEADERS:
+            if reply is not None and reply.get(name):
+                self.send_header(name, reply[name])
+        if reply is None:
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    def _send(self, status: int, content_type: str, data: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    def _body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length > 0 else b""
+
+    def _headers(self) -> dict[str, str]:
+        return {name: self.headers[name] for name in _FORWARD_HEADERS if self.headers.get(name)}
+
+    def log_message(self, format: str, *args: object) -> None:
+        log.info("%s %s", self.address_string(), format % args)
+
+
+def _names_dataset(params: list[tuple[str, str]]) -> bool:
+    """Whether the query text has its own FROM / FROM NAMED (then it chose its dataset)."""
+    import re
+
+    query = next((value for name, value in params if name == "query"), "")
+    return re.search(r"\bFROM\s+(NAMED\s+)?<", query, re.IGNORECASE) is not None
+
+
+_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>kg SPARQL</title>
+<style>
+body {{ font: 14px system-ui, sans-serif; margin: 1.5em; }}
+textarea {{ width: 100%; height: 14em; font: 13px monospace; }}
+table {{ border-collapse: collapse; margin-top: 1em; }}
+td, th {{ border: 1px solid #ccc; padding: 2px 6px; text-align: left; vertical-align: top; }}
+#status {{ color: #555; margin-left: 1em; }}
+</style></head><body>
+<h1>kg SPARQL endpoint</h1>
+<p>POST or GET <code>/query</code> (SPARQL 1.1 Protocol); the default graph is the union of all
+graphs unless the request names its dataset.{explorer}</p>
+<textarea id="q">{query}</textarea>
+<p><button id="run">Run</button><span id="status"></span></p>
+<div id="out"></div>
+<script>
+const run = async () => {{
+  const status = document.getElementById("status"), out = document.getElementById("out");
+  status.textContent = "running…"; out.textContent = "";
+  const response = await fetch("query", {{method: "POST",
+    headers: {{"Content-Type": "application/x-www-form-urlencoded",
+               "Accept": "application/sparql-results+json"}},
+    body: new URLSearchParams({{query: document.getElementById("q").value}})}});
+  const text = await response.text();
+  if (!response.ok) {{ status.textContent = response.status + ": " + text; return; }}
+  const data = JSON.parse(text);
+  if ("boolean" in data) {{ status.textContent = String(data.boolean); return; }}
+  const table = document.createElement("table"), head = table.insertRow();
+  for (const v of data.head.vars) head.appendChild(document.createElement("th")).textContent = v;
+  for (const b of data.results.bindings) {{
+    const row = table.insertRow();
+    for (const v of data.head.vars) row.insertCell().textContent = b[v] ? b[v].value : "";
+  }}
+  out.appendChild(table);
+  status.textContent = data.results.bindings.length + " rows";
+}};
+document.getElementById("run").addEventListener("click", () => run().catch(
+  e => document.getElementById("status").textContent = String(e)));
+</script></body></html>
+"""
+_EXAMPLE = """PREFIX kg: <https://w3id.org/kg-geo/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?a ?b WHERE {
+  ?x kg:alliedWith ?y . ?x rdfs:label ?a . ?y rdfs:label ?b
+} LIMIT 50
+"""
+
+
+def _query_page(explorer: bool) -> bytes:
+    link = ' The <a href="explorer">graph explorer</a> shows the last build.' if explorer else ""
+    return _PAGE.format(explorer=link, query=html.escape(_EXAMPLE)).encode("utf-8")

@@ -1,0 +1,337 @@
+"""`kg build --append` and `kg remove`: the store ends up as a from-scratch build of the same documents."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+from typer.testing import CliRunner
+
+from kg.build import build_documents
+from kg.cli import app
+from kg.errors import InputError, KGError, StoreError
+from kg.incremental import (
+    build_store,
+    extraction_from_json,
+    extraction_to_json,
+    read_records,
+    remove_documents,
+)
+from kg.mapping import to_dataset, union_graph
+from kg.resolve import resolve
+from kg.store import INFERRED_GRAPH, RECORDS_GRAPH, UNION_GRAPH, GraphStore
+from kg.types import Document, DocumentExtraction, EntityRecord, Evidence, Mention, RelationClaim
+
+SAMPLE = Path(__file__).parent / "data" / "sample.trig"
+runner = CliRunner()
+
+# ---------------------------------------------------------------------- records made by hand
+
+LLOYD = EntityRecord("Person:lloyd-austin", "Person", "Lloyd Austin", ("Lloyd Austin",))
+AUSTIN = EntityRecord("Person:austin", "Person", "Austin", ("Austin",))
+USA = EntityRecord("Country:USA", "Country", "United States", ("United States",), iso3="USA", wikidata="Q30")
+USA_SHORT = EntityRecord("Country:USA", "Country", "United States", ("U.S.",), iso3="USA", wikidata="Q30")
+JPN = EntityRecord("Country:JPN", "Country", "Japan", ("Japan",), iso3="JPN", wikidata="Q17")
+
+
+def claim(doc: str, s: str, p: str, o: str, start: int = 0) -> RelationClaim:
+    return RelationClaim(s, p, o, Evidence(doc, f"{s} {p} {o}.", start, start + 20, "test-rule", 0.8))
+
+
+TEXTS = {
+    "a": "Defense Secretary Lloyd Austin of the United States visited Japan.",
+    "b": "Austin said the U.S. is allied with Japan.",
+    "c": "Japan and the United States are allies.",
+}
+RECORDS = {
+    "a": ((LLOYD, USA, JPN), (("Person:lloyd-austin", "officialOf", "Country:USA"),)),
+    "b": ((AUSTIN, USA_SHORT, JPN), (("Person:austin", "visits", "Country:JPN"),)),
+    "c": ((USA, JPN), (("Country:JPN", "alliedWith", "Country:USA"),)),
+}
+
+
+def doc(doc_id: str, text: str | None = None) -> Document:
+    return Document(doc_id, text or TEXTS[doc_id], title=doc_id.upper())
+
+
+def fake_extraction(document: Document) -> DocumentExtraction:
+    entities, claims = RECORDS[document.id]
+    mention = Mention(document.id, entities[0].key, entities[0].label, 0, 5)
+    return DocumentExtraction(
+        document,
+        entities,
+        (mention,),
+        tuple(claim(document.id, *c, start=len(document.text)) for c in claims),
+    )
+
+
+@pytest.fixture
+def fake_extract(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Replace extraction by the hand-made records; returns the ids extracted, in order."""
+    seen: list[str] = []
+
+    def extract(documents: Sequence[Document], **_: object) -> list[DocumentExtraction]:
+        seen.extend(d.id for d in documents)
+        return [fake_extraction(d) for d in documents]
+
+    monkeypatch.setattr("kg.incremental._extract", extract)
+    return seen
+
+
+def scratch(*documents: Document, min_confidence: float = 0.0) -> rdflib.Dataset:
+    return to_dataset(resolve([fake_extraction(d) for d in documents], min_confidence=min_confidence))
+
+
+def assert_same(store_dir: Path, expected: rdflib.Dataset) -> None:
+    """The store holds, graph by graph, what `expected` holds (and its union is the same graph)."""
+    with GraphStore(store_dir / "store") as store:
+        got = store.to_dataset()
+        assert isomorphic(store.union_graph(), union_graph(expected))
+        names = {str(g.identifier) for g in expected.graphs() if len(g)}
+        assert set(store.documents()) == {n.rsplit("/", 1)[1] for n in names}
+        for name in names:
+            assert isomorphic(got.graph(rdflib.URIRef(name)), expected.graph(rdflib.URIRef(name))), name
+
+
+def quads(store_dir: Path) -> set[ox.Quad]:
+    with GraphStore(store_dir / "store") as store:
+        return set(store.store)
+
+
+# ---------------------------------------------------------------------- append and remove (records)
+
+
+@pytest.mark.parametrize(("first", "then"), [("a", "b"), ("b", "a")])
+def test_incremental_append_equals_scratch(
+    tmp_path: Path, fake_extract: list[str], first: str, then: str
+) -> None:
+    build_store([doc(first)], tmp_path)
+    change = build_store([doc(then)], tmp_path, append=True)
+    assert change.added == (then,)
+    assert change.updated == (first,)  # "Austin" joins "Lloyd Austin", and the U.S. gains an alias
+    assert fake_extract == [first, then]  # the stored document is not extracted again
+    assert_same(tmp_path, scratch(doc(first), doc(then)))
+    assert {label for label, _ in change.written} == {"graph", "dataset", "view", "store"}
+    assert isomorphic(
+        rdflib.Graph().parse(tmp_path / "graph.ttl"), union_graph(scratch(doc(first), doc(then)))
+    )
+
+
+@pytest.mark.parametrize(("keep", "drop"), [("a", "b"), ("b", "a")])
+def test_incremental_remove_equals_scratch(
+    tmp_path: Path, fake_extract: list[str], keep: str, drop: str
+) -> None:
+    build_store([doc("a"), doc("b")], tmp_path, html=False)
+    change = remove_documents([drop], tmp_path)
+    assert change.removed == (drop,)
+    assert change.updated == (keep,)
+    assert_same(tmp_path, scratch(doc(keep)))
+    dataset = rdflib.Dataset()
+    dataset.parse(tmp_path / "graph.trig", format="trig")
+    assert isomorphic(union_graph(dataset), union_graph(scratch(doc(keep))))
+
+
+def test_incremental_remove_keeps_facts_other_documents_support(
+    tmp_path: Path, fake_extract: list[str]
+) -> None:
+    build_store([doc("a"), doc("c")], tmp_path, html=False)
+    both = quads(tmp_path)
+    build_store([doc("b")], tmp_path, html=False, append=True)
+    remove_documents(["b"], tmp_path)
+    assert quads(tmp_path) == both  # b's facts and evidence gone, the shared Japan and US stay
+    with GraphStore(tmp_path / "store") as store:
+        rows = store.query("ASK { ?x kg:alliedWith ?y }")
+        assert bool(rows)
+
+
+def test_incremental_unchanged_document_is_skipped(tmp_path: Path, fake_extract: list[str]) -> None:
+    build_store([doc("a"), doc("b")], tmp_path, html=False)
+    before = quads(tmp_path)
+    trig = (tmp_path / "graph.trig").read_bytes()
+    change = build_store([doc("b"), doc("a")], tmp_path, html=False, append=True)
+    assert change.unchanged == ("b", "a")
+    assert not (change.added or change.replaced or change.updated or change.written)
+    assert fake_extract == ["a", "b"]
+    assert quads(tmp_path) == before
+    assert (tmp_path / "graph.trig").read_bytes() == trig
+
+
+@pytest.mark.parametrize("change_what", ["text", "title"])
+def test_incremental_changed_document_replaces_its_graph(
+    tmp_path: Path, fake_extract: list[str], change_what: str
+) -> None:
+    build_store([doc("a"), doc("b")], tmp_path, html=False)
+    new = doc("b", TEXTS["b"] + " More text.")
+    if change_what == "title":
+        new = Document("b", TEXTS["b"], title="A new title")
+    change = build_store([new], tmp_path, html=False, append=True)
+    assert change.replaced == ("b",)
+    assert change.added == ()
+    expected = to_dataset(resolve([fake_extraction(doc("a")), fake_extraction(new)]))
+    assert_same(tmp_path, expected)
+
+
+def test_incremental_append_keeps_the_stored_min_confidence(tmp_path: Path, fake_extract: list[str]) -> None:
+    build_store([doc("a")], tmp_path, html=False, min_confidence=0.9)  # every test claim is 0.8: all dropped
+    build_store([doc("c")], tmp_path, html=False, append=True)
+    assert_same(tmp_path, scratch(doc("a"), doc("c"), min_confidence=0.9))
+    build_store([], tmp_path, html=False, append=True)  # nothing read: nothing changes
+    build_store(
+        [doc("c")], tmp_path, html=False, append=True, min_confidence=0.0
+    )  # a new threshold re-resolves
+    assert_same(tmp_path, scratch(doc("a"), doc("c")))
+
+
+def test_incremental_append_to_nothing_builds(tmp_path: Path, fake_extract: list[str]) -> None:
+    change = build_store([doc("a")], tmp_path / "new", html=False, append=True)
+    assert change.added == ("a",)
+    assert_same(tmp_path / "new", scratch(doc("a")))
+
+
+def test_incremental_records_round_trip_without_mentions() -> None:
+    document = Document("a", "text", date(2024, 7, 28), "https://e.org/a", "T", "a.txt")
+    extraction = fake_extraction(document)
+    again = extraction_from_json(extraction_to_json(extraction))
+    assert again.mentions == ()
+    assert (again.document, again.entities, again.claims) == (
+        extraction.document,
+        extraction.entities,
+        extraction.claims,
+    )
+
+
+def test_incremental_records_stay_out_of_queries_and_datasets(
+    tmp_path: Path, fake_extract: list[str]
+) -> None:
+    build_store([doc("a")], tmp_path, html=False)
+    with GraphStore(tmp_path / "store") as store:
+        assert list(read_records(store)) == ["https://w3id.org/kg-geo/id/doc/a"]
+        assert RECORDS_GRAPH not in store.graph_names()
+        names = {str(g.identifier) for g in store.to_dataset().graphs() if len(g)}
+        assert RECORDS_GRAPH.value not in names
+        result = store.query("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        assert isinstance(result, ox.QuerySolutions)
+        assert {s["g"] for s in result} == {ox.NamedNode("https://w3id.org/kg-geo/id/doc/a")}
+        assert not any(
+            q.graph_name == RECORDS_GRAPH
+            for q in store.store.quads_for_pattern(None, None, None, UNION_GRAPH)
+        )
+
+
+def test_incremental_corrupt_records_name_the_store(tmp_path: Path, fake_extract: list[str]) -> None:
+    build_store([doc("a")], tmp_path, html=False)
+    with GraphStore(tmp_path / "store") as store:
+        store.update(
+            "DELETE { GRAPH ?g { ?d ?p ?json } } INSERT { GRAPH ?g { ?d ?p '{oops' } } "
+            f"WHERE {{ GRAPH ?g {{ ?d ?p ?json }} FILTER(?g = {RECORDS_GRAPH} && isLiteral(?json) "
+            "&& STRSTARTS(?json, '{')) }",
+            refresh=False,
+        )
+    with pytest.raises(StoreError, match=r"corrupt extraction records of https://w3id\.org/kg-geo/id/doc/a"):
+        build_store([doc("b")], tmp_path, html=False, append=True)
+
+
+def test_incremental_documents_without_records_are_kept(tmp_path: Path, fake_extract: list[str]) -> None:
+    with GraphStore(tmp_path / "store") as store:
+        store.load_file(SAMPLE)  # graphs without extraction records, as KnowledgeGraph.save writes
+    build_store([doc("a")], tmp_path, html=False, append=True)
+    with GraphStore(tmp_path / "store") as store:
+        assert store.documents() == ["a", "alpha", "beta"]
+    change = remove_documents(["beta", "a"], tmp_path / "store")
+    assert change.removed == ("beta", "a")
+    with GraphStore(tmp_path / "store") as store:
+        assert store.documents() == ["alpha"]
+
+
+def test_incremental_remove_refreshes_inferred_triples(tmp_path: Path, fake_extract: list[str]) -> None:
+    from kg.infer import infer
+
+    build_store([doc("a"), doc("c")], tmp_path, html=False)
+    with GraphStore(tmp_path / "store") as store:
+        assert infer(store) > 0
+    remove_documents(["c"], tmp_path)
+    with GraphStore(tmp_path / "store") as store:
+        inferred = list(store.store.quads_for_pattern(None, None, None, INFERRED_GRAPH))
+        assert not any("alliedWith" in str(q.predicate) or "cooperates" in str(q.predicate) for q in inferred)
+
+
+# ---------------------------------------------------------------------- errors
+
+
+def test_incremental_remove_unknown_id_changes_nothing(tmp_path: Path, fake_extract: list[str]) -> None:
+    build_store([doc("a")], tmp_path, html=False)
+    before = quads(tmp_path)
+    with pytest.raises(InputError, match=r"no document 'nope' in the store \(documents: a\)"):
+        remove_documents(["a", "nope"], tmp_path)
+    assert quads(tmp_path) == before
+
+
+def test_incremental_cli_remove_unknown_id_exit_code(tmp_path: Path, fake_extract: list[str]) -> None:
+    build_store([doc("a")], tmp_path, html=False)
+    result = runner.invoke(app, ["remove", "nope", "--store", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "no document 'nope' in the store" in result.stderr
+    result = runner.invoke(app, ["remove", "a", "--store", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "removed 1: a" in result.output
+
+
+def test_incremental_build_into_a_file_fails(tmp_path: Path) -> None:
+    target = tmp_path / "file"
+    target.write_text("x")
+    with pytest.raises(StoreError, match="exists and is not a folder"):
+        build_store([doc("a")], target, html=False, append=True)
+
+
+def test_incremental_min_confidence_range(tmp_path: Path) -> None:
+    with pytest.raises(KGError, match="min confidence must be between 0 and 1"):
+        build_store([doc("a")], tmp_path, html=False, min_confidence=1.5)
+
+
+# ---------------------------------------------------------------------- with the real pipeline
+
+REAL = {
+    "a": "Polish Foreign Minister Marta Kowalczyk met German Chancellor Olaf Scholz in Berlin on Monday. "
+    "The United States supports Ukraine.",
+    "b": "Russia threatened Lithuania on Tuesday. The U.S. supports Ukraine, officials said in Warsaw.",
+}
+
+
+def real(doc_id: str) -> Document:
+    return Document(doc_id, REAL[doc_id], title=doc_id.upper())
+
+
+@pytest.mark.model
+def test_incremental_real_append_and_remove_equal_scratch(tmp_path: Path, nlp) -> None:
+    # b's "U.S." becomes an alias of a's "United States": a's graph must change on append and back on remove
+    first, then = real("a"), real("b")
+    build_store([first], tmp_path, nlp=nlp, html=False)
+    change = build_store([then], tmp_path, append=True, nlp=nlp, html=False)
+    assert change.added == (then.id,)
+    _, both = build_documents([first, then], nlp=nlp)
+    assert_same(tmp_path, both)
+    remove_documents([then.id], tmp_path)
+    _, alone = build_documents([first], nlp=nlp)
+    assert_same(tmp_path, alone)
+
+
+@pytest.mark.model
+def test_incremental_real_cli_reports_unchanged(tmp_path: Path, nlp) -> None:
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    for doc_id, text in REAL.items():
+        (texts / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    build_store([texts], out, nlp=nlp, html=False)
+    before = quads(out)
+    result = runner.invoke(
+        app, ["build", str(texts / "a.txt"), str(texts / "b.txt"), "--out", str(out), "--append"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "unchanged 2: a, b" in result.output
+    assert quads(out) == before

@@ -1,0 +1,204 @@
+"""`kg serve`: the real `oxigraph` server behind kg's proxy, queried over HTTP with urllib."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from typer.testing import CliRunner
+
+from kg.cli import app
+from kg.errors import KGError
+from kg.exporting import import_files
+from kg.serve import check_host, free_port
+
+SAMPLE = Path(__file__).parent / "data" / "sample.trig"
+SAMPLE_TRIPLES = 116
+ID = "https://w3id.org/kg-geo/id/"
+runner = CliRunner()
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def oxigraph_pid(self) -> int | None:
+        found = re.search(r"oxigraph pid (\d+)", self.log.read_text(encoding="utf-8"))
+        return int(found.group(1)) if found else None
+
+
+def start(folder: Path, *extra: str) -> Iterator[Server]:
+    """`kg serve` on a free loopback port, until it answers; always stopped by its pid."""
+    port = free_port()
+    log = folder / f"serve-{port}.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kg", "serve", "--store", str(folder), "--port", str(port), *extra],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    server = Server(f"http://127.0.0.1:{port}", process, log)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"kg serve exited: {log.read_text(encoding='utf-8')}")
+            try:
+                ask(server, "ASK {}")
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail("kg serve did not answer within 60 s")
+                time.sleep(0.2)
+        yield server
+    finally:
+        oxigraph = server.oxigraph_pid()
+        if process.poll() is None:
+            os.kill(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+            if oxigraph is not None:
+                os.kill(oxigraph, signal.SIGKILL)
+        if oxigraph is not None:  # kg serve stops its oxigraph on the way out
+            with pytest.raises(ProcessLookupError):
+                os.kill(oxigraph, 0)
+
+
+def store_folder(tmp: Path) -> Path:
+    import_files(tmp / "store", [SAMPLE])
+    (tmp / "graph.html").write_text("<html>the explorer</html>", encoding="utf-8")
+    return tmp
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    yield from start(store_folder(tmp_path_factory.mktemp("serve")))
+
+
+@pytest.fixture
+def writable(tmp_path: Path) -> Iterator[Server]:
+    yield from start(store_folder(tmp_path), "--allow-update")
+
+
+def request(
+    server: Server, path: str, data: bytes | None = None, headers: dict[str, str] | None = None
+) -> bytes:
+    req = urllib.request.Request(server.url + path, data=data, headers=headers or {})
+    with urllib.request.urlopen(req, timeout=30) as response:
+        return bytes(response.read())
+
+
+def select(server: Server, sparql: str, *, post: bool = False) -> list[dict[str, str]]:
+    accept = {"Accept": "application/sparql-results+json"}
+    if post:
+        body = request(
+            server, "/query", sparql.encode(), {**accept, "Content-Type": "application/sparql-query"}
+        )
+    else:
+        body = request(server, "/query?" + urlencode({"query": sparql}), None, accept)
+    data = json.loads(body)
+    return [{k: v["value"] for k, v in b.items()} for b in data["results"]["bindings"]]
+
+
+def ask(server: Server, sparql: str) -> bool:
+    body = request(
+        server, "/query?" + urlencode({"query": sparql}), None, {"Accept": "application/sparql-results+json"}
+    )
+    return bool(json.loads(body)["boolean"])
+
+
+# ---------------------------------------------------------------------- read-only
+
+
+@pytest.mark.parametrize("post", [False, True], ids=["get", "post"])
+def test_serve_default_graph_is_the_union(server: Server, post: bool) -> None:
+    rows = select(server, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", post=post)
+    assert rows == [{"n": str(SAMPLE_TRIPLES)}]  # a fact two documents state counts once
+
+
+def test_serve_named_graphs_are_the_documents(server: Server) -> None:
+    rows = select(server, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert sorted(r["g"] for r in rows) == [f"{ID}doc/alpha", f"{ID}doc/beta"]
+
+
+def test_serve_query_with_its_own_dataset_is_left_alone(server: Server) -> None:
+    rows = select(server, f"SELECT (COUNT(*) AS ?n) FROM <{ID}doc/beta> WHERE {{ ?s ?p ?o }}")
+    assert int(rows[0]["n"]) < SAMPLE_TRIPLES / 2
+
+
+def test_serve_refuses_updates_when_read_only(server: Server) -> None:
+    data = urlencode({"update": "INSERT DATA { <https://e.org/a> <https://e.org/b> <https://e.org/c> }"})
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        request(server, "/update", data.encode(), {"Content-Type": "application/x-www-form-urlencoded"})
+    assert caught.value.code == 403
+    assert not ask(server, "ASK { <https://e.org/a> ?p ?o }")
+
+
+@pytest.mark.parametrize(("path", "text"), [("/", "kg SPARQL endpoint"), ("/explorer", "the explorer")])
+def test_serve_pages(server: Server, path: str, text: str) -> None:
+    assert text in request(server, path).decode("utf-8")
+
+
+def test_serve_malformed_query_is_relayed(server: Server) -> None:
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        select(server, "SELECT WHERE {")
+    assert caught.value.code == 400
+
+
+# ---------------------------------------------------------------------- read-write
+
+
+def test_serve_updates_refresh_the_union(writable: Server) -> None:
+    update = (
+        f"INSERT DATA {{ GRAPH <{ID}doc/gamma> {{ <https://e.org/a> <https://e.org/b> <https://e.org/c> }} }}"
+    )
+    request(writable, "/update", urlencode({"update": update}).encode())
+    assert ask(writable, "ASK { <https://e.org/a> <https://e.org/b> <https://e.org/c> }")  # through the union
+    rows = select(writable, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert f"{ID}doc/gamma" in {r["g"] for r in rows}
+
+
+# ---------------------------------------------------------------------- refusals
+
+
+@pytest.mark.parametrize(
+    ("host", "allow_remote", "ok"),
+    [
+        ("127.0.0.1", False, True),
+        ("localhost", False, True),
+        ("::1", False, True),
+        ("0.0.0.0", False, False),
+        ("192.168.1.10", False, False),
+        ("example.org", False, False),
+        ("0.0.0.0", True, True),
+    ],
+)
+def test_serve_check_host(host: str, allow_remote: bool, ok: bool) -> None:
+    if ok:
+        check_host(host, allow_remote=allow_remote)
+    else:
+        with pytest.raises(KGError, match="--allow-remote"):
+            check_host(host, allow_remote=allow_remote)
+
+
+def test_serve_cli_refuses_a_remote_host(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["serve", "--store", str(tmp_path), "--host", "0.0.0.0"])
+    assert result.exit_code == 1
+    assert "not a loopback address" in result.stderr

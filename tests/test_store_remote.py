@@ -1,0 +1,199 @@
+"""`--store http://...`: import, export, infer and remove against the real `oxigraph serve`."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+from typer.testing import CliRunner
+
+from kg.cli import app
+from kg.errors import InputError, QueryError, StoreError
+from kg.exporting import export, import_files
+from kg.incremental import read_records, remove_documents
+from kg.infer import infer
+from kg.remote import RemoteStore, connect
+from kg.serve import free_port, oxigraph_executable
+from kg.store import INFERRED_GRAPH, RECORDS_GRAPH, GraphStore, store_folder
+
+SAMPLE = Path(__file__).parent / "data" / "sample.trig"
+SAMPLE_QUADS = 120
+SAMPLE_TRIPLES = 116
+KG = "https://w3id.org/kg-geo/ontology#"
+ID = "https://w3id.org/kg-geo/id/"
+runner = CliRunner()
+
+
+@pytest.fixture
+def url() -> Iterator[str]:
+    """A fresh in-memory, writable `oxigraph serve` on a free loopback port; stopped by its pid."""
+    port = free_port()
+    process = subprocess.Popen(
+        [oxigraph_executable(), "serve", "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        address = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{address}/query?query=ASK%7B%7D", timeout=5).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("oxigraph serve did not start")
+                time.sleep(0.1)
+        yield address
+    finally:
+        if process.poll() is None:
+            os.kill(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture
+def local() -> GraphStore:
+    store = GraphStore(None)
+    store.load_file(SAMPLE)
+    return store
+
+
+@pytest.mark.parametrize("batch_size", [7, 50_000], ids=["many-batches", "one-batch"])
+def test_store_remote_import_matches_a_local_store(url: str, local: GraphStore, batch_size: int) -> None:
+    with RemoteStore(url, batch_size=batch_size) as remote:
+        assert remote.load_files([SAMPLE]) == SAMPLE_QUADS
+        assert remote.documents() == ["alpha", "beta"]
+        assert isomorphic(remote.union_graph(), local.union_graph())
+        assert set(remote.quads()) == set(local.quads())
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        (None, None, None, ox.NamedNode(ID + "doc/alpha")),
+        (ox.NamedNode(ID + "country/JPN"), None, None, None),
+        (None, ox.NamedNode(KG + "alliedWith"), None, None),
+        (None, None, ox.Literal("Japan"), ox.DefaultGraph()),
+    ],
+    ids=["graph", "subject", "predicate", "default-graph"],
+)
+def test_store_remote_quads_for_pattern(url: str, local: GraphStore, pattern: tuple) -> None:
+    with RemoteStore(url) as remote:
+        remote.load_files([SAMPLE])
+        assert set(remote.quads_for_pattern(*pattern)) == set(local.quads_for_pattern(*pattern))
+
+
+def test_store_remote_query_sees_the_union(url: str) -> None:
+    with RemoteStore(url) as remote:
+        remote.load_files([SAMPLE])
+        result = remote.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        assert isinstance(result, ox.QuerySolutions)
+        assert [int(row["n"].value) for row in result] == [SAMPLE_TRIPLES]
+        assert bool(remote.query("ASK { ?c rdfs:label 'Japan' }"))
+
+
+def test_store_remote_cli_import_export_round_trip(url: str, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["import", str(SAMPLE), "--store", url])
+    assert result.exit_code == 0, result.output
+    assert f"imported {SAMPLE_QUADS} quads" in result.output
+    out = tmp_path / "union.ttl"
+    result = runner.invoke(app, ["export", "--format", "ttl", "--out", str(out), "--store", url])
+    assert result.exit_code == 0, result.output
+    expected = rdflib.Dataset()
+    expected.parse(SAMPLE, format="trig")
+    union = rdflib.Graph()
+    for s, p, o, _ in expected.quads():
+        union.add((s, p, o))
+    assert isomorphic(rdflib.Graph().parse(out), union)
+
+
+def test_store_remote_infer(url: str) -> None:
+    with connect(url) as remote:
+        remote.load_files([SAMPLE])
+        size = infer(remote)
+        assert size == infer(remote)  # idempotent
+        inferred = {q.triple for q in remote.quads_for_pattern(None, None, None, INFERRED_GRAPH)}
+    japan, usa = ox.NamedNode(ID + "country/JPN"), ox.NamedNode(ID + "country/USA")
+    assert ox.Triple(japan, ox.NamedNode(KG + "alliedWith"), usa) in inferred
+    assert ox.Triple(usa, ox.NamedNode(KG + "cooperatesWith"), japan) in inferred
+    assert len(inferred) == size
+
+
+def test_store_remote_remove(url: str) -> None:
+    with RemoteStore(url) as remote:
+        remote.load_files([SAMPLE])
+    change = remove_documents(["beta"], url)
+    assert change.removed == ("beta",)
+    with RemoteStore(url) as remote:
+        assert remote.documents() == ["alpha"]
+        assert not bool(remote.query("ASK { ?c rdfs:label 'North Korea' }"))
+        assert read_records(remote) == {}  # the sample has no extraction records
+    with pytest.raises(InputError, match="no document 'beta'"):
+        remove_documents(["beta"], url)
+
+
+def test_store_remote_bad_file_changes_nothing(url: str, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("<a> <b> .")
+    with pytest.raises(InputError, match=r"bad\.ttl: cannot parse"):
+        import_files(url, [SAMPLE, bad])
+    with RemoteStore(url) as remote:
+        assert list(remote.quads()) == []
+
+
+def test_store_remote_errors(url: str) -> None:
+    with RemoteStore(url) as remote:
+        with pytest.raises(QueryError, match="HTTP 400"):
+            remote.query("SELECT WHERE {")
+        with pytest.raises(QueryError, match="only SELECT and ASK"):
+            remote.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+        with pytest.raises(QueryError, match="bound parameters"):
+            remote.query("SELECT ?x WHERE { ?x ?p ?o }", {"x": "y"})
+        with pytest.raises(StoreError, match="internal graph"):
+            remote.load_files([SAMPLE], graph=RECORDS_GRAPH.value)
+
+
+def test_store_remote_unreachable(tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    with pytest.raises(StoreError, match=f"cannot reach the kg store at {url}"):
+        RemoteStore(url)
+    result = runner.invoke(app, ["export", "--format", "nt", "--out", str(tmp_path / "x.nt"), "--store", url])
+    assert result.exit_code == 1
+    assert "cannot reach the kg store" in result.stderr
+
+
+def test_store_remote_export_quads(url: str, tmp_path: Path) -> None:
+    with RemoteStore(url) as remote:
+        remote.load_files([SAMPLE])
+        export(remote, "nq", tmp_path / "all.nq")
+    assert len(list(ox.parse(path=str(tmp_path / "all.nq"), format=ox.RdfFormat.N_QUADS))) == SAMPLE_QUADS
+
+
+@pytest.mark.parametrize(
+    ("layout", "given", "expected"),
+    [
+        ("store", "store", "store"),  # an existing store is itself
+        ("out/store", "out", "out/store"),  # an output folder holds store/
+        (None, "new/store", "new/store"),  # a store still to be made, called "store"
+        (None, "new", "new/store"),  # an output folder still to be made
+    ],
+)
+def test_store_remote_local_locations(tmp_path: Path, layout: str | None, given: str, expected: str) -> None:
+    if layout is not None:
+        GraphStore(tmp_path / layout).close()
+    with connect(tmp_path / given, create=True) as store:
+        assert store.location == str(tmp_path / expected)
+    assert store_folder(tmp_path / given) == tmp_path / expected
