@@ -1,0 +1,1 @@
+"""Benchmarks of kg against its baselines: `python -m benchmarks.run` (see README.md)."""
