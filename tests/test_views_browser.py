@@ -12,6 +12,7 @@ import pytest
 from rdflib import RDF, RDFS, SKOS, Dataset, Graph, Literal
 from rdflib.namespace import DCTERMS, PROV
 
+import kg.views.html
 from kg.views.html import render_html
 from kg.views.network import NetworkView, ViewEdge, ViewEvidence, ViewNode, network_view
 from kg.vocab import ID, KG
@@ -21,6 +22,8 @@ pytestmark = pytest.mark.browser
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 PRK, JPN, USA = (str(ID[f"country/{c}"]) for c in ("PRK", "JPN", "USA"))
+KIM, AUSTIN = str(ID["person/kim-jong-un"]), str(ID["person/lloyd-austin"])
+TOKYO, MEETING = str(ID["city/tokyo"]), str(ID["meeting/5d41402a"])
 
 if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is absent (apt-get install chromium)", allow_module_level=True)
@@ -104,6 +107,21 @@ class Opened:
     def panel(self) -> str:
         return self.page.inner_text("#kg-panel")
 
+    def shown(self) -> tuple[set[str], set[tuple[str, str, str]]]:
+        """The node ids and (source, predicate, target) edges vis draws now."""
+        nodes, edges = self.js(
+            """() => [kgNetwork.body.data.nodes.getIds(),
+                      kgNetwork.body.data.edges.getIds().map((id) => {
+                          const e = kgData.edges.find((x) => x.id === id);
+                          return [e.source, e.predicate, e.target];
+                      })]"""
+        )
+        return set(nodes), {tuple(e) for e in edges}
+
+    def set_dates(self, start: str, end: str) -> None:
+        self.page.fill("#kg-date-from", start)
+        self.page.fill("#kg-date-to", end)
+
 
 @pytest.fixture
 def open_page(browser: Any) -> Iterator[Callable[[Path], Opened]]:
@@ -127,7 +145,7 @@ def open_page(browser: Any) -> Iterator[Callable[[Path], Opened]]:
 
         page.on("dialog", on_dialog)
         page.goto(opened.url)
-        page.wait_for_function("window.kgReady === true", timeout=60_000)
+        page.wait_for_function("() => window.kgReady === true", timeout=60_000)
         pages.append(opened)
         return opened
 
@@ -184,7 +202,7 @@ def test_views_browser_click_node_opens_the_panel(
 ) -> None:
     opened = open_page(sample_page)
     opened.click_node(JPN)
-    opened.page.wait_for_function("document.getElementById('kg-panel').dataset.kind === 'node'")
+    opened.page.wait_for_function("() => document.getElementById('kg-panel').dataset.kind === 'node'")
     text = opened.panel()
     assert text.startswith("Japan")
     for expected in (
@@ -211,7 +229,7 @@ def test_views_browser_click_edge_shows_its_evidence(
         "(id) => kgNetwork.body.data.edges.get(id).label === 'threatens'", arg=threat
     )
     opened.click_edge(threat)
-    opened.page.wait_for_function("document.getElementById('kg-panel').dataset.kind === 'edge'")
+    opened.page.wait_for_function("() => document.getElementById('kg-panel').dataset.kind === 'edge'")
     text = opened.panel()
     for expected in (
         "North Korea threatened Japan with missiles.",
@@ -227,7 +245,7 @@ def test_views_browser_click_edge_shows_its_evidence(
     opened.page.wait_for_function("(id) => !kgNetwork.body.data.edges.get(id).label", arg=threat)
     ally = opened.edge_id("alliedWith")
     opened.click_edge(ally)
-    opened.page.wait_for_function("document.querySelector('#kg-panel a') !== null")
+    opened.page.wait_for_function("() => document.querySelector('#kg-panel a') !== null")
     assert opened.js("document.querySelector('#kg-panel a').href") == "https://example.org/alpha"
     assert opened.js("document.querySelector('#kg-panel a').textContent") == "Allies meet in Tokyo"
 
@@ -265,6 +283,168 @@ def test_views_browser_search_focuses_the_node(
     opened.page.fill("#kg-search", "Atlantis")
     opened.page.press("#kg-search", "Enter")
     assert opened.page.inner_text("#kg-search-status") == "no match"
+
+
+def test_views_browser_time_range_filters_edges_by_date(
+    open_page: Callable[[Path], Opened], sample_page: Path
+) -> None:
+    opened = open_page(sample_page)
+    assert opened.page.inner_text("#kg-date-span") == "Dates in the data: 2024-07-28 to 2024-08-02"
+    assert opened.js(
+        "[document.getElementById('kg-date-from').min, document.getElementById('kg-date-to').max]"
+    ) == [
+        "2024-07-28",
+        "2024-08-02",
+    ]
+    opened.set_dates("2024-08-01", "")
+    nodes, edges = opened.shown()
+    assert edges == {(KIM, "leaderOf", PRK), (PRK, "threatens", JPN)}
+    assert nodes == {KIM, PRK, JPN}  # nodes left without edges go
+    assert opened.page.inner_text("#kg-counts") == "3 nodes, 2 edges shown"
+    opened.set_dates("2024-08-01", "2024-08-01")  # leaderOf is dated by its document: 08-02
+    assert opened.shown() == ({PRK, JPN}, {(PRK, "threatens", JPN)})
+    opened.set_dates("", "2024-07-31")
+    nodes, edges = opened.shown()
+    assert nodes == {AUSTIN, USA, JPN, MEETING, TOKYO}
+    assert (MEETING, "locatedIn", TOKYO) in edges  # no evidence, dated by its meeting
+    assert len(edges) == 5
+    opened.page.click("#kg-family-structural")  # filters combine
+    assert opened.shown() == ({USA, JPN}, {(JPN, "alliedWith", USA)})
+    opened.page.click("#kg-family-structural")
+    opened.page.click("#kg-date-clear")
+    assert opened.counts() == (7, 7)
+    assert opened.js(
+        "[document.getElementById('kg-date-from').value, document.getElementById('kg-date-to').value]"
+    ) == [
+        "",
+        "",
+    ]
+
+
+def dated_view() -> NetworkView:
+    """A-B dated by its evidence, A-M by its meeting (a month), B-C undated evidence, C-D none, E alone."""
+
+    def node(name: str, cls: str = "Country", when: str | None = None) -> ViewNode:
+        return ViewNode(f"urn:{name}", name, cls, (), None, None, 1, 0.5, when)
+
+    def edge(a: str, p: str, b: str, *days: str | None) -> ViewEdge:
+        evidence = tuple(
+            ViewEvidence(f"{a} {p} {b}", None, None, None, d, 0.5, None, None, None) for d in days
+        )
+        return ViewEdge(f"urn:{a}", f"urn:{b}", p, "cooperative", False, 0.5 if days else 0.0, evidence)
+
+    nodes = (*(node(n) for n in "ABCDE"), node("M", "Meeting", "2024-07"))
+    edges = (
+        edge("A", "supports", "B", "2024-07-10"),
+        edge("B", "supports", "C", None),
+        edge("C", "supports", "D"),
+        edge("A", "participatedIn", "M", None),
+    )
+    return NetworkView(nodes, edges, len(nodes), len(edges))
+
+
+def test_views_browser_time_range_undated_edges_and_event_dates(
+    open_page: Callable[[Path], Opened], tmp_path: Path
+) -> None:
+    opened = open_page(render_html(dated_view(), tmp_path / "dated.html"))
+    assert opened.counts() == (6, 4)  # nothing filtered: the lone node shows
+    opened.set_dates("2024-07-15", "")
+    nodes, edges = opened.shown()
+    assert {(s[4:], p, o[4:]) for s, p, o in edges} == {
+        ("A", "participatedIn", "M"),  # the meeting's month meets the range
+        ("B", "supports", "C"),  # undated: kept
+        ("C", "supports", "D"),
+    }
+    assert nodes == {f"urn:{n}" for n in "ABCDM"}  # E, without edges, goes
+    opened.page.check("#kg-hide-undated")
+    assert opened.shown() == ({"urn:A", "urn:M"}, {("urn:A", "participatedIn", "urn:M")})
+    opened.set_dates("", "")
+    assert opened.shown()[0] == {"urn:A", "urn:B", "urn:M"}
+    opened.set_dates("", "2024-06-30")
+    assert opened.counts() == (0, 0)
+    opened.page.click("#kg-date-clear")
+    assert opened.counts() == (6, 4)
+    assert opened.js("document.getElementById('kg-hide-undated').checked") is False
+
+
+def test_views_browser_neighbourhood_shows_n_hops(
+    open_page: Callable[[Path], Opened], sample_page: Path
+) -> None:
+    opened = open_page(sample_page)
+    assert opened.page.is_hidden("#kg-ego-status")
+    opened.click_node(PRK)
+    opened.page.wait_for_function("() => document.getElementById('kg-panel').dataset.kind === 'node'")
+    assert opened.js("document.getElementById('kg-ego-all').disabled") is True
+    opened.page.click("#kg-ego-show")  # 1 hop by default
+    assert opened.shown() == ({PRK, KIM, JPN}, {(KIM, "leaderOf", PRK), (PRK, "threatens", JPN)})
+    assert opened.page.inner_text("#kg-ego-text") == "Neighbourhood of North Korea, 1 hop"
+    assert opened.page.is_visible("#kg-ego-status")
+    assert opened.js("document.getElementById('kg-ego-all').disabled") is False
+    assert opened.js("kgNetwork.getSelectedNodes()") == [PRK]
+    opened.page.select_option("#kg-ego-hops", "2")
+    opened.page.click("#kg-ego-show")
+    nodes, edges = opened.shown()
+    assert nodes == {PRK, KIM, JPN, USA, TOKYO}
+    assert edges == {
+        (KIM, "leaderOf", PRK),
+        (PRK, "threatens", JPN),
+        (JPN, "alliedWith", USA),
+        (TOKYO, "locatedIn", JPN),
+    }
+    assert opened.page.inner_text("#kg-ego-text") == "Neighbourhood of North Korea, 2 hops"
+    # the view is fitted to the neighbourhood
+    inside = opened.js(
+        """(ids) => {
+            const r = document.getElementById('kg-network').getBoundingClientRect();
+            return ids.every((id) => {
+                const p = kgNetwork.canvasToDOM(kgNetwork.getPosition(id));
+                return p.x >= 0 && p.y >= 0 && p.x <= r.width && p.y <= r.height;
+            });
+        }""",
+        sorted(nodes),
+    )
+    assert inside
+    opened.page.select_option("#kg-ego-hops", "3")
+    opened.page.click("#kg-ego-show")
+    assert opened.counts() == (7, 7)
+    # over the edges the filters leave: without conflictual relations North Korea only has its leader
+    opened.page.click("#kg-family-conflictual")
+    assert opened.shown() == ({PRK, KIM}, {(KIM, "leaderOf", PRK)})
+    opened.page.click("#kg-ego-reset")  # "Show all", in the legend
+    assert opened.counts() == (7, 6)
+    assert opened.page.is_hidden("#kg-ego-status")
+    opened.page.click("#kg-family-conflictual")
+    assert opened.counts() == (7, 7)
+    # the panel's "Show all", and search leaving a neighbourhood that hides its match
+    opened.click_node(JPN)
+    opened.page.click("#kg-ego-show")
+    assert opened.shown()[0] == {JPN, USA, PRK, TOKYO}
+    opened.page.click("#kg-ego-all")
+    assert opened.counts() == (7, 7)
+    opened.click_node(KIM)
+    opened.page.click("#kg-ego-show")
+    assert opened.counts() == (2, 1)
+    opened.page.fill("#kg-search", "Tokyo")
+    opened.page.press("#kg-search", "Enter")
+    assert opened.counts() == (7, 7)
+    assert opened.js("kgNetwork.getSelectedNodes()") == [TOKYO]
+
+
+def test_views_browser_gzipped_data_loads(
+    open_page: Callable[[Path], Opened],
+    sample_view: NetworkView,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(kg.views.html, "PACK_ABOVE", 1000)  # as big views are written
+    path = render_html(sample_view, tmp_path / "packed.html")
+    assert 'type="application/gzip"' in path.read_text()
+    opened = open_page(path)
+    assert opened.counts() == (7, 7)
+    assert opened.js("kgData.edges.length") == 7
+    opened.click_edge(opened.edge_id("threatens"))
+    opened.page.wait_for_function("() => document.getElementById('kg-panel').dataset.kind === 'edge'")
+    assert "North Korea threatened Japan with missiles." in opened.panel()
 
 
 def test_views_browser_truncation_banner(
@@ -312,10 +492,10 @@ def test_views_browser_xss_payloads_do_not_run(open_page: Callable[[Path], Opene
     opened = open_page(path)
     bad = str(ID["country/XSS"])
     opened.click_node(bad)
-    opened.page.wait_for_function("document.getElementById('kg-panel').dataset.kind === 'node'")
+    opened.page.wait_for_function("() => document.getElementById('kg-panel').dataset.kind === 'node'")
     assert opened.panel().startswith('<img src=x onerror="window.__xss=1;alert(1)">')
     opened.click_edge(opened.edge_id("threatens"))
-    opened.page.wait_for_function("document.getElementById('kg-panel').dataset.kind === 'edge'")
+    opened.page.wait_for_function("() => document.getElementById('kg-panel').dataset.kind === 'edge'")
     assert "<script>window.__xss=6;alert(6)</script>" in opened.panel()
     assert opened.js("document.querySelectorAll('#kg-panel a, #kg-panel img, #kg-panel script').length") == 0
     opened.page.fill("#kg-search", "</script><script>window.__xss=2;alert(2)</script>")
@@ -349,3 +529,36 @@ def test_views_browser_large_graph_draws(open_page: Callable[[Path], Opened], tm
     path = render_html(view, tmp_path / "big.html")
     opened = open_page(path)
     assert opened.counts() == (5000, 20000)
+
+
+def test_views_browser_big_view_adds_labels_and_arrowheads_when_zoomed_in(
+    open_page: Callable[[Path], Opened], tmp_path: Path
+) -> None:
+    opened = open_page(render_html(synthetic_view(1100, 1500), tmp_path / "big.html"))
+    assert opened.counts() == (1100, 1500)
+    labelled = "() => kgNetwork.body.data.nodes.get().filter((n) => n.label).map((n) => n.id)"
+    arrowed = """() => Object.values(kgNetwork.body.edges)
+        .filter((e) => e.options.arrows.to.enabled).map((e) => e.id)"""
+    assert opened.js("kgNetwork.getScale()") < 0.35  # zoomed out: labels would not show anyway
+    assert opened.js(labelled) == [] and opened.js(arrowed) == []
+    opened.js("() => kgNetwork.moveTo({position: kgNetwork.getPosition('urn:n0'), scale: 1})")
+    opened.page.wait_for_function("() => kgNetwork.body.data.nodes.get('urn:n0').label === 'Entity 0'")
+    labels = set(opened.js(labelled))
+    assert 1 < len(labels) < 1100  # what is in sight, not the rest
+    outside = opened.js(
+        """(ids) => {
+            const r = document.getElementById('kg-network').getBoundingClientRect();
+            return ids.filter((id) => {
+                const p = kgNetwork.canvasToDOM(kgNetwork.getPosition(id));
+                return p.x < -60 || p.y < -60 || p.x > r.width + 60 || p.y > r.height + 60;
+            });
+        }""",
+        sorted(labels),
+    )
+    assert outside == []
+    mine = set(
+        opened.js(
+            "() => kgData.edges.filter((e) => [e.source, e.target].includes('urn:n0')).map((e) => e.id)"
+        )
+    )
+    assert mine and mine <= set(opened.js(arrowed))

@@ -12,12 +12,16 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset, Graph
 
+import kg.views.html
 from kg.errors import KGError
 from kg.views.html import (
     CLASS_STYLE,
+    data_block,
+    edge_dates,
     json_for_script,
     layout,
     page_data,
+    read_data_block,
     render,
     render_html,
     vis_assets,
@@ -102,6 +106,54 @@ def test_views_html_data_round_trips(page: str, sample_view: NetworkView) -> Non
     assert {c["name"] for c in data["classes"]} == {"Country", "City", "Person", "Meeting"}
     assert [f["name"] for f in data["families"]] == ["cooperative", "conflictual", "structural"]
     assert all(isinstance(n["x"], int) and isinstance(n["y"], int) for n in data["nodes"])
+
+
+def test_views_html_dates_for_the_time_filter(sample_view: NetworkView) -> None:
+    data = page_data(sample_view)
+    labels = {n["id"]: n["label"] for n in data["nodes"]}
+    assert {n["label"]: n["date"] for n in data["nodes"] if n["date"]} == {"Meeting in Tokyo": "2024-07-28"}
+    dates = {(labels[e["source"]], e["predicate"], labels[e["target"]]): e["dates"] for e in data["edges"]}
+    assert dates == {
+        ("Lloyd Austin", "officialOf", "United States"): ["2024-07-28"],  # the document's issue date
+        ("Japan", "alliedWith", "United States"): ["2024-07-28"],
+        ("United States", "participatedIn", "Meeting in Tokyo"): ["2024-07-28"],  # evidence and event
+        ("Meeting in Tokyo", "locatedIn", "Tokyo"): ["2024-07-28"],  # no evidence: the event's date
+        ("Tokyo", "locatedIn", "Japan"): ["2024-07-28"],
+        ("Kim Jong Un", "leaderOf", "North Korea"): ["2024-08-02"],
+        ("North Korea", "threatens", "Japan"): ["2024-08-01"],  # the evidence's own kg:date
+    }
+    assert data["date_range"] == ["2024-07-28", "2024-08-02"]
+    assert page_data(network_view_of_one())["date_range"] is None
+
+
+def test_views_html_edge_dates_spans_and_undated() -> None:
+    def ev(day: str | None) -> ViewEvidence:
+        return ViewEvidence("s", None, None, None, day, 0.5, None, None, None)
+
+    evidence = (ev("2024-07-10"), ev(None))
+    edge = ViewEdge("urn:a", "urn:m", "participatedIn", "structural", False, 0.5, evidence)
+    assert edge_dates(edge, {"urn:a": None, "urn:m": "2024-07"}) == ["2024-07-01/2024-07-31", "2024-07-10"]
+    evidence = (ev("2024"), ev("soon"), ev("2024"))
+    edge = ViewEdge("urn:a", "urn:b", "supports", "cooperative", False, 0.5, evidence)
+    assert edge_dates(edge, {}) == ["2024-01-01/2024-12-31"]
+    assert edge_dates(ViewEdge("urn:a", "urn:b", "supports", "cooperative", False, 0.0, ()), {}) == []
+
+
+def test_views_html_big_data_is_gzipped(
+    sample_view: NetworkView, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = page_data(sample_view, "Sample")
+    assert data_block(data)[0] == "application/json"  # small: plain JSON
+    monkeypatch.setattr(kg.views.html, "PACK_ABOVE", 1000)
+    kind, text = data_block(data)
+    assert kind == "application/gzip"
+    assert re.fullmatch(r"[A-Za-z0-9+/]+=*", text)  # nothing that could end the script element
+    assert read_data_block(kind, text) == json.loads(json.dumps(data))
+    page = render_html(sample_view, tmp_path / "packed.html", title="Sample").read_text()
+    (block,) = re.findall(r'<script type="application/gzip" id="kg-data">([^<]*)</script>', page)
+    assert block == text
+    assert "North Korea" not in page and "Threats" not in page
+    assert render_html(sample_view, tmp_path / "again.html", title="Sample").read_text() == page
 
 
 def test_views_html_every_class_has_a_style() -> None:

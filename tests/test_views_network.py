@@ -11,7 +11,7 @@ from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from kg.errors import QueryError
-from kg.views.network import NetworkView, ViewEdge, network_view
+from kg.views.network import NetworkView, ViewEdge, date_span, network_view
 from kg.vocab import ID, KG, RELATION_PROPERTIES
 
 USA, JPN, PRK = ID["country/USA"], ID["country/JPN"], ID["country/PRK"]
@@ -255,6 +255,51 @@ def test_views_network_since_and_min_confidence_filter_evidence(sample: Graph) -
         t(KIM, "leaderOf", PRK),
     }
     assert all(e.confidence >= 0.9 for e in sure.edges)
+
+
+def test_views_network_events_carry_their_date(sample: Graph) -> None:
+    from rdflib.namespace import XSD  # imported here: pytest's collection trips on the namespace
+
+    dates = {n.id: n.date for n in network_view(sample).nodes}
+    assert dates == {n: ("2024-07-28" if n == str(MEETING) else None) for n in ALL_NODES}
+    graph = Graph()
+    country = _country(graph, "DDD")
+    graph.add((country, KG.date, Literal("2024-01-01", datatype=XSD.date)))  # not an event: ignored
+    for cls, name, when in (
+        (KG.MilitaryExercise, "drill", Literal("2024-05", datatype=XSD.gYearMonth)),
+        (KG.Agreement, "accord", Literal("2023", datatype=XSD.gYear)),
+        (KG.Election, "vote", None),
+    ):
+        node = ID[f"event/{name}"]
+        graph.add((node, RDF.type, cls))
+        graph.add((country, KG.participatedIn if cls != KG.Agreement else KG.partyTo, node))
+        if when is not None:
+            graph.add((node, KG.date, when))
+    by_label = {n.label: n.date for n in network_view(graph).nodes}
+    assert by_label == {"DDD": None, "drill": "2024-05", "accord": "2023", "vote": None}
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("2024-07-28", ("2024-07-28", "2024-07-28")),
+        ("2024-07-28T09:30:00Z", ("2024-07-28", "2024-07-28")),
+        ("2024-07-28-05:00", ("2024-07-28", "2024-07-28")),
+        ("2024-07Z", ("2024-07-01", "2024-07-31")),
+        ("2024-07-2", None),
+        ("2024-02", ("2024-02-01", "2024-02-29")),
+        ("2023-02", ("2023-02-01", "2023-02-28")),
+        ("2024", ("2024-01-01", "2024-12-31")),
+        ("2024-13", None),
+        ("2024-02-30", None),
+        ("20245", None),
+        ("July 2024", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_views_network_date_span(text: str | None, span: tuple[str, str] | None) -> None:
+    assert date_span(text) == span
 
 
 def test_views_network_truncation_keeps_the_best_connected(sample: Graph) -> None:

@@ -6,10 +6,14 @@ vis from CDNs, `Network.add_edge` scans every existing edge (quadratic on 20,000
 physics-based layout runs in the browser. So the page is our own template (`template.html`,
 `view.js`, `view.css`), the layout is computed here with networkx/numpy/scipy, and the data goes
 in as one escaped JSON block that the page reads with `JSON.parse` and writes with `textContent`.
+Above `PACK_ABOVE` characters that JSON is gzipped and base64-encoded (`application/gzip`): six
+times smaller, and quicker to open, as the browser's HTML parser is slow on megabytes of script text.
 """
 
 from __future__ import annotations
 
+import base64
+import gzip
 import html
 import importlib.util
 import json
@@ -29,7 +33,7 @@ from rdflib import Graph
 from scipy.spatial import cKDTree
 
 from kg.errors import KGError
-from kg.views.network import NetworkView, ViewEvidence, network_view
+from kg.views.network import NetworkView, ViewEdge, ViewEvidence, date_span, network_view
 
 VIS_VERSION = "9.1.2"
 #: colour and vis shape of each class (shapes that draw their label below, so size shows)
@@ -58,6 +62,7 @@ FAMILY_COLOURS: dict[str, str] = {
 SPACING = 150.0  # canvas units between neighbouring nodes, roughly (nodes are 8 to 30 across)
 _SMALL = 100  # components up to this size: Kamada-Kawai (a quarter of it in big views)
 _FAST = 300  # components above this size: `_fast_layout`; in between: networkx spring layout
+PACK_ABOVE = 1_000_000  # characters of JSON above which the data block is gzipped
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
@@ -218,9 +223,23 @@ def layout(view: NetworkView, seed: int = 7) -> dict[str, tuple[int, int]]:
 # ---------------------------------------------------------------- page
 
 
+def edge_dates(edge: ViewEdge, node_dates: dict[str, str | None]) -> list[str]:
+    """The days an edge stands for: sorted, distinct ISO 8601 days or `first/last` intervals.
+
+    One per dated evidence record ("2024-08-01"), plus the kg:date of an event or agreement at
+    either end ("2024-07" gives "2024-07-01/2024-07-31", see `date_span`). The page's time filter
+    keeps an edge when any of them meets the chosen range; it reads the first and the last ten
+    characters as the first and last day.
+    """
+    texts = [ev.date for ev in edge.evidence] + [node_dates.get(edge.source), node_dates.get(edge.target)]
+    spans = sorted({span for text in texts if (span := date_span(text)) is not None})
+    return [first if first == last else f"{first}/{last}" for first, last in spans]
+
+
 def page_data(view: NetworkView, title: str = "kg graph") -> dict[str, Any]:
     """What the page reads from its JSON block (also handy for tests)."""
     positions = layout(view)
+    node_dates = {node.id: node.date for node in view.nodes}
     classes = sorted({node.cls for node in view.nodes}, key=list(CLASS_STYLE).index)
     nodes = [
         {
@@ -232,12 +251,14 @@ def page_data(view: NetworkView, title: str = "kg graph") -> dict[str, Any]:
             "wikidata": node.wikidata,
             "degree": node.degree,
             "importance": node.importance,
+            "date": node.date,
             "x": positions[node.id][0],
             "y": positions[node.id][1],
         }
         for node in view.nodes
     ]
     evidence_fields = [f.name for f in fields(ViewEvidence)]
+    dates = [edge_dates(edge, node_dates) for edge in view.edges]
     edges = [
         {
             "id": f"e{i}",
@@ -247,32 +268,53 @@ def page_data(view: NetworkView, title: str = "kg graph") -> dict[str, Any]:
             "family": edge.family,
             "symmetric": edge.symmetric,
             "confidence": edge.confidence,
+            "dates": dates[i],
             "evidence": [{name: getattr(ev, name) for name in evidence_fields} for ev in edge.evidence],
         }
         for i, edge in enumerate(view.edges)
     ]
+    days = [day for spans in dates for span in spans for day in (span[:10], span[-10:])]
     return {
         "title": title,
         "nodes": nodes,
         "edges": edges,
         "total_nodes": view.total_nodes,
         "total_edges": view.total_edges,
+        "date_range": [min(days), max(days)] if days else None,
         "classes": [{"name": c, "colour": CLASS_STYLE[c][0], "shape": CLASS_STYLE[c][1]} for c in classes],
         "families": [{"name": f, "colour": colour} for f, colour in FAMILY_COLOURS.items()],
     }
+
+
+def data_block(data: dict[str, Any]) -> tuple[str, str]:
+    """(type, text) of the page's data block: JSON, or gzipped JSON in base64 above `PACK_ABOVE`."""
+    text = json_for_script(data)
+    if len(text) <= PACK_ABOVE:
+        return "application/json", text
+    packed = gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0)  # mtime 0: same bytes
+    return "application/gzip", base64.b64encode(packed).decode("ascii")
+
+
+def read_data_block(kind: str, text: str) -> Any:
+    """The data of a block `data_block` made (for tests and tools reading a page)."""
+    if kind == "application/gzip":
+        text = gzip.decompress(base64.b64decode(text)).decode("utf-8")
+    return json.loads(text)
 
 
 def page_html(view: NetworkView, title: str = "kg graph") -> str:
     template, script, style = _page_parts()
     vis_js, vis_css = vis_assets()
     shown, total = len(view.nodes), view.total_nodes
+    data_type, data = data_block(page_data(view, title))
     values = {
         "TITLE": html.escape(title),
         "VIS_CSS": vis_css,
         "CSS": style,
         "VIS_JS": vis_js,
         "JS": _script_safe(script),
-        "DATA": json_for_script(page_data(view, title)),
+        "DATA_TYPE": data_type,
+        "DATA": data,
         "BANNER": f"showing {shown} of {total} nodes; filter or focus to see the rest",
         "BANNER_HIDDEN": "" if shown < total else " hidden",
     }

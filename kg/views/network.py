@@ -7,6 +7,7 @@ The graph is read with one triple loop per property (rdflib's SPARQL engine is f
 
 from __future__ import annotations
 
+import calendar
 import math
 import re
 from collections import defaultdict, deque
@@ -46,10 +47,14 @@ NODE_CLASSES: tuple[str, ...] = (
     "Election",
 )
 FAMILIES: tuple[str, ...] = ("cooperative", "conflictual", "structural")
+#: Classes whose instances carry their own kg:date (an event's day, an agreement's signing)
+DATED_CLASSES: frozenset[str] = frozenset({"Agreement", "Event", "Meeting", "MilitaryExercise", "Election"})
 
 _KG_NS = str(KG._NS)
 _WIKIDATA = re.compile(r"^https?://(?:www\.)?wikidata\.org/(?:entity|wiki)/(Q[0-9]+)$")
 _CLASS_IRIS = {URIRef(_KG_NS + name): name for name in NODE_CLASSES}
+# year, month, day; then nothing, a time or a time zone ("Z", "+02:00", "-05:00")
+_PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:$|[T Z+]|-\d{2}:\d{2}$)")
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,7 @@ class ViewNode:
     wikidata: str | None  # QID such as "Q17"
     degree: int  # edges in the filtered view, before truncation
     importance: float  # 0..1, log-scaled degree
+    date: str | None = None  # kg:date of an event or agreement (ISO 8601: day, year-month or year)
 
 
 @dataclass(frozen=True)
@@ -124,6 +130,30 @@ def _parse_date(text: str | None) -> date | None:
         return None
 
 
+def date_span(text: str | None) -> tuple[str, str] | None:
+    """The first and last day an ISO 8601 date, year-month or year covers, as `YYYY-MM-DD` strings.
+
+    "2024-07-28" -> ("2024-07-28", "2024-07-28"), "2024-07" -> ("2024-07-01", "2024-07-31"),
+    "2024" -> ("2024-01-01", "2024-12-31"); a time or time zone after it is ignored ("2024-07-28Z",
+    "2024-07-28T09:30:00+02:00" count as that day); anything else is None.
+    The strings compare like the dates they stand for, and like the values of `<input type=date>`.
+    """
+    m = _PARTIAL_DATE.match((text or "").strip())
+    if m is None:
+        return None
+    year, month, day = m.groups()
+    if month is None:
+        return (f"{year}-01-01", f"{year}-12-31")
+    if not 1 <= int(month) <= 12:
+        return None
+    if day is None:
+        last = calendar.monthrange(int(year), int(month))[1]
+        return (f"{year}-{month}-01", f"{year}-{month}-{last:02d}")
+    if _parse_date(f"{year}-{month}-{day}") is None:
+        return None
+    return (f"{year}-{month}-{day}",) * 2
+
+
 def _one(graph: Graph, predicate: URIRef) -> dict[Node, Node]:
     """subject -> object of `predicate` (the smallest object when there are several, for determinism)."""
     out: dict[Node, Node] = {}
@@ -167,6 +197,7 @@ class _Entity:
     alt_labels: tuple[str, ...]
     iso3: str | None
     wikidata: str | None
+    date: str | None
 
 
 def _read_nodes(graph: Graph) -> dict[str, _Entity]:
@@ -176,19 +207,21 @@ def _read_nodes(graph: Graph) -> dict[str, _Entity]:
         if name is not None and isinstance(s, URIRef):
             types[s].add(name)
     labels, alts = _many(graph, RDFS.label), _many(graph, SKOS.altLabel)
-    isos, same = _one(graph, KG.isoCode), _many(graph, OWL.sameAs)
+    isos, same, when = _one(graph, KG.isoCode), _many(graph, OWL.sameAs), _one(graph, KG.date)
     nodes: dict[str, _Entity] = {}
     for s, classes in types.items():
         label = _pick_label(labels.get(s, []), str(s))
         alt = sorted({str(a) for a in alts.get(s, [])} - {label}, key=str.casefold)
         qids = sorted(m.group(1) for o in same.get(s, []) if (m := _WIKIDATA.match(str(o))))
+        every = frozenset().union(*(class_ancestors(c) for c in classes))
         nodes[str(s)] = _Entity(
             label=label,
             cls=_most_specific(classes),
-            classes=frozenset().union(*(class_ancestors(c) for c in classes)),
+            classes=every,
             alt_labels=tuple(alt),
             iso3=_text(isos.get(s)),
             wikidata=min(qids, key=lambda q: int(q[1:])) if qids else None,
+            date=_text(when.get(s)) if every & DATED_CLASSES else None,
         )
     return nodes
 
@@ -366,6 +399,7 @@ def network_view(
             wikidata=raw_nodes[n].wikidata,
             degree=degree[n],
             importance=round(math.log1p(degree[n]) / top, 4) if top else 0.0,
+            date=raw_nodes[n].date,
         )
         for n in sorted(keep)
     )
@@ -385,11 +419,13 @@ def network_view(
 
 
 __all__ = [
+    "DATED_CLASSES",
     "FAMILIES",
     "NODE_CLASSES",
     "NetworkView",
     "ViewEdge",
     "ViewEvidence",
     "ViewNode",
+    "date_span",
     "network_view",
 ]
