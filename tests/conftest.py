@@ -39,3 +39,24 @@ def nlp():
 @pytest.fixture(scope="session")
 def examples_dir() -> Path:
     return ROOT / "examples"
+
+
+@pytest.fixture(scope="session")
+def sample(sample_trig: Path):
+    """The union graph of tests/data/sample.trig, as an rdflib Graph (do not mutate)."""
+    from rdflib import Dataset, Graph
+
+    dataset = Dataset()
+    dataset.parse(sample_trig, format="trig")
+    graph = Graph()
+    for s, p, o, _ in dataset.quads():
+        graph.add((s, p, o))
+    return graph
+
+
+@pytest.fixture(scope="session")
+def sample_view(sample):
+    """The explorer's view of the sample graph."""
+    from kg.views.network import network_view
+
+    return network_view(sample)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rdflib import RDF, RDFS, SKOS, Dataset, Graph, Literal
+from rdflib import RDF, RDFS, SKOS, Graph, Literal
 from rdflib.namespace import DCTERMS, PROV
 
 import kg.views.html
@@ -154,21 +154,6 @@ def open_page(browser: Any) -> Iterator[Callable[[Path], Opened]]:
         assert opened.dialogs == [], "a dialog opened: injected script ran"
         assert opened.errors == []
         opened.page.close()
-
-
-@pytest.fixture(scope="module")
-def sample(sample_trig: Path) -> Graph:
-    dataset = Dataset()
-    dataset.parse(sample_trig, format="trig")
-    graph = Graph()
-    for s, p, o, _ in dataset.quads():
-        graph.add((s, p, o))
-    return graph
-
-
-@pytest.fixture(scope="module")
-def sample_view(sample: Graph) -> NetworkView:
-    return network_view(sample)
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset, Graph
+from rdflib import Graph
 
 import kg.views.html
 from kg.errors import KGError
@@ -32,21 +32,6 @@ from kg.vocab import RELATION_FAMILIES, RELATION_PROPERTIES, SYMMETRIC_PROPERTIE
 TAG = re.compile(r"<(script|link|img|iframe|embed|object|source|a)\b[^>]*>", re.IGNORECASE)
 URL_ATTR = re.compile(r"""\b(?:src|href|data)\s*=\s*["']?\s*([^"'\s>]+)""", re.IGNORECASE)
 DATA_BLOCK = re.compile(r'<script type="application/json" id="kg-data">(.*?)</script>', re.DOTALL)
-
-
-@pytest.fixture(scope="module")
-def sample(sample_trig: Path) -> Graph:
-    dataset = Dataset()
-    dataset.parse(sample_trig, format="trig")
-    graph = Graph()
-    for s, p, o, _ in dataset.quads():
-        graph.add((s, p, o))
-    return graph
-
-
-@pytest.fixture(scope="module")
-def sample_view(sample: Graph) -> NetworkView:
-    return network_view(sample)
 
 
 @pytest.fixture(scope="module")
