@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import random
 from datetime import date
-from pathlib import Path
 
 import pytest
-from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from kg.errors import QueryError
@@ -18,20 +17,6 @@ USA, JPN, PRK = ID["country/USA"], ID["country/JPN"], ID["country/PRK"]
 TOKYO, MEETING = ID["city/tokyo"], ID["meeting/5d41402a"]
 AUSTIN, KIM = ID["person/lloyd-austin"], ID["person/kim-jong-un"]
 ALL_NODES = {str(n) for n in (USA, JPN, PRK, TOKYO, MEETING, AUSTIN, KIM)}
-
-
-def union(path: Path) -> Graph:
-    dataset = Dataset()
-    dataset.parse(path, format="trig")
-    graph = Graph()
-    for s, p, o, _ in dataset.quads():
-        graph.add((s, p, o))
-    return graph
-
-
-@pytest.fixture(scope="module")
-def sample(sample_trig: Path) -> Graph:
-    return union(sample_trig)
 
 
 def node_ids(view: NetworkView) -> set[str]:
