@@ -150,15 +150,22 @@ def replace_store(path: Path, trig: Path) -> Path:
     """Load the dataset into a fresh store beside `path`, then swap it in; the old one serves until then."""
     from kg.store import GraphStore
 
-    fresh = path.with_name(f".{path.name}.new")
-    old = path.with_name(f".{path.name}.old")
-    shutil.rmtree(fresh, ignore_errors=True)
-    store = GraphStore(fresh)
-    try:
+    fresh = fresh_folder(path)
+    with GraphStore(fresh) as store:
         store.load_file(trig)
-        store.flush()
-    finally:
-        store.close()
+    return swap_in(fresh, path)
+
+
+def fresh_folder(path: Path) -> Path:
+    """An empty folder beside `path` to build its replacement in."""
+    fresh = path.with_name(f".{path.name}.new")
+    shutil.rmtree(fresh, ignore_errors=True)
+    return fresh
+
+
+def swap_in(fresh: Path, path: Path) -> Path:
+    """Replace the folder `path` by `fresh` with renames; the old one serves until the last moment."""
+    old = path.with_name(f".{path.name}.old")
     shutil.rmtree(old, ignore_errors=True)
     if path.exists():
         os.replace(path, old)

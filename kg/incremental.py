@@ -27,8 +27,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import shutil
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import date
@@ -39,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
-from kg.build import Input, Outputs, collect, write_outputs, write_text_atomic
+from kg.build import Input, Outputs, collect, fresh_folder, swap_in, write_outputs, write_text_atomic
 from kg.errors import InputError, KGError, StoreError
 from kg.infer import refresh_if_present
 from kg.mapping import doc_iri, to_dataset
@@ -176,18 +174,13 @@ def _build_fresh(
     dataset = to_dataset(resolve(extractions, min_confidence=min_confidence))
     outputs = write_outputs(dataset, out_dir, html=html, store=False)
     path = out_dir / "store"
-    fresh, old = path.with_name(f".{path.name}.new"), path.with_name(f".{path.name}.old")
-    shutil.rmtree(fresh, ignore_errors=True)
+    fresh = fresh_folder(path)
     with GraphStore(fresh) as store:
         store.store.extend(_quads(dataset))
         records = {str(doc_iri(x.document.id)): Stored(n, x) for n, x in enumerate(extractions)}
         store.store.extend(_record_quads(records, min_confidence))
         store.refresh_union()
-    shutil.rmtree(old, ignore_errors=True)
-    if path.exists():
-        os.replace(path, old)
-    os.replace(fresh, path)
-    shutil.rmtree(old, ignore_errors=True)
+    swap_in(fresh, path)
     from kg.mapping import union_graph
 
     return StoreChange(

@@ -271,17 +271,13 @@ class GraphStore:
             raise InputError(f"{path}: no such file")
         to_graph = None if graph is None else ox.NamedNode(graph if ":" in graph else doc_iri(graph))
         before = len(self)
-        try:
-            if path.stat().st_size <= _BULK_THRESHOLD:
-                self.store.load(path=os.fspath(path), format=fmt, to_graph=to_graph)  # one transaction
-            else:
+        if path.stat().st_size > _BULK_THRESHOLD:
+            try:
                 for _ in ox.parse(path=os.fspath(path), format=fmt):  # check it all before writing
                     pass
-                self.store.bulk_load(path=os.fspath(path), format=fmt, to_graph=to_graph)
-        except (SyntaxError, ValueError) as e:
-            raise InputError(f"{path}: cannot parse {fmt}: {e}") from e
-        except OSError as e:
-            raise StoreError(f"{path}: cannot load into the kg store: {e}") from e
+            except (SyntaxError, ValueError) as e:
+                raise InputError(f"{path}: cannot parse {fmt}: {e}") from e
+        self._load(path, fmt, to_graph)
         added = len(self) - before
         self.refresh_union()
         log.info("loaded %d quads from %s", added, path)
@@ -301,19 +297,23 @@ class GraphStore:
         checked = [(Path(p), check_rdf_file(Path(p)) if check else rdf_format(Path(p))) for p in paths]
         before = len(self)
         for path, fmt in checked:
-            try:
-                if path.stat().st_size <= _BULK_THRESHOLD:
-                    self.store.load(path=os.fspath(path), format=fmt, to_graph=target)
-                else:
-                    self.store.bulk_load(path=os.fspath(path), format=fmt, to_graph=target)
-            except (SyntaxError, ValueError) as e:
-                raise InputError(f"{path}: cannot parse {fmt}: {e}") from e
-            except OSError as e:
-                raise StoreError(f"{path}: cannot load into the kg store: {e}") from e
+            self._load(path, fmt, target)
         added = len(self) - before
         self.refresh_union()
         log.info("loaded %d quads from %d files", added, len(checked))
         return added
+
+    def _load(self, path: Path, fmt: ox.RdfFormat, to_graph: ox.NamedNode | None) -> None:
+        """One file: in one transaction when small, bulk (no transaction) when large."""
+        try:
+            if path.stat().st_size <= _BULK_THRESHOLD:
+                self.store.load(path=os.fspath(path), format=fmt, to_graph=to_graph)
+            else:
+                self.store.bulk_load(path=os.fspath(path), format=fmt, to_graph=to_graph)
+        except (SyntaxError, ValueError) as e:
+            raise InputError(f"{path}: cannot parse {fmt}: {e}") from e
+        except OSError as e:
+            raise StoreError(f"{path}: cannot load into the kg store: {e}") from e
 
     def refresh_union(self) -> None:
         """Rebuild the union graph from every other graph (after any write)."""
