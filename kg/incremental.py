@@ -176,10 +176,8 @@ def _build_fresh(
     path = out_dir / "store"
     fresh = fresh_folder(path)
     with GraphStore(fresh) as store:
-        store.store.extend(_quads(dataset))
         records = {str(doc_iri(x.document.id)): Stored(n, x) for n, x in enumerate(extractions)}
-        store.store.extend(_record_quads(records, min_confidence))
-        store.refresh_union()
+        store.bulk_add([*_quads(dataset), *_record_quads(records, min_confidence)])
     swap_in(fresh, path)
     from kg.mapping import union_graph
 

@@ -47,10 +47,7 @@ def select(store: GraphStore, sparql: str, params: dict[str, object] | None = No
 # ---------------------------------------------------------------------- loading
 
 
-@pytest.mark.parametrize("bulk", [False, True], ids=["transaction", "bulk"])
-def test_store_load_file_returns_quads_added(monkeypatch: pytest.MonkeyPatch, bulk: bool) -> None:
-    if bulk:
-        monkeypatch.setattr("kg.store._BULK_THRESHOLD", 0)
+def test_store_load_file_returns_quads_added() -> None:
     graph_store = GraphStore(None)
     assert graph_store.load_file(SAMPLE) == SAMPLE_QUADS
     assert len(graph_store) == SAMPLE_QUADS
@@ -74,7 +71,7 @@ def test_store_load_file_formats(
 ) -> None:
     path = tmp_path / f"data{suffix}"
     if quads == SAMPLE_QUADS:
-        path.write_bytes(dump(store.store.dump(format=fmt)))
+        path.write_bytes(dump(ox.serialize(store.quads(), format=fmt)))
     else:
         path.write_bytes(dump(ox.serialize({q.triple for q in store.store}, format=fmt)))
     fresh = GraphStore(None)
@@ -103,12 +100,9 @@ def test_store_load_file_into_graph(store: GraphStore, tmp_path: Path) -> None:
         ("broken.rdf", "<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'><rdf:Description"),
     ],
 )
-@pytest.mark.parametrize("bulk", [False, True], ids=["transaction", "bulk"])
 def test_store_bad_file_names_it_and_leaves_store_unchanged(
-    store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, content: str, bulk: bool
+    store: GraphStore, tmp_path: Path, name: str, content: str
 ) -> None:
-    if bulk:
-        monkeypatch.setattr("kg.store._BULK_THRESHOLD", 0)
     path = tmp_path / name
     path.write_text(content)
     with pytest.raises(InputError, match=name):
@@ -116,12 +110,7 @@ def test_store_bad_file_names_it_and_leaves_store_unchanged(
     assert len(store) == SAMPLE_QUADS
 
 
-@pytest.mark.parametrize("bulk", [False, True], ids=["transaction", "bulk"])
-def test_store_bad_file_after_valid_lines_adds_nothing(
-    store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk: bool
-) -> None:
-    if bulk:
-        monkeypatch.setattr("kg.store._BULK_THRESHOLD", 0)
+def test_store_bad_file_after_valid_lines_adds_nothing(store: GraphStore, tmp_path: Path) -> None:
     path = tmp_path / "half.nt"
     good = "".join(f"<https://e.org/s{i}> <https://e.org/p> <https://e.org/o> .\n" for i in range(100))
     path.write_text(good + "<https://e.org/s> <https://e.org/p> .\n")
