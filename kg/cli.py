@@ -49,14 +49,17 @@ def handled() -> Iterator[None]:
         raise typer.Exit(e.exit_code) from e
 
 
-def _default_store() -> Path:
-    return Path("output")
+def _store_option_help(what: str) -> str:
+    return f"{what}: an output folder holding store/, the store itself, or a URL (default: output)."
 
 
 @app.command()
 def build(
     inputs: Annotated[list[Path], typer.Argument(help="Files (.txt .md .html .jsonl) or folders of them.")],
-    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("output"),
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Output folder (default: output, or none with --store)."),
+    ] = None,
     model: Annotated[
         str | None, typer.Option(help="spaCy pipeline to load (default: best installed).")
     ] = None,
@@ -71,12 +74,22 @@ def build(
             help="Add to the store in --out (unchanged documents are skipped) instead of replacing it."
         ),
     ] = False,
+    store: Annotated[
+        str | None,
+        typer.Option(
+            help="A SPARQL server's URL to add the documents to (as --append does) instead of --out."
+        ),
+    ] = None,
 ) -> None:
     """Build the knowledge graph of INPUTS into --out: graph.ttl, graph.trig, graph.html and store/.
 
     With --append the documents join the existing store: new ones are added, changed ones replace
     their graphs, unchanged ones are skipped, and the corpus is re-resolved (entities merge across
     old and new documents); graph.ttl, graph.trig and graph.html are rewritten from the store.
+
+    With --store URL the documents go into the store on that server (Oxigraph, Fuseki, GraphDB...,
+    through the SPARQL 1.1 Protocol and Graph Store Protocol), always as with --append; the files
+    are written only if --out is given too.
 
     Example: kg build examples/ --out output
     """
@@ -95,6 +108,7 @@ def build(
                 inputs,
                 out_dir,
                 append=append,
+                store=store,
                 model=model,
                 min_confidence=min_confidence,
                 html=html,
@@ -105,7 +119,7 @@ def build(
             err.print(f"[red]error:[/red] {problem}", highlight=False, soft_wrap=True)
         if not (change.added or change.replaced or change.unchanged):
             raise InputError("no document could be read; nothing was written")
-    if append:
+    if append or store is not None:
         for title, ids in (
             ("added", change.added),
             ("replaced", change.replaced),
@@ -116,7 +130,8 @@ def build(
                 out.print(f"{title} {len(ids)}: {', '.join(ids)}", highlight=False, soft_wrap=True)
     if change.stats is not None:
         stats = change.stats
-        out.print(f"{'store holds' if append else 'built'} {stats.documents} documents", highlight=False)
+        held = append or store is not None
+        out.print(f"{'store holds' if held else 'built'} {stats.documents} documents", highlight=False)
         _print_counts("entities", stats.entities)
         _print_counts("relations", stats.relations)
     if change.written:
@@ -154,20 +169,17 @@ def _progress() -> Iterator[Progress]:
         yield progress
 
 
-def _source(store: Path | None, graph: Path | None) -> Any:
-    """The knowledge graph to read: a graph file if given, else the store (default ./output)."""
+def _graph_file(graph: Path) -> Any:
     import kg
 
-    if graph is not None:
-        return kg.load_graph_file(graph)
-    return kg.open_store(store or _default_store())
+    return kg.load_graph_file(graph)
 
 
 @app.command()
 def query(
     sparql: Annotated[str | None, typer.Argument(help="SPARQL text, or the name of a saved query.")] = None,
     file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the query from a .rq file.")] = None,
-    store: Annotated[Path | None, typer.Option(help="Store folder (default: output).")] = None,
+    store: Annotated[str, typer.Option(help=_store_option_help("Store to query"))] = "output",
     graph: Annotated[Path | None, typer.Option(help="Query a graph file instead of a store.")] = None,
     param: Annotated[
         list[str] | None, typer.Option("--param", "-p", help="name=value, bound safely.")
@@ -198,8 +210,13 @@ def query(
         else:
             text = sparql
         params = parse_params(param or [])
-        kgraph = _source(store, graph)
-        frame = run(kgraph._sparql_store(), text, params or None)
+        if graph is not None:
+            frame = _graph_file(graph).query(text, **params)
+        else:
+            from kg.remote import connect
+
+            with connect(store) as source:
+                frame = run(source, text, params or None)
     if fmt is Format.csv:
         sys.stdout.write(to_csv(frame))
     elif fmt is Format.json:
@@ -221,7 +238,7 @@ def _first_comment(path: Path) -> str:
 
 @app.command()
 def render(
-    store: Annotated[Path | None, typer.Option(help="Store folder (default: output).")] = None,
+    store: Annotated[str, typer.Option(help=_store_option_help("Store to render"))] = "output",
     graph: Annotated[Path | None, typer.Option(help="Render a graph file instead of a store.")] = None,
     out_file: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")] = Path(
         "output/graph.html"
@@ -242,9 +259,15 @@ def render(
 
     with handled():
         since_date = _parse_date(since)
-        kgraph = _source(store, graph)
+        if graph is not None:
+            union = _graph_file(graph).graph
+        else:
+            from kg.remote import connect
+
+            with connect(store) as source:
+                union = source.union_graph()
         path = render_view(
-            kgraph.graph,
+            union,
             out_file,
             focus=focus,
             hops=hops,
@@ -272,30 +295,44 @@ def _parse_date(value: str | None) -> date | None:
 
 @app.command()
 def stats(
-    store: Annotated[Path | None, typer.Option(help="Store folder (default: output).")] = None,
+    store: Annotated[str, typer.Option(help=_store_option_help("Store to count"))] = "output",
     graph: Annotated[Path | None, typer.Option(help="Count a graph file instead of a store.")] = None,
 ) -> None:
     """Count documents, entities by class and relations by property.
 
     Example: kg stats --store output
     """
+    from kg.remote import connect
+    from kg.stats import store_stats
+
     with handled():
-        summary = _source(store, graph).stats()
+        if graph is not None:
+            summary = _graph_file(graph).stats()
+        else:
+            with connect(store) as source:
+                summary = store_stats(source)
     for line in summary.lines():
         out.print(line, highlight=False)
 
 
 @app.command()
 def validate(
-    store: Annotated[Path | None, typer.Option(help="Store folder (default: output).")] = None,
+    store: Annotated[str, typer.Option(help=_store_option_help("Store to check"))] = "output",
     graph: Annotated[Path | None, typer.Option(help="Validate a graph file instead of a store.")] = None,
 ) -> None:
     """Check the graph against the SHACL shapes of ontology/shapes.ttl; exit 4 on violations.
 
     Example: kg validate --graph output/graph.ttl
     """
+    from kg.remote import connect
+    from kg.validate import validate_store
+
     with handled():
-        report = _source(store, graph).validate()
+        if graph is not None:
+            report = _graph_file(graph).validate()
+        else:
+            with connect(store) as source:
+                report = validate_store(source)
     if report.conforms:
         out.print("conforms: the graph passes the SHACL shapes", highlight=False)
         return
@@ -376,10 +413,6 @@ def calibrate(
 
 
 # ---------------------------------------------------------------------- the store as a database
-
-
-def _store_option_help(what: str) -> str:
-    return f"{what}: an output folder holding store/, the store itself, or a URL (default: output)."
 
 
 @app.command()

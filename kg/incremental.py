@@ -94,9 +94,10 @@ class StoreChange:
 
 def build_store(
     inputs: Iterable[Input],
-    out_dir: Path,
+    out_dir: Path | None,
     *,
     append: bool = False,
+    store: str | None = None,
     nlp: Language | None = None,
     model: str | None = None,
     min_confidence: float | None = None,
@@ -109,9 +110,18 @@ def build_store(
     Without `append` the store is replaced; with it, new documents are added, changed ones replace
     their graphs, unchanged ones are skipped, and the corpus is re-resolved (see the module doc).
     `min_confidence` defaults to 0, or for `append` to what the store was built with.
+
+    `store`, a SPARQL server's URL (kg.remote), puts the documents into that store instead, always
+    as `append` does (a shared store is never wiped by a build); graph.ttl, graph.trig and
+    graph.html are written only if `out_dir` is given.
     """
-    out_dir = Path(out_dir)
-    if out_dir.exists() and not out_dir.is_dir():
+    from kg.remote import is_remote
+
+    if store is not None and not is_remote(store):
+        raise InputError(f"{store}: not a store URL (http:// or https://); a local store goes in --out")
+    if store is None:
+        out_dir = Path("output") if out_dir is None else Path(out_dir)
+    if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
         raise StoreError(f"{out_dir}: output path exists and is not a folder")
     if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:
         raise KGError(f"min confidence must be between 0 and 1, got {min_confidence}")
@@ -127,13 +137,17 @@ def build_store(
     def run(todo: Sequence[Document]) -> list[DocumentExtraction]:
         return _extract(todo, nlp=nlp, model=model, on_done=on_done)
 
+    if store is not None:
+        change = _build_remote(store, documents, run, out_dir, min_confidence, html)
+        return replace(change, errors=tuple(errors))
+    assert out_dir is not None
     if not append:
         return _build_fresh(documents, out_dir, run, min_confidence or 0.0, html, tuple(errors))
-    with GraphStore(out_dir / "store") as store:
-        change = _append(store, documents, run, min_confidence)
+    with GraphStore(out_dir / "store") as local:
+        change = _append(local, documents, run, min_confidence)
         if not (change.added or change.replaced or change.updated):
             return StoreChange(unchanged=change.unchanged, errors=tuple(errors))
-        written, stats = write_views(store, out_dir, html=html)
+        written, stats = write_views(local, out_dir, html=html)
     return StoreChange(
         added=change.added,
         replaced=change.replaced,
@@ -143,6 +157,27 @@ def build_store(
         written=(*written, ("store", out_dir / "store")),
         stats=stats,
     )
+
+
+def _build_remote(
+    location: str,
+    documents: Sequence[Document],
+    run: Callable[[Sequence[Document]], list[DocumentExtraction]],
+    out_dir: Path | None,
+    min_confidence: float | None,
+    html: bool,
+) -> StoreChange:
+    """Add the documents to the store at a URL; the files in `out_dir` only if it is given."""
+    from kg.remote import RemoteStore
+    from kg.stats import store_stats
+
+    with RemoteStore(location) as remote:
+        change = _append(remote, documents, run, min_confidence)
+        written: list[tuple[str, Path]] = []
+        if out_dir is not None and (change.added or change.replaced or change.updated):
+            Path(out_dir).mkdir(parents=True, exist_ok=True)
+            written, _ = write_views(remote, Path(out_dir), html=html)
+        return replace(change, written=tuple(written), stats=store_stats(remote))
 
 
 def _extract(

@@ -32,6 +32,7 @@ from rdflib.term import Identifier, Node
 
 from kg.errors import QueryError
 from kg.ontology import queries_dir
+from kg.remote import RemoteStore
 from kg.store import DEFAULT_PREFIXES, GraphStore
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _PARAM_DECL_RE = re.compile(r"^\s*#\s*param:\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:[—–:-]+\s*)?(.*)$")
 _IRI_RE = re.compile(r"^(?:<[^<>\"{}|^`\\\s]*>|https?://[^<>\"{}|^`\\\s]+)$")
 
-Source = GraphStore | rdflib.Graph
+Source = GraphStore | RemoteStore | rdflib.Graph
 ParamValue = str | int | float | Identifier
 
 
@@ -128,7 +129,7 @@ def run(source: Source, sparql: str, params: Mapping[str, ParamValue] | None = N
     """Run a query; columns are its variables, cells plain Python values (IRIs as `IRI` strings)."""
     bindings = bind_params(sparql, params or {})
     log.debug("running a query on a %s with bindings %s", type(source).__name__, bindings)
-    if isinstance(source, GraphStore):
+    if isinstance(source, GraphStore | RemoteStore):
         columns, rows, ask = _run_store(source, sparql, bindings)
     elif isinstance(source, rdflib.Graph):
         columns, rows, ask = _run_rdflib(source, sparql, bindings)
@@ -182,7 +183,7 @@ def _variables(sparql: str) -> set[str]:
 
 
 def _run_store(
-    store: GraphStore, sparql: str, bindings: Mapping[str, Identifier]
+    store: GraphStore | RemoteStore, sparql: str, bindings: Mapping[str, Identifier]
 ) -> tuple[list[str], list[list[object]], bool | None]:
     sparql, added = _project_bound(sparql, bindings)
     result = store.query(sparql, bindings)

@@ -6,9 +6,11 @@
 It keeps the store's conventions: the merged UNION_GRAPH (refreshed by an update after every
 write), the internal RECORDS_GRAPH, one named graph per document.
 
-- Reads: a query without its own dataset gets the union as default graph and every knowledge graph
-  as named graphs, as `GraphStore.query` does. Prefixes of DEFAULT_PREFIXES are declared for it.
-  Bound parameters are not supported (SELECT and ASK only).
+- Reads: a query gets the union as default graph and, when it reads named graphs (GRAPH, FROM
+  NAMED), every knowledge graph as named graphs, as `GraphStore.query` does. Prefixes of
+  DEFAULT_PREFIXES are declared for it. SELECT and ASK only. Parameters are bound with a VALUES
+  block at the start of the query's WHERE group, each value written by Oxigraph's serializer (an
+  escaped RDF term): values stay data, never query text.
 - Writes: updates are single requests, so each is atomic on the server (Oxigraph applies a SPARQL
   update in one transaction). `load_files` checks every file in full first (a bad file changes
   nothing), then sends each graph's triples with Graph Store Protocol POSTs of `batch_size`
@@ -20,6 +22,7 @@ write), the internal RECORDS_GRAPH, one named graph per document.
 from __future__ import annotations
 
 import logging
+import re
 import urllib.error
 import urllib.request
 from collections.abc import Iterable, Iterator, Mapping
@@ -42,7 +45,6 @@ from kg.store import (
     UNION_GRAPH,
     GraphName,
     GraphStore,
-    KGStore,
     OxTerm,
     QueryResult,
     apply_update,
@@ -50,6 +52,8 @@ from kg.store import (
     graph_name,
     rdf_format,
     store_folder,
+    to_ox_term,
+    uses_named_graphs,
 )
 
 log = logging.getLogger(__name__)
@@ -62,11 +66,44 @@ _COUNT = (
 )
 
 
+#: What cannot hold a brace that opens the WHERE group: strings, IRIs and comments.
+_NOT_CODE = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r'|<[^<>"{}|^`\\\s]*>'
+    r"|#[^\n]*"
+)
+_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
+
+
+def with_values(sparql: str, bindings: Mapping[str, OxTerm]) -> str:
+    """The SELECT or ASK query with a VALUES block binding each variable at the start of its WHERE
+    group (terms written by Oxigraph's serializer); QueryError for other forms or no WHERE group."""
+    masked = _NOT_CODE.sub(lambda m: " " * len(m.group()), sparql)
+    form = _FORM.search(masked)
+    if form is None or form.group(1).upper() not in ("SELECT", "ASK"):
+        raise QueryError("parameters are bound only in SELECT and ASK queries on a remote store")
+    depth = 0
+    for index in range(form.end(), len(masked)):
+        char = masked[index]
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "{" and depth == 0:
+            break
+    else:
+        raise QueryError("cannot bind parameters: the query has no WHERE group")
+    names = " ".join(f"?{name.lstrip('?$')}" for name in bindings)
+    terms = " ".join(str(term) for term in bindings.values())
+    block = f" VALUES ({names}) {{ ({terms}) }} "
+    return sparql[: index + 1] + block + sparql[index + 1 :]
+
+
 def is_remote(location: str | Path) -> bool:
     return isinstance(location, str) and location.startswith(("http://", "https://"))
 
 
-def connect(location: str | Path, *, create: bool = False) -> KGStore:
+def connect(location: str | Path, *, create: bool = False) -> GraphStore | RemoteStore:
     """The store at `location`: a URL (RemoteStore), or a folder (the store, or the folder holding store/)."""
     if is_remote(location):
         return RemoteStore(str(location))
@@ -143,11 +180,12 @@ class RemoteStore:
     ) -> QueryResult:
         """SELECT or ASK over the union (or, without `union`, the server's own default graph)."""
         if params:
-            raise QueryError(f"{self.url}: bound parameters are not supported on a remote store")
+            sparql = with_values(sparql, {name: to_ox_term(value) for name, value in params.items()})
         fields = [("query", _PROLOGUE + sparql)]
         if union:
             fields += [("default-graph-uri", UNION_GRAPH.value)]
-            fields += [("named-graph-uri", str(g.value)) for g in self.graph_names()]
+            if uses_named_graphs(sparql):
+                fields += [("named-graph-uri", str(g.value)) for g in self.graph_names()]
         content_type, body = self._form("/query", fields, accept=f"{_JSON}, application/n-triples;q=0.1")
         if "json" not in content_type:
             raise QueryError(f"{self.url}: only SELECT and ASK queries are supported on a remote store")

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
+from kg.errors import QueryError
 from kg.vocab import KG, RELATION_PROPERTIES, class_ancestors
+
+if TYPE_CHECKING:
+    from kg.store import KGStore
 
 _CLASSES = (
     "Country",
@@ -51,21 +58,72 @@ class GraphStats:
 
 def graph_stats(graph: Graph) -> GraphStats:
     names: dict[URIRef, str] = {KG[c]: c for c in _CLASSES}
+    typed = ((node, names.get(URIRef(str(cls)))) for node, cls in graph.subject_objects(RDF.type))
+    relations = {p: n for p in RELATION_PROPERTIES if (n := len(set(graph.subject_objects(KG[p])))) > 0}
+    return _summary(
+        documents=len(set(graph.subjects(RDF.type, KG.Document))),
+        triples=len(graph),
+        typed=((node, name) for node, name in typed if name is not None),
+        relations=relations,
+        evidence=len(set(graph.subjects(RDF.type, KG.Evidence))),
+    )
+
+
+def store_stats(store: KGStore) -> GraphStats:
+    """The same counts as `graph_stats` of the store's union graph, counted by the store (SPARQL)."""
+    classes = " ".join(f"kg:{c}" for c in _CLASSES)
+    properties = " ".join(f"kg:{p}" for p in RELATION_PROPERTIES)
+    typed = _rows(store, f"SELECT ?node ?cls WHERE {{ VALUES ?cls {{ {classes} }} ?node a ?cls }}")
+    counts = _rows(
+        store, f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ VALUES ?p {{ {properties} }} ?s ?p ?o }} GROUP BY ?p"
+    )
+    documents, evidence, triples = (
+        int(_rows(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}")[0][0])
+        for pattern in ("?s a kg:Document", "?s a kg:Evidence", "?s ?p ?o")
+    )
+    return _summary(
+        documents=int(documents),
+        triples=int(triples),
+        typed=((node, cls.removeprefix(str(KG))) for node, cls in typed),
+        relations={p.removeprefix(str(KG)): int(n) for p, n in counts},
+        evidence=int(evidence),
+    )
+
+
+def _rows(store: KGStore, sparql: str) -> list[list[str]]:
+    result = store.query(sparql)
+    if not isinstance(result, ox.QuerySolutions):
+        raise QueryError("a counting query did not return solutions")
+    variables = result.variables
+    return [[_value(solution[v]) for v in variables] for solution in result]
+
+
+def _value(term: object) -> str:
+    if isinstance(term, ox.NamedNode | ox.Literal | ox.BlankNode):
+        return term.value
+    return "0" if term is None else str(term)
+
+
+def _summary(
+    *,
+    documents: int,
+    triples: int,
+    typed: Iterable[tuple[object, str]],
+    relations: dict[str, int],
+    evidence: int,
+) -> GraphStats:
     types: dict[object, set[str]] = {}
-    for node, cls in graph.subject_objects(RDF.type):
-        name = names.get(URIRef(str(cls)))
-        if name is not None:
-            types.setdefault(node, set()).add(name)
+    for node, name in typed:
+        types.setdefault(node, set()).add(name)
     entities: Counter[str] = Counter()
     for classes in types.values():
         entities[max(classes, key=lambda c: (len(class_ancestors(c)), c))] += 1
-    relations = Counter(
-        {p: n for p in RELATION_PROPERTIES if (n := len(set(graph.subject_objects(KG[p])))) > 0}
-    )
     return GraphStats(
-        documents=len(set(graph.subjects(RDF.type, KG.Document))),
-        triples=len(graph),
+        documents=documents,
+        triples=triples,
         entities=dict(sorted(entities.items(), key=lambda kv: (-kv[1], kv[0]))),
-        relations=dict(sorted(relations.items(), key=lambda kv: (-kv[1], kv[0]))),
-        evidence=len(set(graph.subjects(RDF.type, KG.Evidence))),
+        relations=dict(
+            sorted(((p, n) for p, n in relations.items() if n > 0), key=lambda kv: (-kv[1], kv[0]))
+        ),
+        evidence=evidence,
     )

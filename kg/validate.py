@@ -10,15 +10,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+import pyoxigraph as ox
 import rdflib
 from pyshacl import validate as shacl_validate
 from rdflib import RDF, RDFS, SH, Graph
 from rdflib.graph import ConjunctiveGraph
 from rdflib.term import Node
 
-from kg.errors import OntologyError, ValidationError
+from kg.errors import OntologyError, QueryError, ValidationError
 from kg.ontology import ontology_graph, shapes_graph
+
+if TYPE_CHECKING:
+    from kg.store import KGStore
 
 log = logging.getLogger(__name__)
 
@@ -81,10 +86,28 @@ def short(term: str) -> str:
 def validate(graph: Graph) -> ValidationReport:
     """Check a graph (a Dataset is validated as the union of its graphs) against the shapes."""
     shapes = shapes_graph()
-    data = shape_subgraph(graph, shapes)
+    return _validate(shape_subgraph(graph, shapes), shapes)
+
+
+def validate_store(store: KGStore) -> ValidationReport:
+    """Check a store's union graph against the shapes, reading from it only the triples they need."""
+    shapes = shapes_graph()
+    predicates = " ".join(f"<{p}>" for p in sorted({RDF.type, *_shape_properties(shapes)}))
+    result = store.query(f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {predicates} }} ?s ?p ?o }}")
+    if not isinstance(result, ox.QuerySolutions):
+        raise QueryError("reading the triples to validate did not return solutions")
+    triples = (ox.Triple(row["s"], row["p"], row["o"]) for row in result)
+    data = Graph()
+    text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    if text:
+        data.parse(data=text, format="nt")
+    return _validate(data, shapes)
+
+
+def _validate(data: Graph, shapes: Graph) -> ValidationReport:
     for triple in ontology_graph().triples((None, RDFS.subClassOf, None)):
         data.add(triple)
-    log.debug("validating %d of %d triples", len(data), len(graph))
+    log.debug("validating %d triples", len(data))
     try:
         conforms, results, _ = shacl_validate(data, shacl_graph=shapes, inference="none", inplace=True)
     except Exception as e:  # pySHACL raises its own errors for broken shapes

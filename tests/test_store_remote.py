@@ -1,4 +1,5 @@
-"""`--store http://...`: import, export, infer and remove against the real `oxigraph serve`."""
+"""`--store http://...`: build, query, stats, validate, render, import, export, infer and remove
+against the real `oxigraph serve`."""
 
 from __future__ import annotations
 
@@ -19,11 +20,14 @@ from typer.testing import CliRunner
 from kg.cli import app
 from kg.errors import InputError, QueryError, StoreError
 from kg.exporting import export, import_files
-from kg.incremental import read_records, remove_documents
+from kg.incremental import build_store, read_records, remove_documents
 from kg.infer import infer
-from kg.remote import RemoteStore, connect
+from kg.query import run, saved_query
+from kg.remote import RemoteStore, connect, with_values
 from kg.serve import free_port, oxigraph_executable
+from kg.stats import graph_stats, store_stats
 from kg.store import INFERRED_GRAPH, RECORDS_GRAPH, GraphStore, store_folder
+from kg.validate import validate, validate_store
 
 SAMPLE = Path(__file__).parent / "data" / "sample.trig"
 SAMPLE_QUADS = 120
@@ -160,8 +164,8 @@ def test_store_remote_errors(url: str) -> None:
             remote.query("SELECT WHERE {")
         with pytest.raises(QueryError, match="only SELECT and ASK"):
             remote.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
-        with pytest.raises(QueryError, match="bound parameters"):
-            remote.query("SELECT ?x WHERE { ?x ?p ?o }", {"x": "y"})
+        with pytest.raises(QueryError, match="only in SELECT and ASK"):
+            remote.query("CONSTRUCT { ?s ?p ?x } WHERE { ?s ?p ?x }", {"x": "y"})
         with pytest.raises(StoreError, match="internal graph"):
             remote.load_files([SAMPLE], graph=RECORDS_GRAPH.value)
 
@@ -197,3 +201,111 @@ def test_store_remote_local_locations(tmp_path: Path, layout: str | None, given:
     with connect(tmp_path / given, create=True) as store:
         assert store.location == str(tmp_path / expected)
     assert store_folder(tmp_path / given) == tmp_path / expected
+
+
+# ---------------------------------------------------------------------- query, stats, validate, render, build
+
+
+SAVED_PARAMS = [
+    ("allies-of", {}),
+    ("allies-of", {"country": "japan"}),
+    ("allies-of", {"country": ID + "country/JPN"}),
+    ("allies-of", {"country": 'Japan" } ?x ?y ?z . #'}),  # stays a value: no rows
+    ("agreements", {"party": "Japan"}),
+    ("conflicts", {"subject": "DPRK", "object": "Japan"}),
+    ("entities", {"class": "Country"}),
+    ("meetings", {}),
+    ("officials-of", {"country": "US"}),
+    ("relation-evidence", {"predicate": "threatens"}),
+]
+
+
+@pytest.mark.parametrize(("name", "params"), SAVED_PARAMS)
+def test_store_remote_saved_queries_match_local(
+    url: str, local: GraphStore, name: str, params: dict[str, str]
+) -> None:
+    with RemoteStore(url) as remote:
+        remote.load_files([SAMPLE])
+        remote_frame = run(remote, saved_query(name), params)
+    local_frame = run(local, saved_query(name), params)
+    assert remote_frame.equals(local_frame)
+    assert list(remote_frame.columns) == list(local_frame.columns)
+    if "?x" in params.get("country", ""):
+        assert remote_frame.empty
+
+
+@pytest.mark.parametrize(
+    ("sparql", "expected"),
+    [
+        ("SELECT ?s WHERE { ?s ?p ?o }", "SELECT ?s WHERE { VALUES (?s) { (<https://e.org/a>) }  ?s ?p ?o }"),
+        ("ASK { ?s ?p ?o }", "ASK { VALUES (?s) { (<https://e.org/a>) }  ?s ?p ?o }"),
+        (  # braces in an IRI, a comment, a string and a projected EXISTS are not the WHERE group
+            'PREFIX e: <https://e.org/{x}> # {\nSELECT (EXISTS { ?s ?p "{" } AS ?e) WHERE { ?s ?p ?o }',
+            'PREFIX e: <https://e.org/{x}> # {\nSELECT (EXISTS { ?s ?p "{" } AS ?e) WHERE { VALUES (?s) '
+            "{ (<https://e.org/a>) }  ?s ?p ?o }",
+        ),
+    ],
+)
+def test_store_remote_with_values_binds_in_the_where_group(sparql: str, expected: str) -> None:
+    assert with_values(sparql, {"s": ox.NamedNode("https://e.org/a")}) == expected
+
+
+def test_store_remote_with_values_escapes_literals() -> None:
+    bound = with_values("SELECT ?n WHERE { ?s ?p ?n }", {"n": ox.Literal('x" } DROP ALL #')})
+    assert 'VALUES (?n) { ("x\\" } DROP ALL #") }' in bound
+
+
+@pytest.mark.parametrize(
+    "sparql", ["CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "DESCRIBE <https://e.org/a>"]
+)
+def test_store_remote_with_values_refuses_other_forms(sparql: str) -> None:
+    with pytest.raises(QueryError, match="only in SELECT and ASK"):
+        with_values(sparql, {"s": ox.NamedNode("https://e.org/a")})
+
+
+def test_store_remote_stats_and_validate_match_local(url: str, local: GraphStore) -> None:
+    with RemoteStore(url) as remote:
+        remote.load_files([SAMPLE])
+        assert store_stats(remote) == store_stats(local) == graph_stats(local.union_graph())
+        assert validate_store(remote) == validate_store(local) == validate(local.union_graph())
+
+
+def test_store_remote_cli_query_stats_validate_render(url: str, tmp_path: Path) -> None:
+    assert runner.invoke(app, ["import", str(SAMPLE), "--store", url]).exit_code == 0
+    result = runner.invoke(
+        app, ["query", "allies-of", "--param", "country=Japan", "--format", "csv", "--store", url]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == "country,countryLabel,ally,allyLabel"
+    assert any(line.endswith(",United States") for line in result.stdout.splitlines())
+    result = runner.invoke(app, ["stats", "--store", url])
+    assert result.exit_code == 0, result.output
+    assert f"triples: {SAMPLE_TRIPLES}" in result.stdout
+    result = runner.invoke(app, ["validate", "--store", url])
+    assert result.exit_code == 0, result.output
+    assert "conforms" in result.stdout
+    page = tmp_path / "view.html"
+    result = runner.invoke(app, ["render", "--store", url, "--focus", "Japan", "--out", str(page)])
+    assert result.exit_code == 0, result.output
+    assert "Japan" in page.read_text(encoding="utf-8")
+
+
+def test_store_remote_build_matches_a_local_build(url: str, nlp, examples_dir: Path, tmp_path: Path) -> None:
+    change = build_store([examples_dir], None, store=url, nlp=nlp, html=False)
+    assert change.added and not change.errors
+    assert change.written == ()  # no --out: no files
+    local = build_store([examples_dir], tmp_path / "out", nlp=nlp, html=False)
+    assert change.stats == local.stats
+    with RemoteStore(url) as remote, GraphStore(tmp_path / "out" / "store") as stored:
+        assert isomorphic(remote.union_graph(), stored.union_graph())
+        assert set(remote.quads()) == set(stored.quads())
+    again = build_store([examples_dir], tmp_path / "views", store=url, nlp=nlp, html=False)
+    assert again.unchanged == change.added and not again.added  # idempotent, keyed by content hash
+    assert again.written == ()
+
+
+def test_store_remote_cli_build_refuses_a_folder(tmp_path: Path, examples_dir: Path) -> None:
+    result = runner.invoke(app, ["build", str(examples_dir), "--store", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "not a store URL" in result.stderr
+    assert list(tmp_path.iterdir()) == []
