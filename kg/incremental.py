@@ -467,32 +467,35 @@ def _labelled(outputs: Outputs) -> tuple[tuple[str, Path], ...]:
 
 def write_views(
     store: KGStore, out_dir: Path, *, html: bool = True, only_existing: bool = False
-) -> tuple[list[tuple[str, Path]], GraphStats]:
+) -> tuple[list[tuple[str, Path]], GraphStats | None]:
     """graph.ttl, graph.trig and graph.html from the store's asserted graphs (not the inferred one).
 
     With `only_existing`, only the files already in `out_dir` are rewritten. Returns the files
-    written and the counts of the union graph.
+    written and the counts of the asserted union graph (None when no file was wanted: reading the
+    whole store costs seconds per million triples).
     """
+
+    def wanted(name: str) -> Path | None:
+        path = out_dir / name
+        return None if only_existing and not path.is_file() else path
+
+    ttl, trig = wanted("graph.ttl"), wanted("graph.trig")
+    page = wanted("graph.html") if html else None
+    if ttl is None and trig is None and page is None:
+        return [], None
     quads = list(store.quads(exclude=[INFERRED_GRAPH]))  # in the store's order: by graph, then subject
     if store.quads_for_pattern(None, None, None, INFERRED_GRAPH):
         triples = sorted({q.triple for q in quads}, key=_key)
     else:  # the union graph is exactly the asserted triples, merged
         triples = [q.triple for q in store.quads_for_pattern(None, None, None, UNION_GRAPH)]
     prefixes = {k: v for k, v in DEFAULT_PREFIXES.items() if k not in ("id", "wd")}  # id:a/b reads badly
-
-    def wanted(name: str) -> Path | None:
-        path = out_dir / name
-        return None if only_existing and not path.is_file() else path
-
     written: list[tuple[str, Path]] = []
-    ttl, trig = wanted("graph.ttl"), wanted("graph.trig")
     if ttl is not None:
         write_text_atomic(ttl, _text(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)))
         written.append(("graph", ttl))
     if trig is not None:
         write_text_atomic(trig, _text(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)))
         written.append(("dataset", trig))
-    page = wanted("graph.html") if html else None
     # the view needs the whole graph in rdflib; the counts only the types and the relations
     counted = _STATS_PREDICATES
     union = _rdflib_graph(triples if page is not None else [t for t in triples if t.predicate in counted])
