@@ -85,7 +85,7 @@ RELATIONS: dict[str, tuple[int, tuple[str, ...], tuple[str, ...], str, str | Non
     "attacks": (3, ("Country",), ("Country", "City"), "attacked", "ASSAULT", "verb-frame"),
     "sanctions": (5, ("Country", "InternationalOrganization"), _ACTORS, "sanctioned", "COERCE", "verb-frame"),
     "supports": (6, _ACTORS, ("Country", "Agreement", *_ORGS), "backed", "SUPPORT", "verb-frame"),
-    "partOf": (3, ("Region", "GovernmentBody"), ("Country",), "is part of", None, "gazetteer"),
+    "partOf": (3, ("GovernmentBody",), ("Country",), "is part of", None, "gazetteer"),
 }
 _SYLLABLES = (
     *("ka", "ri", "to", "na", "mo", "la", "se", "vi", "ran", "dor", "el", "as", "ur", "ban", "ko", "sta"),

@@ -21,6 +21,7 @@ from rdflib.term import Node
 
 from kg.errors import OntologyError, QueryError, ValidationError
 from kg.ontology import ontology_graph, shapes_graph
+from kg.shacl import Finding, Unsupported, compile_shapes, run_checks
 
 if TYPE_CHECKING:
     from kg.store import KGStore
@@ -85,23 +86,76 @@ def short(term: str) -> str:
 
 def validate(graph: Graph) -> ValidationReport:
     """Check a graph (a Dataset is validated as the union of its graphs) against the shapes."""
+    from kg.store import GraphStore
+
     shapes = shapes_graph()
-    return _validate(shape_subgraph(graph, shapes), shapes)
+    data = shape_subgraph(graph, shapes)
+    with GraphStore(None) as store:
+        store.bulk_add(ox.parse(data.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES))
+        return validate_store(store, shapes=shapes, data=data)
 
 
-def validate_store(store: KGStore) -> ValidationReport:
-    """Check a store's union graph against the shapes, reading from it only the triples they need."""
-    shapes = shapes_graph()
+def validate_store(
+    store: KGStore, *, shapes: Graph | None = None, data: Graph | None = None
+) -> ValidationReport:
+    """Check a store's union graph against the shapes: as SPARQL queries the store answers
+    (kg.shacl), or with pySHACL on the triples the shapes read if they use more of SHACL."""
+    shapes = shapes if shapes is not None else shapes_graph()
+    try:
+        checks = compile_shapes(shapes, ontology_graph())
+    except Unsupported as e:
+        log.info("validating with pySHACL: %s", e)
+        return _validate(data if data is not None else _store_subgraph(store, shapes), shapes)
+    found = {_violation(finding) for finding in run_checks(store, checks)}
+    return _report(found, conforms=not found)
+
+
+def _store_subgraph(store: KGStore, shapes: Graph) -> Graph:
+    """The triples of the store's union graph whose predicate a shape can read."""
     predicates = " ".join(f"<{p}>" for p in sorted({RDF.type, *_shape_properties(shapes)}))
     result = store.query(f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {predicates} }} ?s ?p ?o }}")
     if not isinstance(result, ox.QuerySolutions):
         raise QueryError("reading the triples to validate did not return solutions")
-    triples = (ox.Triple(row["s"], row["p"], row["o"]) for row in result)
     data = Graph()
-    text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-    if text:
-        data.parse(data=text, format="nt")
-    return _validate(data, shapes)
+    for row in result:
+        data.add((_rdflib(row["s"]), _rdflib(row["p"]), _rdflib(row["o"])))
+    return data
+
+
+def _violation(finding: Finding) -> Violation:
+    check = finding.check
+    value = _text(_rdflib(finding.value)) if finding.value is not None else ""
+    return Violation(
+        focus=_text(_rdflib(finding.focus)),
+        path=check.path,
+        message=check.message,
+        severity="Violation",
+        shape=check.shape,
+        value=value,
+    )
+
+
+def _rdflib(term: object) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return rdflib.Literal(term.value, lang=term.language)
+        if term.datatype.value == _XSD_STRING:
+            return rdflib.Literal(term.value)
+        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+    raise QueryError(f"unexpected term in the store: {term!r}")
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _report(unique: set[Violation], *, conforms: bool) -> ValidationReport:
+    violations = tuple(sorted(unique, key=lambda v: (v.focus, v.path, v.message, v.value, v.shape)))
+    text = "\n".join(v.line() for v in violations) if violations else "conforms"
+    return ValidationReport(conforms=conforms, violations=violations, text=text)
 
 
 def _validate(data: Graph, shapes: Graph) -> ValidationReport:
@@ -114,10 +168,7 @@ def _validate(data: Graph, shapes: Graph) -> ValidationReport:
         raise OntologyError(f"cannot validate against the SHACL shapes: {e}") from e
     assert isinstance(results, Graph)
     # one value can fail several constraints of a property shape that share a message: report it once
-    unique = set(_violations(results))
-    violations = tuple(sorted(unique, key=lambda v: (v.focus, v.path, v.message, v.value, v.shape)))
-    text = "\n".join(v.line() for v in violations) if violations else "conforms"
-    return ValidationReport(conforms=bool(conforms), violations=violations, text=text)
+    return _report(set(_violations(results)), conforms=bool(conforms))
 
 
 def check(graph: Graph) -> None:
