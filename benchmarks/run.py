@@ -68,6 +68,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--only", choices=("views", "store"), help="run one benchmark")
     parser.add_argument("--cap", type=float, default=120.0, help="seconds a page may take to draw")
     parser.add_argument("--query-cap", type=float, default=60.0, help="seconds an rdflib query may take")
+    parser.add_argument(
+        "--command-cap", type=float, default=600.0, help="seconds kg infer or kg validate may take"
+    )
     args = parser.parse_args(argv)
 
     start, load = time.perf_counter(), os.getloadavg()[0]
@@ -77,13 +80,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         sections += ["### HTML explorer: kg vs pyvis defaults", bench_views.table(results)]
     if args.only in (None, "store"):
         sizes = [*bench_store.SIZES, bench_store.LARGE] if args.large else bench_store.SIZES
-        loads, queries = bench_store.run_all(sizes, cap=args.query_cap)
-        sections += [
-            "### Loading: kg `GraphStore.load_file` vs raw pyoxigraph vs rdflib",
-            bench_store.load_table(loads),
-            "### Saved queries: kg `run` on the store vs rdflib vs raw pyoxigraph",
-            bench_store.query_table(queries),
-        ]
+        store_results = bench_store.run_all(sizes, cap=args.query_cap, command_cap=args.command_cap)
+        sections += bench_store.sections(store_results)
     minutes = (time.perf_counter() - start) / 60
     sections.append(
         f"Total time: {minutes:.1f} min; load average {load:.1f} at the start, "
