@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import logging
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -28,8 +29,8 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from kg.errors import InputError, StoreError
-from kg.store import DEFAULT_PREFIXES, UNION_GRAPH, KGStore, check_rdf_file
+from kg.errors import InputError, KGError, StoreError
+from kg.store import DEFAULT_PREFIXES, UNION_GRAPH, KGStore, store_folder
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -87,19 +88,32 @@ def csv_paths(out: Path) -> tuple[Path, Path]:
 def import_files(location: str | Path, files: Iterable[Path], *, graph: str | None = None) -> int:
     """Bulk-load RDF files into the store at `location` (a folder, made if missing, or a URL).
 
-    Every file is parsed in full first: a bad one raises InputError naming it, and neither the
-    store nor its folder is touched. Inferred triples are refreshed. Returns the quads added.
+    Every file is parsed in full first: a bad one raises InputError naming it, and nothing is
+    loaded (a store folder made for the import is removed again). Inferred triples are refreshed.
+    Returns the quads added.
     """
     from kg.infer import refresh_if_present
-    from kg.remote import connect
+    from kg.remote import connect, is_remote
 
     paths = [Path(f) for f in files]
-    for path in paths:
-        check_rdf_file(path)
-    with connect(location, create=True) as store:
-        added = store.load_files(paths, graph=graph, check=False)
-        refresh_if_present(store)
+    made = None if is_remote(location) else _first_missing(store_folder(Path(location)))
+    try:
+        with connect(location, create=True) as store:
+            added = store.load_files(paths, graph=graph)
+            refresh_if_present(store)
+    except KGError:
+        if made is not None:
+            shutil.rmtree(made, ignore_errors=True)
+        raise
     return added
+
+
+def _first_missing(path: Path) -> Path | None:
+    """The outermost folder of `path` that does not exist yet (None if `path` exists)."""
+    missing = None
+    while not path.exists():
+        missing, path = path, path.parent
+    return missing
 
 
 def _network(store: KGStore) -> nx.MultiDiGraph:

@@ -16,7 +16,7 @@ import logging
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
@@ -156,18 +156,13 @@ def rdf_format(path: Path) -> ox.RdfFormat:
 
 def check_rdf_file(path: Path) -> ox.RdfFormat:
     """The file's RDF format, once it parsed in full and writes into no internal graph; else InputError."""
-    fmt = rdf_format(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
-    try:
-        for quad in ox.parse(path=os.fspath(path), format=fmt):
-            if isinstance(quad, ox.Quad) and quad.graph_name in INTERNAL_GRAPHS:
+
+    def check(quads: Iterator[ox.Quad]) -> None:
+        for quad in quads:
+            if quad.graph_name in INTERNAL_GRAPHS:
                 raise InputError(f"{path}: writes into {quad.graph_name}, an internal graph of the kg store")
-    except (SyntaxError, ValueError) as e:
-        raise InputError(f"{path}: cannot parse {fmt}: {e}") from e
-    except OSError as e:
-        raise InputError(f"{path}: cannot read: {e}") from e
-    return fmt
+
+    return _parsed(path, check)
 
 
 def to_ox_term(value: object) -> OxTerm:
@@ -276,14 +271,8 @@ class GraphStore:
         `graph` (an IRI, or a document id) receives the triples of a triple format (default: the
         store's default graph); quad formats keep their own graph names.
         """
-        path = Path(path)
-        fmt = check_rdf_file(path)
         target: GraphName = ox.DefaultGraph() if graph is None else graph_name(graph)
-        before = len(self)
-        self._load(path, fmt, target)
-        added = len(self) - before
-        log.info("loaded %d quads from %s", added, path)
-        return added
+        return self._load_all([Path(path)], target)
 
     def load_files(self, paths: Iterable[Path], *, graph: str | None = None, check: bool = True) -> int:
         """Load several RDF files all or nothing: each is parsed in full before any is written.
@@ -291,45 +280,42 @@ class GraphStore:
         Triples (and the default graph of quad files) go into `graph` (an IRI, default
         REFERENCE_GRAPH); quad formats keep their own graph names. A file that cannot be parsed,
         or that writes into an internal graph, raises InputError naming it, and nothing is loaded.
-        Returns how many quads were added. `check=False` skips the first pass (the caller checked).
+        Returns how many quads were added. The check is never skipped here (`check` is for
+        remote stores): the same pass writes the union graph's copy of the triples.
         """
         target = REFERENCE_GRAPH if graph is None else graph_name(graph)
         if target in INTERNAL_GRAPHS:
             raise InputError(f"{graph}: an internal graph of the kg store; import into another graph")
-        checked = [(Path(p), check_rdf_file(Path(p)) if check else rdf_format(Path(p))) for p in paths]
-        before = len(self)
-        for path, fmt in checked:
-            self._load(path, fmt, target)
-        added = len(self) - before
-        log.info("loaded %d quads from %d files", added, len(checked))
-        return added
+        return self._load_all([Path(p) for p in paths], target)
 
-    def _load(self, path: Path, fmt: ox.RdfFormat, target: GraphName) -> None:
-        """One checked file, its triples also into the union graph, with Oxigraph's bulk loader.
-
-        The union's copy is written as N-Triples by a first pass and bulk-loaded after the file
-        (twice as fast as adding both from Python). The bulk loader gives blank nodes new ids, so a
-        file with blank nodes is added from Python instead, keeping its blank nodes the same in
-        both graphs.
-        """
-        try:
-            with tempfile.TemporaryDirectory(prefix="kg-load-") as scratch:
-                union = Path(scratch) / "union.nt"
-                if not _write_triples(path, fmt, union):
-                    quads = ox.parse(path=os.fspath(path), format=fmt)
-                    self.bulk_add(
-                        q if not isinstance(q.graph_name, ox.DefaultGraph) else _in(q, target) for q in quads
+    def _load_all(self, paths: list[Path], target: GraphName) -> int:
+        """Check every file and write its triples as N-Triples (one parse), then bulk-load each file
+        and its triples into the union graph (Oxigraph's bulk loader: twice as fast as adding both
+        from Python). The bulk loader gives blank nodes new ids, so a file with blank nodes is
+        added from Python instead, keeping its blank nodes the same in both graphs."""
+        with tempfile.TemporaryDirectory(prefix="kg-load-") as scratch:
+            prepared = [_prepare(path, Path(scratch) / f"{n}.nt") for n, path in enumerate(paths)]
+            before = len(self)
+            for path, fmt, union in prepared:
+                try:
+                    if union is None:
+                        quads = ox.parse(path=os.fspath(path), format=fmt)
+                        self.bulk_add(
+                            _in(q, target) if isinstance(q.graph_name, ox.DefaultGraph) else q for q in quads
+                        )
+                        continue
+                    to_graph = None if isinstance(target, ox.DefaultGraph) else target
+                    self.store.bulk_load(path=os.fspath(path), format=fmt, to_graph=to_graph)
+                    self.store.bulk_load(
+                        path=os.fspath(union), format=ox.RdfFormat.N_TRIPLES, to_graph=UNION_GRAPH
                     )
-                    return
-                to_graph = None if isinstance(target, ox.DefaultGraph) else target
-                self.store.bulk_load(path=os.fspath(path), format=fmt, to_graph=to_graph)
-                self.store.bulk_load(
-                    path=os.fspath(union), format=ox.RdfFormat.N_TRIPLES, to_graph=UNION_GRAPH
-                )
-        except (SyntaxError, ValueError) as e:
-            raise InputError(f"{path}: cannot parse {fmt}: {e}") from e
-        except OSError as e:
-            raise StoreError(f"{path}: cannot load into the kg store: {e}") from e
+                except (SyntaxError, ValueError) as e:
+                    raise InputError(f"{path}: cannot parse {fmt}: {e}") from e
+                except OSError as e:
+                    raise StoreError(f"{path}: cannot load into the kg store: {e}") from e
+        added = len(self) - before
+        log.info("loaded %d quads from %d files", added, len(prepared))
+        return added
 
     def bulk_add(self, quads: Iterable[ox.Quad]) -> None:
         """Add quads, and their triples to the union graph, with Oxigraph's bulk loader.
@@ -559,25 +545,37 @@ def graph_name(graph: str) -> ox.NamedNode:
         raise InputError(f"{graph!r}: not a graph IRI: {e}") from e
 
 
-def _write_triples(path: Path, fmt: ox.RdfFormat, out: Path) -> bool:
-    """Write the file's triples (whatever their graph) to `out` as N-Triples; False, and stop, at
-    the first blank node."""
+def _prepare(path: Path, out: Path) -> tuple[Path, ox.RdfFormat, Path | None]:
+    """Check a file as `check_rdf_file` does, writing its triples (whatever their graph) to `out`
+    as N-Triples on the way; `out` is None in the result if the file has blank nodes."""
+    blank = False
 
-    class _BlankNodeSeen(Exception):
-        pass
+    def check(quad: ox.Quad) -> bool:
+        nonlocal blank
+        if quad.graph_name in INTERNAL_GRAPHS:
+            raise InputError(f"{path}: writes into {quad.graph_name}, an internal graph of the kg store")
+        blank = blank or isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode)
+        return not blank
 
-    def triples() -> Iterator[ox.Triple]:
-        for quad in ox.parse(path=os.fspath(path), format=fmt):
-            if isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode):
-                raise _BlankNodeSeen
-            yield quad.triple
+    def triples(quads: Iterator[ox.Quad]) -> Iterator[ox.Triple]:
+        return (quad.triple for quad in quads if check(quad))
 
+    fmt = _parsed(path, lambda quads: ox.serialize(triples(quads), out, format=ox.RdfFormat.N_TRIPLES))
+    return path, fmt, None if blank else out
+
+
+def _parsed(path: Path, consume: Callable[[Iterator[ox.Quad]], object]) -> ox.RdfFormat:
+    """Parse a whole file into `consume`; InputError naming the file if it is missing or bad."""
+    fmt = rdf_format(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
     try:
-        with out.open("wb") as stream:
-            ox.serialize(triples(), stream, format=ox.RdfFormat.N_TRIPLES)
-    except _BlankNodeSeen:
-        return False
-    return True
+        consume(ox.parse(path=os.fspath(path), format=fmt))
+    except (SyntaxError, ValueError) as e:
+        raise InputError(f"{path}: cannot parse {fmt}: {e}") from e
+    except OSError as e:
+        raise InputError(f"{path}: cannot read: {e}") from e
+    return fmt
 
 
 def _in(quad: ox.Quad, graph: GraphName) -> ox.Quad:
