@@ -7,6 +7,7 @@ kgraph.query("SELECT ?label WHERE { ?c a kg:Country ; rdfs:label ?label }")
 
 from kg.errors import KGError
 from kg.graph import KnowledgeGraph, build, load_graph_file, open_store
+from kg.remote import connect
 
-__all__ = ["KGError", "KnowledgeGraph", "build", "load_graph_file", "open_store"]
+__all__ = ["KGError", "KnowledgeGraph", "build", "connect", "load_graph_file", "open_store"]
 __version__ = "0.1.0"

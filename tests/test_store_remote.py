@@ -17,6 +17,7 @@ import rdflib
 from rdflib.compare import isomorphic
 from typer.testing import CliRunner
 
+import kg
 from kg.cli import app
 from kg.errors import InputError, QueryError, StoreError
 from kg.exporting import export, import_files
@@ -309,3 +310,12 @@ def test_store_remote_cli_build_refuses_a_folder(tmp_path: Path, examples_dir: P
     assert result.exit_code == 2
     assert "not a store URL" in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_store_remote_kg_connect_queries_a_folder_in_place(tmp_path: Path, local: GraphStore) -> None:
+    import_files(tmp_path / "out", [SAMPLE])
+    with kg.connect(tmp_path / "out") as store:
+        assert isinstance(store, GraphStore)
+        frame = run(store, saved_query("allies-of"), {"country": "Japan"})
+    assert not frame.empty
+    assert frame.equals(run(local, saved_query("allies-of"), {"country": "Japan"}))

@@ -341,7 +341,8 @@ UNSUPPORTED = [
     ("a sequence path", "sh:property [ sh:path ( kg:memberOf rdfs:label ) ; sh:minCount 1 ]"),
     (
         "a qualified shape",
-        "sh:property [ sh:path kg:memberOf ; sh:qualifiedValueShape [ sh:class kg:Country ] ; sh:qualifiedMinCount 1 ]",
+        "sh:property [ sh:path kg:memberOf ; sh:qualifiedValueShape [ sh:class kg:Country ] ;"
+        " sh:qualifiedMinCount 1 ]",
     ),
     ("a closed shape", "sh:closed true"),
     ("sh:or of classes", "sh:property [ sh:path kg:memberOf ; sh:or ( [ sh:class kg:Country ] ) ]"),
