@@ -189,11 +189,24 @@ def _run_store(
     result = store.query(sparql, bindings)
     if isinstance(result, ox.QueryBoolean):
         return [], [], bool(result)
+    cells: dict[object, object] = {}  # results repeat terms (labels, entities): convert each once
+
+    def cell(term: object) -> object:
+        if term is None:
+            return None
+        value = cells.get(term, _MISSING)
+        if value is _MISSING:
+            value = cells[term] = _ox_cell(term)
+        return value
+
     if isinstance(result, ox.QueryTriples):
-        rows = [[_ox_cell(t.subject), _ox_cell(t.predicate), _ox_cell(t.object)] for t in result]
+        rows = [[cell(t.subject), cell(t.predicate), cell(t.object)] for t in result]
         return ["subject", "predicate", "object"], rows, None
     columns = [v.value for v in result.variables if v.value not in added]
-    return columns, [[_ox_cell(solution[v]) for v in columns] for solution in result], None
+    return columns, [[cell(solution[v]) for v in columns] for solution in result], None
+
+
+_MISSING = object()
 
 
 _SELECT_RE = re.compile(r"\bSELECT\s+((?:DISTINCT|REDUCED)\s+)?(?!\*)", re.I)

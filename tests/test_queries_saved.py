@@ -498,3 +498,53 @@ def test_queries_saved_saved_query_declared_params_are_accepted(
         for value in ("Japan", JPN, '"} ; DROP ALL ; {'):
             df = query.run(extended, text, {param: value})
             assert not any(column.endswith("Name") for column in df.columns)
+
+
+# ---------------------------------------------------------------------- names, aliases and ties
+
+# An agreement with a party known only by an alias, and one with neither label nor alias; a
+# meeting held in two places.
+DELTA = r"""
+@prefix kg:   <https://w3id.org/kg-geo/ontology#> .
+@prefix id:   <https://w3id.org/kg-geo/id/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+
+id:doc\/delta {
+    id:agreement\/accord a kg:Agreement ; rdfs:label "Accord" .
+    id:organization\/aliased skos:altLabel "Aliased Org" ; kg:partyTo id:agreement\/accord .
+    id:organization\/unnamed kg:partyTo id:agreement\/accord .
+    id:meeting\/tour a kg:Meeting ; rdfs:label "Tour" ; kg:locatedIn id:city\/b, id:city\/a .
+    id:city\/a rdfs:label "A-town" .
+    id:city\/b rdfs:label "B-town" .
+    id:country\/ZZZ rdfs:label "Zedland" ; kg:participatedIn id:meeting\/tour .
+}
+"""
+ACCORD, ALIASED = ID + "agreement/accord", ID + "organization/aliased"
+
+
+@pytest.fixture(scope="module", params=["store", "rdflib"])
+def delta(request: pytest.FixtureRequest) -> GraphStore | rdflib.Dataset:
+    return _store(DELTA) if request.param == "store" else _dataset(DELTA)
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({}, [[ACCORD, "Accord", None, ALIASED, None]]),  # a party needs a label or an alias
+        ({"party": "aliased org"}, [[ACCORD, "Accord", None, ALIASED, None]]),
+        ({"party": "unnamed"}, []),
+    ],
+)
+def test_queries_saved_saved_agreements_party_names(
+    delta: GraphStore | rdflib.Dataset, params: dict[str, str], expected: list[list[object]]
+) -> None:
+    assert rows(delta, "agreements", **params)[1] == expected
+
+
+def test_queries_saved_saved_meetings_places_in_order(delta: GraphStore | rdflib.Dataset) -> None:
+    zzz, tour = ID + "country/ZZZ", ID + "meeting/tour"
+    assert rows(delta, "meetings")[1] == [
+        [zzz, "Zedland", None, None, None, tour, "Tour", ID + "city/a", "A-town"],
+        [zzz, "Zedland", None, None, None, tour, "Tour", ID + "city/b", "B-town"],
+    ]
