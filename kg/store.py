@@ -52,6 +52,8 @@ WHERE {{
   {{ ?s ?p ?o }} UNION {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({UNION_GRAPH}, {RECORDS_GRAPH})) }}
 }}
 """
+#: Files up to this size (in all) are loaded in one transaction rather than by the bulk loader.
+_SMALL_LOAD = 4 * 1024 * 1024
 _FORMATS: dict[str, ox.RdfFormat] = {
     ".ttl": ox.RdfFormat.TURTLE,
     ".nt": ox.RdfFormat.N_TRIPLES,
@@ -292,7 +294,12 @@ class GraphStore:
         """Check every file and write its triples as N-Triples (one parse), then bulk-load each file
         and its triples into the union graph (Oxigraph's bulk loader: twice as fast as adding both
         from Python). The bulk loader gives blank nodes new ids, so a file with blank nodes is
-        added from Python instead, keeping its blank nodes the same in both graphs."""
+        added from Python instead, keeping its blank nodes the same in both graphs.
+
+        Small files (a few documents) go in one transaction instead: on a large store the bulk
+        loader's cost does not shrink with the file (7.7 s for 400 quads at 1M triples)."""
+        if sum(path.stat().st_size for path in paths if path.is_file()) <= _SMALL_LOAD:
+            return self._load_small(paths, target)
         with tempfile.TemporaryDirectory(prefix="kg-load-") as scratch:
             prepared = [_prepare(path, Path(scratch) / f"{n}.nt") for n, path in enumerate(paths)]
             before = len(self)
@@ -315,6 +322,19 @@ class GraphStore:
                     raise StoreError(f"{path}: cannot load into the kg store: {e}") from e
         added = len(self) - before
         log.info("loaded %d quads from %d files", added, len(prepared))
+        return added
+
+    def _load_small(self, paths: list[Path], target: GraphName) -> int:
+        quads: set[ox.Quad] = set()
+        for path in paths:
+            _parsed(path, lambda parsed, path=path: quads.update(_checked(path, parsed, target)))  # type: ignore[misc]
+        added = sum(1 for quad in quads if quad not in self.store)
+        union = {_in(q, UNION_GRAPH) for q in quads}
+        try:
+            self.store.extend([*quads, *union])
+        except OSError as e:
+            raise StoreError(f"cannot write the kg store at {self.location}: {e}") from e
+        log.info("loaded %d quads from %d files", added, len(paths))
         return added
 
     def bulk_add(self, quads: Iterable[ox.Quad]) -> None:
@@ -562,6 +582,14 @@ def _prepare(path: Path, out: Path) -> tuple[Path, ox.RdfFormat, Path | None]:
 
     fmt = _parsed(path, lambda quads: ox.serialize(triples(quads), out, format=ox.RdfFormat.N_TRIPLES))
     return path, fmt, None if blank else out
+
+
+def _checked(path: Path, quads: Iterable[ox.Quad], target: GraphName) -> Iterator[ox.Quad]:
+    """The quads, those of the default graph moved to `target`; InputError at an internal graph."""
+    for quad in quads:
+        if quad.graph_name in INTERNAL_GRAPHS:
+            raise InputError(f"{path}: writes into {quad.graph_name}, an internal graph of the kg store")
+        yield _in(quad, target) if isinstance(quad.graph_name, ox.DefaultGraph) else quad
 
 
 def _parsed(path: Path, consume: Callable[[Iterator[ox.Quad]], object]) -> ox.RdfFormat:

@@ -9,7 +9,7 @@ import pytest
 import rdflib
 
 from kg.errors import InputError, QueryError, StoreError
-from kg.store import DOC_PREFIX, UNION_GRAPH, GraphStore, doc_iri
+from kg.store import DOC_PREFIX, REFERENCE_GRAPH, UNION_GRAPH, GraphStore, doc_iri
 
 SAMPLE = Path(__file__).parent / "data" / "sample.trig"
 SAMPLE_QUADS = 120  # 4 triples (Japan's) are written in both documents
@@ -374,3 +374,29 @@ def test_store_union_follows_removals(store: GraphStore) -> None:
     rows = select(store, "SELECT ?c WHERE { ?c a kg:Country ; rdfs:label 'North Korea' }")
     assert rows == []
     assert select(store, "SELECT ?c WHERE { ?c rdfs:label 'Japan' }") == [[ID + "country/JPN"]]
+
+
+@pytest.mark.parametrize("small_load", [0, 4 * 1024 * 1024], ids=["bulk-loader", "one-transaction"])
+def test_store_load_paths_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_load: int) -> None:
+    monkeypatch.setattr("kg.store._SMALL_LOAD", small_load)
+    blank = tmp_path / "blank.trig"
+    blank.write_text(
+        "<https://e.org/g> { _:x <https://e.org/p> _:y . } <https://e.org/a> <https://e.org/q> 'x' ."
+    )
+    store = GraphStore(None)
+    assert store.load_files([SAMPLE, blank]) == SAMPLE_QUADS + 2
+    assert store.load_files([SAMPLE]) == 0
+    graphs = {q.graph_name for q in store.store}
+    assert graphs >= {UNION_GRAPH, REFERENCE_GRAPH, ox.NamedNode("https://e.org/g")}
+    # the union holds each triple once, and the blank nodes are the same ones as in their graph
+    in_g = {
+        q.triple for q in store.store.quads_for_pattern(None, None, None, ox.NamedNode("https://e.org/g"))
+    }
+    union = {q.triple for q in store.store.quads_for_pattern(None, None, None, UNION_GRAPH)}
+    assert in_g <= union
+    assert len(union) == len({q.triple for q in store.quads()})
+    bad = tmp_path / "bad.nt"
+    bad.write_text("<https://e.org/s> <https://e.org/p> <https://e.org/o> .\nnot a triple .\n")
+    with pytest.raises(InputError, match=r"bad\.nt"):
+        store.load_files([bad])
+    assert len(store) == SAMPLE_QUADS + 2
