@@ -16,6 +16,7 @@ import logging
 import os
 import re
 import tempfile
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -158,13 +159,7 @@ def rdf_format(path: Path) -> ox.RdfFormat:
 
 def check_rdf_file(path: Path) -> ox.RdfFormat:
     """The file's RDF format, once it parsed in full and writes into no internal graph; else InputError."""
-
-    def check(quads: Iterator[ox.Quad]) -> None:
-        for quad in quads:
-            if quad.graph_name in INTERNAL_GRAPHS:
-                raise InputError(f"{path}: writes into {quad.graph_name}, an internal graph of the kg store")
-
-    return _parsed(path, check)
+    return _parsed(path, lambda quads: deque(quads, maxlen=0))
 
 
 def to_ox_term(value: object) -> OxTerm:
@@ -306,10 +301,7 @@ class GraphStore:
             for path, fmt, union in prepared:
                 try:
                     if union is None:
-                        quads = ox.parse(path=os.fspath(path), format=fmt)
-                        self.bulk_add(
-                            _in(q, target) if isinstance(q.graph_name, ox.DefaultGraph) else q for q in quads
-                        )
+                        self.bulk_add(_retarget(ox.parse(path=os.fspath(path), format=fmt), target))
                         continue
                     to_graph = None if isinstance(target, ox.DefaultGraph) else target
                     self.store.bulk_load(path=os.fspath(path), format=fmt, to_graph=to_graph)
@@ -327,7 +319,7 @@ class GraphStore:
     def _load_small(self, paths: list[Path], target: GraphName) -> int:
         quads: set[ox.Quad] = set()
         for path in paths:
-            _parsed(path, lambda parsed, path=path: quads.update(_checked(path, parsed, target)))  # type: ignore[misc]
+            _parsed(path, lambda parsed: quads.update(_retarget(parsed, target)))
         added = sum(1 for quad in quads if quad not in self.store)
         union = {_in(q, UNION_GRAPH) for q in quads}
         try:
@@ -570,35 +562,38 @@ def _prepare(path: Path, out: Path) -> tuple[Path, ox.RdfFormat, Path | None]:
     as N-Triples on the way; `out` is None in the result if the file has blank nodes."""
     blank = False
 
-    def check(quad: ox.Quad) -> bool:
+    def without_blank(quad: ox.Quad) -> bool:
         nonlocal blank
-        if quad.graph_name in INTERNAL_GRAPHS:
-            raise InputError(f"{path}: writes into {quad.graph_name}, an internal graph of the kg store")
         blank = blank or isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode)
         return not blank
 
     def triples(quads: Iterator[ox.Quad]) -> Iterator[ox.Triple]:
-        return (quad.triple for quad in quads if check(quad))
+        return (quad.triple for quad in quads if without_blank(quad))
 
     fmt = _parsed(path, lambda quads: ox.serialize(triples(quads), out, format=ox.RdfFormat.N_TRIPLES))
     return path, fmt, None if blank else out
 
 
-def _checked(path: Path, quads: Iterable[ox.Quad], target: GraphName) -> Iterator[ox.Quad]:
-    """The quads, those of the default graph moved to `target`; InputError at an internal graph."""
-    for quad in quads:
-        if quad.graph_name in INTERNAL_GRAPHS:
-            raise InputError(f"{path}: writes into {quad.graph_name}, an internal graph of the kg store")
-        yield _in(quad, target) if isinstance(quad.graph_name, ox.DefaultGraph) else quad
+def _retarget(quads: Iterable[ox.Quad], target: GraphName) -> Iterator[ox.Quad]:
+    """The quads, those of the default graph moved to `target`."""
+    return (_in(q, target) if isinstance(q.graph_name, ox.DefaultGraph) else q for q in quads)
 
 
 def _parsed(path: Path, consume: Callable[[Iterator[ox.Quad]], object]) -> ox.RdfFormat:
-    """Parse a whole file into `consume`; InputError naming the file if it is missing or bad."""
+    """Parse a whole file into `consume`; InputError naming the file if it is missing or bad, or if
+    it writes into an internal graph."""
+
+    def checked(quads: Iterator[ox.Quad]) -> Iterator[ox.Quad]:
+        for quad in quads:
+            if quad.graph_name in INTERNAL_GRAPHS:
+                raise InputError(f"{path}: writes into {quad.graph_name}, an internal graph of the kg store")
+            yield quad
+
     fmt = rdf_format(path)
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     try:
-        consume(ox.parse(path=os.fspath(path), format=fmt))
+        consume(checked(ox.parse(path=os.fspath(path), format=fmt)))
     except (SyntaxError, ValueError) as e:
         raise InputError(f"{path}: cannot parse {fmt}: {e}") from e
     except OSError as e:
