@@ -14,9 +14,9 @@ write), the internal RECORDS_GRAPH, one named graph per document.
 - Writes: updates are single requests, so each is atomic on the server (Oxigraph applies a SPARQL
   update in one transaction). `load_files` checks every file in full first (a bad file changes
   nothing), then sends each graph's triples with Graph Store Protocol POSTs of `batch_size`
-  triples. The batches are separate transactions: a failure half-way (network, server) can leave
-  part of a file loaded. A graph with blank nodes goes in one request, since each request has its
-  own blank nodes.
+  triples, then copies the graphs written into the union in one update. The batches are separate
+  transactions: a failure half-way (network, server) can leave part of a file loaded. A graph with
+  blank nodes goes in one request, since each request has its own blank nodes.
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ from kg.store import (
     rdf_format,
     store_folder,
     to_ox_term,
+    union_plus,
     uses_named_graphs,
 )
 
@@ -275,6 +276,7 @@ class RemoteStore:
             raise StoreError(f"{graph}: an internal graph of the kg store; import into another graph")
         checked = [(Path(p), check_rdf_file(Path(p)) if check else rdf_format(Path(p))) for p in paths]
         before = len(self)
+        written: set[GraphName] = set()
         for path, fmt in checked:
             by_graph: dict[GraphName, list[ox.Triple]] = {}
             for quad in ox.parse(path=str(path), format=fmt):
@@ -282,8 +284,10 @@ class RemoteStore:
                 by_graph.setdefault(name, []).append(quad.triple)
             for name, triples in by_graph.items():
                 self._post_triples(name, triples)
+            written |= by_graph.keys()
             log.info("sent %s to %s", path, self.url)
-        self.refresh_union()
+        if written:  # the graphs written into the union: a cost that follows the files, not the store
+            self.update(" ;\n".join(union_plus(name) for name in sorted(written, key=str)), refresh=False)
         return len(self) - before
 
     def _post_triples(self, name: GraphName, triples: list[ox.Triple]) -> None:

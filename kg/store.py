@@ -518,10 +518,14 @@ def apply_update(
             parts.append(f"{verb} {{\n{blocks}\n}}")
     if leaving or deleted:
         parts.append(f"{union_minus(_RETRACTED)} ;\nDROP SILENT GRAPH {_RETRACTED}")
-    for name in written:
-        where = "?s ?p ?o" if isinstance(name, ox.DefaultGraph) else f"GRAPH {name} {{ ?s ?p ?o }}"
-        parts.append(f"INSERT {{ GRAPH {UNION_GRAPH} {{ ?s ?p ?o }} }} WHERE {{ {where} }}")
+    parts += [union_plus(name) for name in written]
     return " ;\n".join(parts)
+
+
+def union_plus(graph: GraphName) -> str:
+    """An update copying a graph's triples into the union (a copy keeps blank nodes the same)."""
+    where = "?s ?p ?o" if isinstance(graph, ox.DefaultGraph) else f"GRAPH {graph} {{ ?s ?p ?o }}"
+    return f"INSERT {{ GRAPH {UNION_GRAPH} {{ ?s ?p ?o }} }} WHERE {{ {where} }}"
 
 
 #: A scratch graph inside one update: the triples that may leave the union.
