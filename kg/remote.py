@@ -28,8 +28,6 @@ import urllib.request
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import islice
 from pathlib import Path
-from types import TracebackType
-from typing import Self
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
@@ -43,6 +41,7 @@ from kg.store import (
     REFERENCE_GRAPH,
     REFRESH_UNION,
     UNION_GRAPH,
+    Closing,
     GraphName,
     GraphStore,
     OxTerm,
@@ -112,7 +111,7 @@ def connect(location: str | Path, *, create: bool = False) -> GraphStore | Remot
     return GraphStore(path) if create else GraphStore.open_existing(path)
 
 
-class RemoteStore:
+class RemoteStore(Closing):
     """A kg store on a SPARQL 1.1 Protocol + Graph Store Protocol server (see the module docstring)."""
 
     path: Path | None = None
@@ -126,14 +125,6 @@ class RemoteStore:
     @property
     def location(self) -> str:
         return self.url
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
     def close(self) -> None:
         """Nothing to release: every request is its own connection."""

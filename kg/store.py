@@ -184,7 +184,22 @@ def to_ox_term(value: object) -> OxTerm:
     raise QueryError(f"cannot bind a {type(value).__name__} as an RDF term: {value!r}")
 
 
-class GraphStore:
+class Closing:
+    """A store handle that a `with` block closes."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+class GraphStore(Closing):
     """A persistent (or in-memory) quad store with one named graph per document."""
 
     def __init__(self, path: Path | None = None) -> None:
@@ -231,14 +246,6 @@ class GraphStore:
             self.flush()
         finally:
             self._store = None  # pyoxigraph releases the database when the object is freed
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
     @property
     def location(self) -> str:
