@@ -30,53 +30,21 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.query import ResultRow
 from rdflib.term import Identifier, Node
 
-from kg.errors import QueryError
+from kg.cells import IRI, XSD, BlankNodeId, TypedText, from_ox, from_rdflib, read_tsv
+from kg.errors import QueryError, StoreError
 from kg.ontology import queries_dir
+from kg.ordering import sort_rows, split_order
 from kg.remote import RemoteStore
 from kg.store import DEFAULT_PREFIXES, GraphStore
 
 log = logging.getLogger(__name__)
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-_INTEGER_TYPES = frozenset(
-    XSD + t
-    for t in (
-        *("integer", "int", "long", "short", "byte", "unsignedInt", "unsignedLong", "unsignedShort"),
-        *("unsignedByte", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger"),
-    )
-)
-_REAL_TYPES = frozenset(XSD + t for t in ("decimal", "double", "float"))
 _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _PARAM_DECL_RE = re.compile(r"^\s*#\s*param:\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:[—–:-]+\s*)?(.*)$")
 _IRI_RE = re.compile(r"^(?:<[^<>\"{}|^`\\\s]*>|https?://[^<>\"{}|^`\\\s]+)$")
 
 Source = GraphStore | RemoteStore | rdflib.Graph
 ParamValue = str | int | float | Identifier
-
-
-class IRI(str):
-    """A result cell holding an IRI (a `str`, marked so JSON output can say so)."""
-
-    __slots__ = ()
-
-
-class BlankNodeId(str):
-    """A result cell holding a blank node's id."""
-
-    __slots__ = ()
-
-
-class TypedText(str):
-    """A result cell holding a literal kept as text: a date, a language-tagged string..."""
-
-    datatype: str | None
-    language: str | None
-
-    def __new__(cls, value: str, datatype: str | None = None, language: str | None = None) -> TypedText:
-        cell = super().__new__(cls, value)
-        cell.datatype, cell.language = datatype, language
-        return cell
 
 
 # ---------------------------------------------------------------------- saved queries
@@ -129,12 +97,14 @@ def run(source: Source, sparql: str, params: Mapping[str, ParamValue] | None = N
     """Run a query; columns are its variables, cells plain Python values (IRIs as `IRI` strings)."""
     bindings = bind_params(sparql, params or {})
     log.debug("running a query on a %s with bindings %s", type(source).__name__, bindings)
-    if isinstance(source, GraphStore | RemoteStore):
-        columns, rows, ask = _run_store(source, sparql, bindings)
-    elif isinstance(source, rdflib.Graph):
-        columns, rows, ask = _run_rdflib(source, sparql, bindings)
-    else:
-        raise QueryError(f"cannot query a {type(source).__name__}")
+    unordered, order = split_order(sparql)
+    columns, rows, ask = _execute(source, unordered, bindings)
+    if order:
+        ordered = sort_rows(columns, rows, order) if ask is None else None
+        if ordered is None:  # the store must order these rows itself
+            columns, rows, ask = _execute(source, sparql, bindings)
+        else:
+            rows = ordered
     if ask is not None:
         frame = pd.DataFrame({"boolean": [ask]})
         frame.attrs["ask"] = True
@@ -142,6 +112,16 @@ def run(source: Source, sparql: str, params: Mapping[str, ParamValue] | None = N
     frame = pd.DataFrame(rows, columns=columns)
     hidden = [f"{name}Name" for name in declared_params(sparql) if f"{name}Name" in frame.columns]
     return frame.drop(columns=hidden)
+
+
+def _execute(
+    source: Source, sparql: str, bindings: Mapping[str, Identifier]
+) -> tuple[list[str], list[list[object]], bool | None]:
+    if isinstance(source, GraphStore | RemoteStore):
+        return _run_store(source, sparql, bindings)
+    if isinstance(source, rdflib.Graph):
+        return _run_rdflib(source, sparql, bindings)
+    raise QueryError(f"cannot query a {type(source).__name__}")
 
 
 def bind_params(sparql: str, params: Mapping[str, ParamValue]) -> dict[str, Identifier]:
@@ -196,14 +176,22 @@ def _run_store(
             return None
         value = cells.get(term, _MISSING)
         if value is _MISSING:
-            value = cells[term] = _ox_cell(term)
+            value = cells[term] = from_ox(term)
         return value
 
     if isinstance(result, ox.QueryTriples):
         rows = [[cell(t.subject), cell(t.predicate), cell(t.object)] for t in result]
         return ["subject", "predicate", "object"], rows, None
-    columns = [v.value for v in result.variables if v.value not in added]
-    return columns, [[cell(solution[v]) for v in columns] for solution in result], None
+    try:
+        columns, rows = read_tsv(result.serialize(format=ox.QueryResultsFormat.TSV) or b"")
+    except (RuntimeError, ValueError) as e:
+        raise QueryError(f"cannot run the query: {e}") from e
+    except OSError as e:
+        raise StoreError(f"cannot read the kg store at {store.location}: {e}") from e
+    if added:
+        kept = [i for i, name in enumerate(columns) if name not in added]
+        columns, rows = [columns[i] for i in kept], [[row[i] for i in kept] for row in rows]
+    return columns, rows, None
 
 
 _MISSING = object()
@@ -246,59 +234,16 @@ def _run_rdflib(
             return [], [], bool(result.askAnswer)
         if result.type in ("CONSTRUCT", "DESCRIBE"):
             triples = cast(Iterable[tuple[Node, Node, Node]], result)
-            rows = [[_rdflib_cell(t) for t in triple] for triple in triples]
+            rows = [[from_rdflib(t) for t in triple] for triple in triples]
             return ["subject", "predicate", "object"], rows, None
         columns = [str(v) for v in result.vars or []]
         solutions = cast(Iterable[ResultRow], result)
-        rows = [[_rdflib_cell(row[i]) for i in range(len(columns))] for row in solutions]
+        rows = [[from_rdflib(row[i]) for i in range(len(columns))] for row in solutions]
     except QueryError:
         raise
     except Exception as e:
         raise QueryError(f"cannot run the query: {e}") from e
     return columns, rows, None
-
-
-def _ox_cell(term: object) -> object:
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return IRI(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BlankNodeId(term.value)
-    if isinstance(term, ox.Literal):
-        return _literal(term.value, term.datatype.value, term.language)
-    return str(term)  # an RDF 1.2 triple term
-
-
-def _rdflib_cell(term: object) -> object:
-    if term is None:
-        return None
-    if isinstance(term, rdflib.URIRef):
-        return IRI(term)
-    if isinstance(term, rdflib.BNode):
-        return BlankNodeId(term)
-    if isinstance(term, rdflib.Literal):
-        datatype = str(term.datatype) if term.datatype else None
-        return _literal(str(term), datatype, term.language)
-    return str(term)
-
-
-def _literal(lexical: str, datatype: str | None, language: str | None) -> object:
-    """A literal as a Python value: numbers and booleans converted, other text kept as strings."""
-    if language:
-        return TypedText(lexical, RDF_LANG_STRING, language)
-    if datatype is None or datatype == XSD + "string":
-        return lexical
-    try:
-        if datatype in _INTEGER_TYPES:
-            return int(lexical)
-        if datatype in _REAL_TYPES:
-            return float(lexical)
-    except ValueError:
-        pass  # an ill-typed literal stays text
-    if datatype == XSD + "boolean" and lexical in ("true", "false", "1", "0"):
-        return lexical in ("true", "1")
-    return TypedText(lexical, datatype)
 
 
 # ---------------------------------------------------------------------- output

@@ -308,7 +308,8 @@ class GraphStore(Closing):
             for path, fmt, union in prepared:
                 try:
                     if union is None:
-                        self.bulk_add(_retarget(ox.parse(path=os.fspath(path), format=fmt), target))
+                        quads = _retarget(ox.parse(path=os.fspath(path), format=fmt), target)
+                        self.bulk_add(quads, compact=False)
                         continue
                     to_graph = None if isinstance(target, ox.DefaultGraph) else target
                     self.store.bulk_load(path=os.fspath(path), format=fmt, to_graph=to_graph)
@@ -319,6 +320,7 @@ class GraphStore(Closing):
                     raise InputError(f"{path}: cannot parse {fmt}: {e}") from e
                 except OSError as e:
                     raise StoreError(f"{path}: cannot load into the kg store: {e}") from e
+        self.compact()
         added = len(self) - before
         log.info("loaded %d quads from %d files", added, len(prepared))
         return added
@@ -336,8 +338,9 @@ class GraphStore(Closing):
         log.info("loaded %d quads from %d files", added, len(paths))
         return added
 
-    def bulk_add(self, quads: Iterable[ox.Quad]) -> None:
-        """Add quads, and their triples to the union graph, with Oxigraph's bulk loader.
+    def bulk_add(self, quads: Iterable[ox.Quad], *, compact: bool = True) -> None:
+        """Add quads, and their triples to the union graph, with Oxigraph's bulk loader, then
+        (with `compact`) compact the database.
 
         Fast (no transaction, nothing held in memory), so for checked data only: a failure half-way
         leaves part of it added. Quads of the internal graphs are added as they are.
@@ -353,6 +356,19 @@ class GraphStore(Closing):
             self.store.bulk_extend(with_union())
         except OSError as e:
             raise StoreError(f"cannot write the kg store at {self.location}: {e}") from e
+        if compact:
+            self.compact()
+
+    def compact(self) -> None:
+        """Compact the on-disk database. The bulk loader writes files whose key ranges overlap, so
+        each look-up reads several of them until they are merged: queries on a freshly bulk-loaded
+        1M-triple store ran 1.5-2x faster once compacted (8.5 s to compact; see benchmarks/)."""
+        if self.path is None:
+            return
+        try:
+            self.store.optimize()
+        except OSError as e:
+            raise StoreError(f"cannot compact the kg store at {self.location}: {e}") from e
 
     def refresh_union(self) -> None:
         """Rebuild the union graph from every other graph (after any write)."""
