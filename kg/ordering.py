@@ -18,6 +18,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from kg.cells import IRI, RDF_LANG_STRING, XSD, BlankNodeId, TypedText
 
@@ -86,6 +87,12 @@ def _ranks(cells: Sequence[object]) -> list[int] | None:
     """Each cell's rank among the column's distinct values (equal values, equal ranks), or None
     if the column cannot be ordered here. Sorting the distinct values once and comparing ranks
     is several times faster than comparing keys row by row."""
+    types = set(map(type, cells)) - {type(None)}
+    if len(types) == 1 and types <= {str, IRI}:  # the common case: plain strings, or IRIs
+        strings = sorted(cast(set[str], set(cells) - {None}))
+        rank: dict[object, int] = {value: i for i, value in enumerate(strings, 1)}
+        rank[None] = 0
+        return list(map(rank.__getitem__, cells))
     typed = list(zip(map(type, cells), cells, strict=True))  # IRI("x") == "x": keep types apart
     keyed: list[tuple[Key, tuple[type, object]]] = []
     kinds: set[object] = set()
@@ -99,13 +106,13 @@ def _ranks(cells: Sequence[object]) -> list[int] | None:
                 return None
         keyed.append((key, value))
     keyed.sort(key=lambda pair: pair[0])
-    rank: dict[tuple[type, object], int] = {}
+    ranks: dict[tuple[type, object], int] = {}
     current, previous = -1, None
     for key, value in keyed:
         if previous is None or key != previous:
             current, previous = current + 1, key
-        rank[value] = current
-    return [rank[value] for value in typed]
+        ranks[value] = current
+    return list(map(ranks.__getitem__, typed))
 
 
 def _key(cell: object) -> Key | None:
