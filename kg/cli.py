@@ -215,7 +215,7 @@ def query(
         else:
             from kg.remote import connect
 
-            with connect(store) as source:
+            with connect(store, read_only=True) as source:
                 frame = run(source, text, params or None)
     if fmt is Format.csv:
         sys.stdout.write(to_csv(frame))
@@ -264,7 +264,7 @@ def render(
         else:
             from kg.remote import connect
 
-            with connect(store) as source:
+            with connect(store, read_only=True) as source:
                 union = source.union_graph()
         path = render_view(
             union,
@@ -309,7 +309,7 @@ def stats(
         if graph is not None:
             summary = _graph_file(graph).stats()
         else:
-            with connect(store) as source:
+            with connect(store, read_only=True) as source:
                 summary = store_stats(source)
     for line in summary.lines():
         out.print(line, highlight=False)
@@ -331,7 +331,7 @@ def validate(
         if graph is not None:
             report = _graph_file(graph).validate()
         else:
-            with connect(store) as source:
+            with connect(store, read_only=True) as source:
                 report = validate_store(source)
     if report.conforms:
         out.print("conforms: the graph passes the SHACL shapes", highlight=False)
@@ -488,7 +488,7 @@ def export(
     from kg.exporting import export as export_store
     from kg.remote import connect
 
-    with handled(), connect(store) as graph_store:
+    with handled(), connect(store, read_only=True) as graph_store:
         written = export_store(graph_store, fmt.value, out_path)
     for path in written:
         out.print(f"wrote {path}", highlight=False)

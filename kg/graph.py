@@ -132,7 +132,7 @@ def open_store(path: str | Path) -> KnowledgeGraph:
     folder = Path(path)
     if (folder / "store").is_dir():
         folder = folder / "store"
-    store = GraphStore.open_existing(folder)
+    store = GraphStore.open_existing(folder, read_only=True)
     try:
         dataset = store.to_dataset()
     finally:

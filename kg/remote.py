@@ -103,12 +103,15 @@ def is_remote(location: str | Path) -> bool:
     return isinstance(location, str) and location.startswith(("http://", "https://"))
 
 
-def connect(location: str | Path, *, create: bool = False) -> GraphStore | RemoteStore:
-    """The store at `location`: a URL (RemoteStore), or a folder (the store, or the folder holding store/)."""
+def connect(
+    location: str | Path, *, create: bool = False, read_only: bool = False
+) -> GraphStore | RemoteStore:
+    """The store at `location`: a URL (RemoteStore), or a folder (the store, or the folder holding
+    store/); `read_only` opens a folder's store without its lock (see GraphStore)."""
     if is_remote(location):
         return RemoteStore(str(location))
     path = store_folder(Path(location))
-    return GraphStore(path) if create else GraphStore.open_existing(path)
+    return GraphStore(path) if create else GraphStore.open_existing(path, read_only=read_only)
 
 
 class RemoteStore(Closing):

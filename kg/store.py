@@ -202,24 +202,32 @@ class Closing:
 class GraphStore(Closing):
     """A persistent (or in-memory) quad store with one named graph per document."""
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
+        """An on-disk store at `path` (created if missing), or in memory. `read_only` opens an
+        existing store without taking its lock, so it can be read while another process (`kg
+        serve`, a build) has it open; it sees the store as it was when opened, and refuses writes."""
         self.path = Path(path) if path is not None else None
+        self.read_only = read_only and self.path is not None
         self._store: ox.Store | None = None
         try:
-            if self.path is not None and not self.path.exists():
-                self.path.mkdir(parents=True)
-            self._store = ox.Store(None if self.path is None else os.fspath(self.path))
+            if self.path is None:
+                self._store = ox.Store()
+            elif self.read_only:
+                self._store = ox.Store.read_only(os.fspath(self.path))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(os.fspath(self.path))
         except OSError as e:
             raise StoreError(f"cannot open the kg store at {self.path}: {e}") from e
-        log.debug("opened store at %s", self.path or "<memory>")
+        log.debug("opened store at %s%s", self.path or "<memory>", " (read-only)" if self.read_only else "")
 
     @classmethod
-    def open_existing(cls, path: Path) -> GraphStore:
+    def open_existing(cls, path: Path, *, read_only: bool = False) -> GraphStore:
         """Open a store that `kg build` made; StoreError if there is none at `path`."""
         path = Path(path)
         if not path.is_dir() or not (path / "CURRENT").is_file():
             raise StoreError(f"no kg store at {path} (run `kg build` first)")
-        return cls(path)
+        return cls(path, read_only=read_only)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -231,12 +239,16 @@ class GraphStore(Closing):
         return self._store
 
     def flush(self) -> None:
-        if self.path is None:
+        if self.path is None or self.read_only:
             return
         try:
             self.store.flush()
         except OSError as e:
             raise StoreError(f"cannot write the kg store at {self.path}: {e}") from e
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"the kg store at {self.location} is open read-only")
 
     def close(self) -> None:
         """Flush and release the store (and its lock on disk); idempotent."""
@@ -300,6 +312,7 @@ class GraphStore(Closing):
 
         Small files (a few documents) go in one transaction instead: on a large store the bulk
         loader's cost does not shrink with the file (7.7 s for 400 quads at 1M triples)."""
+        self._writable()
         if sum(path.stat().st_size for path in paths if path.is_file()) <= _SMALL_LOAD:
             return self._load_small(paths, target)
         with tempfile.TemporaryDirectory(prefix="kg-load-") as scratch:
@@ -345,6 +358,7 @@ class GraphStore(Closing):
         Fast (no transaction, nothing held in memory), so for checked data only: a failure half-way
         leaves part of it added. Quads of the internal graphs are added as they are.
         """
+        self._writable()
 
         def with_union() -> Iterator[ox.Quad]:
             for quad in quads:
@@ -363,6 +377,7 @@ class GraphStore(Closing):
         """Compact the on-disk database. The bulk loader writes files whose key ranges overlap, so
         each look-up reads several of them until they are merged: queries on a freshly bulk-loaded
         1M-triple store ran 1.5-2x faster once compacted (8.5 s to compact; see benchmarks/)."""
+        self._writable()
         if self.path is None:
             return
         try:
@@ -372,6 +387,7 @@ class GraphStore(Closing):
 
     def refresh_union(self) -> None:
         """Rebuild the union graph from every other graph (after any write)."""
+        self._writable()
         try:
             self.store.update(REFRESH_UNION)
         except OSError as e:
@@ -447,6 +463,7 @@ class GraphStore(Closing):
 
     def update(self, sparql: str, *, refresh: bool = True) -> None:
         """Run a SPARQL update in one transaction, then (with `refresh`) rebuild the union graph."""
+        self._writable()
         try:
             self.store.update(sparql, prefixes=DEFAULT_PREFIXES)
         except (SyntaxError, ValueError) as e:

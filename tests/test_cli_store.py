@@ -8,6 +8,9 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.cli import app
+from kg.store import GraphStore
+
+SAMPLE = Path(__file__).parent / "data" / "sample.trig"
 
 runner = CliRunner()
 STORE_COMMANDS = ["remove", "import", "export", "infer", "serve"]
@@ -47,4 +50,32 @@ def test_cli_store_without_store_fails_cleanly(tmp_path: Path, args: list[str]) 
     result = runner.invoke(app, [*args, "--store", str(tmp_path / "none")])
     assert result.exit_code == 1
     assert "no kg store at" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["query", "SELECT (COUNT(*) AS ?n) WHERE { ?d a kg:Document }", "--format", "csv"], "n\n2\n"),
+        (["stats"], "documents"),
+    ],
+    ids=["query", "stats"],
+)
+def test_cli_store_reads_a_store_another_process_holds(
+    tmp_path: Path, args: list[str], expected: str
+) -> None:
+    """`kg serve` (or a build) holds the store's lock; the read-only commands still read it."""
+    with GraphStore(tmp_path / "store") as holder:
+        holder.load_files([SAMPLE])
+        result = runner.invoke(app, [*args, "--store", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert expected in result.stdout
+
+
+def test_cli_store_write_to_a_held_store_fails_cleanly(tmp_path: Path) -> None:
+    with GraphStore(tmp_path / "store") as holder:
+        holder.load_files([SAMPLE])
+        result = runner.invoke(app, ["remove", "alpha", "--store", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "cannot open the kg store" in result.stderr
     assert "Traceback" not in result.stderr

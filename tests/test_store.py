@@ -400,3 +400,48 @@ def test_store_load_paths_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     with pytest.raises(InputError, match=r"bad\.nt"):
         store.load_files([bad])
     assert len(store) == SAMPLE_QUADS + 2
+
+
+# ---------------------------------------------------------------------- read-only
+
+
+@pytest.fixture
+def on_disk(tmp_path: Path) -> Path:
+    with GraphStore(tmp_path / "store") as writer:
+        writer.load_files([SAMPLE])
+    return tmp_path / "store"
+
+
+def test_store_read_only_reads_while_another_holds_the_store(on_disk: Path) -> None:
+    with GraphStore.open_existing(on_disk) as writer:
+        with pytest.raises(StoreError, match="cannot open the kg store"):
+            GraphStore.open_existing(on_disk)  # the lock: one writer at a time
+        with GraphStore.open_existing(on_disk, read_only=True) as reader:
+            assert select(reader, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == [[str(SAMPLE_TRIPLES)]]
+            assert len(reader) == len(writer)
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda s: s.load_files([SAMPLE]),
+        lambda s: s.update("INSERT DATA { <http://e/s> <http://e/p> <http://e/o> }"),
+        lambda s: s.remove_document("alpha"),
+        lambda s: s.bulk_add([]),
+        lambda s: s.refresh_union(),
+        lambda s: s.compact(),
+    ],
+)
+def test_store_read_only_refuses_writes(on_disk: Path, write) -> None:
+    with GraphStore.open_existing(on_disk, read_only=True) as reader:
+        before = len(reader)
+        with pytest.raises(StoreError, match="open read-only"):
+            write(reader)
+        assert len(reader) == before
+
+
+def test_store_read_only_needs_a_store(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no kg store"):
+        GraphStore.open_existing(tmp_path / "missing", read_only=True)
+    with pytest.raises(StoreError, match="cannot open the kg store"):
+        GraphStore(tmp_path / "missing", read_only=True)
