@@ -191,7 +191,7 @@ def query(
 
     Example: kg query allies-of --param country=Japan --format csv
     """
-    from kg.query import parse_params, run, saved_queries, saved_query, to_csv, to_json
+    from kg.query import Results, parse_params, saved_queries, saved_query, select, to_csv, to_json
 
     with handled():
         if list_saved:
@@ -211,22 +211,24 @@ def query(
             text = sparql
         params = parse_params(param or [])
         if graph is not None:
-            frame = _graph_file(graph).query(text, **params)
+            results = Results.of(_graph_file(graph).query(text, **params))
         else:
             from kg.remote import connect
 
             with connect(store, read_only=True) as source:
-                frame = run(source, text, params or None)
+                results = select(source, text, params or None)
     if fmt is Format.csv:
-        sys.stdout.write(to_csv(frame))
+        sys.stdout.write(to_csv(results))
     elif fmt is Format.json:
-        sys.stdout.write(to_json(frame) + "\n")
+        sys.stdout.write(to_json(results) + "\n")
+    elif results.ask is not None:
+        out.print(f"boolean: {str(results.ask).lower()}", highlight=False)
     else:
-        table = Table(*[str(c) for c in frame.columns])
-        for row in frame.itertuples(index=False):
+        table = Table(*results.columns)
+        for row in results.rows:
             table.add_row(*["" if v is None else str(v) for v in row])
         out.print(table)
-        out.print(f"{len(frame)} rows", highlight=False)
+        out.print(f"{len(results.rows)} rows", highlight=False)
 
 
 def _first_comment(path: Path) -> str:

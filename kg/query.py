@@ -14,12 +14,15 @@ their `?<param>Name` variables; `run` drops those input-only columns from its re
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import logging
 import math
 import numbers
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
@@ -93,8 +96,44 @@ def parse_params(items: Sequence[str]) -> dict[str, str]:
 # ---------------------------------------------------------------------- running
 
 
+@dataclass(frozen=True)
+class Results:
+    """What a query gave: its columns and rows of cells (see kg.cells), or, for ASK, the answer."""
+
+    columns: tuple[str, ...]
+    rows: list[list[object]]
+    ask: bool | None = None
+
+    def frame(self) -> pd.DataFrame:
+        """As a DataFrame (an ASK answer: one `boolean` column, with `attrs["ask"]` set)."""
+        if self.ask is not None:
+            frame = pd.DataFrame({"boolean": [self.ask]})
+            frame.attrs["ask"] = True
+            return frame
+        return pd.DataFrame(self.rows, columns=list(self.columns))
+
+    @classmethod
+    def of(cls, data: pd.DataFrame | Results) -> Results:
+        """The results a DataFrame holds (as `frame` made it; NaN cells unbound)."""
+        if isinstance(data, Results):
+            return data
+        if data.attrs.get("ask"):
+            return cls((), [], bool(data["boolean"].iloc[0]))
+        rows = [[_unbound_nan(cell) for cell in row] for row in data.itertuples(index=False, name=None)]
+        return cls(tuple(str(c) for c in data.columns), rows)
+
+
+def _unbound_nan(cell: object) -> object:
+    return None if isinstance(cell, float) and math.isnan(cell) else cell
+
+
 def run(source: Source, sparql: str, params: Mapping[str, ParamValue] | None = None) -> pd.DataFrame:
     """Run a query; columns are its variables, cells plain Python values (IRIs as `IRI` strings)."""
+    return select(source, sparql, params).frame()
+
+
+def select(source: Source, sparql: str, params: Mapping[str, ParamValue] | None = None) -> Results:
+    """Run a query, as `run` does, without building a DataFrame (what `kg query` prints from)."""
     bindings = bind_params(sparql, params or {})
     log.debug("running a query on a %s with bindings %s", type(source).__name__, bindings)
     unordered, order = split_order(sparql)
@@ -106,12 +145,12 @@ def run(source: Source, sparql: str, params: Mapping[str, ParamValue] | None = N
         else:
             rows = ordered
     if ask is not None:
-        frame = pd.DataFrame({"boolean": [ask]})
-        frame.attrs["ask"] = True
-        return frame
-    frame = pd.DataFrame(rows, columns=columns)
-    hidden = [f"{name}Name" for name in declared_params(sparql) if f"{name}Name" in frame.columns]
-    return frame.drop(columns=hidden)
+        return Results((), [], ask)
+    hidden = {f"{name}Name" for name in declared_params(sparql)} & set(columns)
+    if hidden:
+        kept = [i for i, name in enumerate(columns) if name not in hidden]
+        columns, rows = [columns[i] for i in kept], [[row[i] for i in kept] for row in rows]
+    return Results(tuple(columns), rows)
 
 
 def _execute(
@@ -249,17 +288,25 @@ def _run_rdflib(
 # ---------------------------------------------------------------------- output
 
 
-def to_csv(df: pd.DataFrame) -> str:
+def to_csv(data: pd.DataFrame | Results) -> str:
     """The results as CSV with a header row; unbound cells are empty."""
-    return str(df.to_csv(index=False, lineterminator="\n"))
+    results = Results.of(data)
+    if results.ask is not None:
+        return f"boolean\n{results.ask}\n"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(results.columns)
+    writer.writerows(results.rows)  # None is written as an empty cell
+    return buffer.getvalue()
 
 
-def to_json(df: pd.DataFrame) -> str:
+def to_json(data: pd.DataFrame | Results) -> str:
     """The results in the SPARQL 1.1 Query Results JSON format."""
-    if df.attrs.get("ask"):
-        return json.dumps({"head": {}, "boolean": bool(df["boolean"].iloc[0])})
-    columns = [str(c) for c in df.columns]
-    bindings = [_json_row(columns, row) for row in df.itertuples(index=False, name=None)]
+    results = Results.of(data)
+    if results.ask is not None:
+        return json.dumps({"head": {}, "boolean": results.ask})
+    columns = list(results.columns)
+    bindings = [_json_row(columns, row) for row in results.rows]
     return json.dumps({"head": {"vars": columns}, "results": {"bindings": bindings}}, ensure_ascii=False)
 
 

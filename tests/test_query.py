@@ -226,6 +226,23 @@ def test_query_to_csv(source: GraphStore | rdflib.Graph) -> None:
     ]
 
 
+@pytest.mark.parametrize("write", [query.to_csv, query.to_json])
+def test_query_select_writes_as_run_does(source: GraphStore | rdflib.Graph, write) -> None:
+    """`kg query` prints from `select` (no DataFrame); a DataFrame from `run` prints the same."""
+    results = query.select(source, EVIDENCE)
+    assert results.frame().equals(query.run(source, EVIDENCE))
+    assert write(results) == write(query.run(source, EVIDENCE))
+    assert query.Results.of(query.run(source, EVIDENCE)) == results
+
+
+def test_query_select_ask_and_unbound_integers(sample_store: GraphStore) -> None:
+    ask = query.select(sample_store, PREFIXES + "ASK { ?c kg:isoCode 'PRK' }")
+    assert (ask.ask, query.to_csv(ask)) == (True, "boolean\nTrue\n")
+    sparql = "SELECT ?n WHERE { VALUES ?n { 1 UNDEF 3 } }"
+    # not 1.0 and 3.0 (a DataFrame's floats); a lone empty field is quoted, as CSV must
+    assert query.to_csv(query.select(sample_store, sparql)) == 'n\n1\n""\n3\n'
+
+
 def test_query_to_json(source: GraphStore | rdflib.Graph) -> None:
     df = query.run(source, EVIDENCE)
     data = json.loads(query.to_json(df))
