@@ -515,6 +515,27 @@ def infer(
 
 
 @app.command()
+def compact(
+    store: Annotated[
+        Path, typer.Option(help="Store folder (an output folder holding store/, or the store).")
+    ] = Path("output"),
+) -> None:
+    """Compact a local store's database, so that queries read fewer files.
+
+    Imports and fresh builds compact on their own. Small appends and removes do not (compacting a
+    1M-triple store takes about 10 s): after many of them, queries slow down until this runs (the
+    agreements query on 1M triples went from 0.25 s to 0.33 s after one append and one remove).
+
+    Example: kg compact --store output
+    """
+    from kg.store import GraphStore, store_folder
+
+    with handled(), GraphStore.open_existing(store_folder(store)) as graph_store:
+        graph_store.compact()
+    out.print(f"compacted the store at {graph_store.location}", highlight=False)
+
+
+@app.command()
 def serve(
     store: Annotated[
         Path, typer.Option(help="Store folder (an output folder holding store/, or the store).")

@@ -13,7 +13,7 @@ from kg.store import GraphStore
 SAMPLE = Path(__file__).parent / "data" / "sample.trig"
 
 runner = CliRunner()
-STORE_COMMANDS = ["remove", "import", "export", "infer", "serve"]
+STORE_COMMANDS = ["remove", "import", "export", "infer", "compact", "serve"]
 
 
 def test_cli_store_help_lists_the_store_commands() -> None:
@@ -42,9 +42,10 @@ def test_cli_store_build_help_offers_append() -> None:
         ["remove", "alpha"],
         ["export", "--format", "ttl", "--out", "x.ttl"],
         ["infer"],
+        ["compact"],
         ["serve", "--port", "1"],
     ],
-    ids=["remove", "export", "infer", "serve"],
+    ids=["remove", "export", "infer", "compact", "serve"],
 )
 def test_cli_store_without_store_fails_cleanly(tmp_path: Path, args: list[str]) -> None:
     result = runner.invoke(app, [*args, "--store", str(tmp_path / "none")])
@@ -79,3 +80,26 @@ def test_cli_store_write_to_a_held_store_fails_cleanly(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "cannot open the kg store" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_cli_store_compact_keeps_the_graph_and_lets_queries_read_fewer_files(tmp_path: Path) -> None:
+    with GraphStore(tmp_path / "store") as store:
+        store.load_files([SAMPLE])  # a small load: one transaction, not compacted
+        store.remove_document("alpha")
+        before = sorted(str(q) for q in store.quads())
+    files = len(list((tmp_path / "store").glob("*.sst")))
+    result = runner.invoke(app, ["compact", "--store", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "compacted the store at" in result.stdout
+    assert len(list((tmp_path / "store").glob("*.sst"))) <= files
+    with GraphStore.open_existing(tmp_path / "store", read_only=True) as store:
+        assert sorted(str(q) for q in store.quads()) == before
+        assert store.documents() == ["beta"]
+
+
+def test_cli_store_compact_a_held_store_fails_cleanly(tmp_path: Path) -> None:
+    with GraphStore(tmp_path / "store") as holder:
+        holder.load_files([SAMPLE])
+        result = runner.invoke(app, ["compact", "--store", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "cannot open the kg store" in result.stderr
