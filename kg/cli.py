@@ -221,8 +221,6 @@ def query(
         sys.stdout.write(to_csv(results))
     elif fmt is Format.json:
         sys.stdout.write(to_json(results) + "\n")
-    elif results.ask is not None:
-        out.print(f"boolean: {str(results.ask).lower()}", highlight=False)
     else:
         table = Table(*results.columns)
         for row in results.rows:

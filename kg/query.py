@@ -98,19 +98,23 @@ def parse_params(items: Sequence[str]) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Results:
-    """What a query gave: its columns and rows of cells (see kg.cells), or, for ASK, the answer."""
+    """What a query gave: its columns and rows of cells (see kg.cells). An ASK answer is one
+    `boolean` column of one row, with `ask` set (the JSON results format writes it apart)."""
 
     columns: tuple[str, ...]
     rows: list[list[object]]
-    ask: bool | None = None
+    ask: bool = False
+
+    @classmethod
+    def answer(cls, value: bool) -> Results:
+        return cls(("boolean",), [[value]], ask=True)
 
     def frame(self) -> pd.DataFrame:
-        """As a DataFrame (an ASK answer: one `boolean` column, with `attrs["ask"]` set)."""
-        if self.ask is not None:
-            frame = pd.DataFrame({"boolean": [self.ask]})
+        """As a DataFrame (an ASK answer's with `attrs["ask"]` set)."""
+        frame = pd.DataFrame(self.rows, columns=list(self.columns))
+        if self.ask:
             frame.attrs["ask"] = True
-            return frame
-        return pd.DataFrame(self.rows, columns=list(self.columns))
+        return frame
 
     @classmethod
     def of(cls, data: pd.DataFrame | Results) -> Results:
@@ -118,7 +122,7 @@ class Results:
         if isinstance(data, Results):
             return data
         if data.attrs.get("ask"):
-            return cls((), [], bool(data["boolean"].iloc[0]))
+            return cls.answer(bool(data["boolean"].iloc[0]))
         rows = [[_unbound_nan(cell) for cell in row] for row in data.itertuples(index=False, name=None)]
         return cls(tuple(str(c) for c in data.columns), rows)
 
@@ -145,12 +149,19 @@ def select(source: Source, sparql: str, params: Mapping[str, ParamValue] | None 
         else:
             rows = ordered
     if ask is not None:
-        return Results((), [], ask)
-    hidden = {f"{name}Name" for name in declared_params(sparql)} & set(columns)
-    if hidden:
-        kept = [i for i, name in enumerate(columns) if name not in hidden]
-        columns, rows = [columns[i] for i in kept], [[row[i] for i in kept] for row in rows]
+        return Results.answer(ask)
+    columns, rows = _without(columns, rows, {f"{name}Name" for name in declared_params(sparql)})
     return Results(tuple(columns), rows)
+
+
+def _without(
+    columns: list[str], rows: list[list[object]], names: set[str]
+) -> tuple[list[str], list[list[object]]]:
+    """The results without the columns `names` (input-only variables)."""
+    if not names & set(columns):
+        return columns, rows
+    kept = [i for i, name in enumerate(columns) if name not in names]
+    return [columns[i] for i in kept], [[row[i] for i in kept] for row in rows]
 
 
 def _execute(
@@ -227,10 +238,7 @@ def _run_store(
         raise QueryError(f"cannot run the query: {e}") from e
     except OSError as e:
         raise StoreError(f"cannot read the kg store at {store.location}: {e}") from e
-    if added:
-        kept = [i for i, name in enumerate(columns) if name not in added]
-        columns, rows = [columns[i] for i in kept], [[row[i] for i in kept] for row in rows]
-    return columns, rows, None
+    return *_without(columns, rows, added), None
 
 
 _MISSING = object()
@@ -291,8 +299,6 @@ def _run_rdflib(
 def to_csv(data: pd.DataFrame | Results) -> str:
     """The results as CSV with a header row; unbound cells are empty."""
     results = Results.of(data)
-    if results.ask is not None:
-        return f"boolean\n{results.ask}\n"
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(results.columns)
@@ -303,8 +309,8 @@ def to_csv(data: pd.DataFrame | Results) -> str:
 def to_json(data: pd.DataFrame | Results) -> str:
     """The results in the SPARQL 1.1 Query Results JSON format."""
     results = Results.of(data)
-    if results.ask is not None:
-        return json.dumps({"head": {}, "boolean": results.ask})
+    if results.ask:
+        return json.dumps({"head": {}, "boolean": results.rows[0][0]})
     columns = list(results.columns)
     bindings = [_json_row(columns, row) for row in results.rows]
     return json.dumps({"head": {"vars": columns}, "results": {"bindings": bindings}}, ensure_ascii=False)
