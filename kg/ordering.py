@@ -74,12 +74,13 @@ def sort_rows(
         if column is None:
             return None
         ranks[condition.variable] = column
-    keys = list(
-        zip(
-            *(ranks[c.variable] if not c.descending else [-r for r in ranks[c.variable]] for c in order),
-            strict=True,
-        )
-    )
+    keys = [0] * len(rows)  # one integer per row, ordered as the tuples of its ranks would be
+    for condition in order:
+        column = ranks[condition.variable]
+        size = max(column, default=0) + 1
+        if condition.descending:
+            column = [size - 1 - rank for rank in column]
+        keys = [key * size + rank for key, rank in zip(keys, column, strict=True)]
     return [rows[i] for i in sorted(range(len(rows)), key=keys.__getitem__)]
 
 

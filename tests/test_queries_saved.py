@@ -548,3 +548,83 @@ def test_queries_saved_saved_meetings_places_in_order(delta: GraphStore | rdflib
         [zzz, "Zedland", None, None, None, tour, "Tour", ID + "city/a", "A-town"],
         [zzz, "Zedland", None, None, None, tour, "Tour", ID + "city/b", "B-town"],
     ]
+
+
+# ---------------------------------------------------------------------- relation-evidence's required parts
+
+EPSILON = r"""
+@prefix kg:   <https://w3id.org/kg-geo/ontology#> .
+@prefix id:   <https://w3id.org/kg-geo/id/> .
+@prefix rdf:  <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+
+id:doc\/eps1 {
+    id:country\/AAA rdfs:label "Aland" .
+    id:country\/BBB rdfs:label "Bland" .
+    id:country\/CCC rdfs:label "Cland" .
+    id:evidence\/e1 a kg:Evidence ; rdf:subject id:country\/AAA ; rdf:predicate kg:threatens ;
+        rdf:object id:country\/BBB ; kg:sentence "Aland threatened Bland." ;
+        prov:wasDerivedFrom id:doc\/eps1 .
+    id:evidence\/e2 a kg:Evidence ; rdf:subject id:country\/AAA ; rdf:predicate kg:threatens ;
+        rdf:object id:country\/CCC ; prov:wasDerivedFrom id:doc\/eps1 .
+}
+id:doc\/eps2 {
+    id:evidence\/e3 a kg:Evidence ; rdf:subject id:country\/CCC ; rdf:predicate kg:sanctions ;
+        rdf:object id:country\/BBB ; kg:sentence "Cland sanctioned Bland." ; kg:rule "verb" ;
+        prov:wasDerivedFrom id:doc\/eps2 .
+    id:evidence\/e4 a kg:Evidence ; rdf:predicate kg:sanctions ; rdf:object id:country\/BBB ;
+        kg:sentence "Someone sanctioned Bland." ; prov:wasDerivedFrom id:doc\/eps2 .
+}
+"""
+EVIDENCE_PARAMS: list[dict[str, str]] = [
+    {},
+    {"subject": ID + "country/AAA"},
+    {"subject": ID + "country/CCC", "document": ID + "doc/eps1"},
+    {"document": ID + "doc/eps2"},
+    {"predicate": KG + "sanctions", "object": "bland"},
+]
+
+
+@pytest.fixture(scope="module", params=["store", "rdflib"])
+def epsilon(request: pytest.FixtureRequest) -> GraphStore | rdflib.Dataset:
+    return _store(EPSILON) if request.param == "store" else _dataset(EPSILON)
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    list(zip(EVIDENCE_PARAMS, [["e1", "e3"], ["e1"], [], ["e3"], ["e3"]], strict=True)),
+)
+def test_queries_saved_relation_evidence_needs_every_part(
+    epsilon: GraphStore | rdflib.Dataset, params: dict[str, str], expected: list[str]
+) -> None:
+    """An evidence node without a sentence or a subject is not listed, and a bound parameter
+    (declared or not) keeps only the evidence that has that value, though the query finds each
+    part in an OPTIONAL."""
+    columns, got = rows(epsilon, "relation-evidence", **params)
+    evidence = [str(row[columns.index("evidence")]).removeprefix(ID + "evidence/") for row in got]
+    assert evidence == expected
+
+
+RDFLIB_QUERIES = Path(__file__).parents[1] / "benchmarks" / "rdflib-queries"
+
+
+def test_queries_saved_rdflib_texts_are_saved_queries() -> None:
+    names = sorted(path.stem for path in RDFLIB_QUERIES.glob("*.rq"))
+    assert names and set(names) <= set(query.saved_queries())
+
+
+@pytest.mark.parametrize("name", sorted(path.stem for path in RDFLIB_QUERIES.glob("*.rq")))
+@pytest.mark.parametrize("params", [*EVIDENCE_PARAMS, {"subject": "DPRK"}, {"object": "japan"}])
+def test_queries_saved_rdflib_text_gives_the_saved_rows(
+    extended: GraphStore | rdflib.Dataset,
+    epsilon: GraphStore | rdflib.Dataset,
+    name: str,
+    params: dict[str, str],
+) -> None:
+    """The benchmark's rdflib text of a saved query (benchmarks/rdflib-queries/) is the same query:
+    same columns, same rows in the same order, on either engine."""
+    text = (RDFLIB_QUERIES / f"{name}.rq").read_text(encoding="utf-8")
+    for source in (extended, epsilon):
+        frame = query.run(source, text, params or None)
+        assert (list(frame.columns), frame.values.tolist()) == rows(source, name, **params)
