@@ -310,19 +310,25 @@ def invoke(args: Sequence[str], ok: Sequence[int] = (0,)) -> Result:
     return result
 
 
-def cli_query(location: Path, name: str) -> int:
-    """`kg query NAME --store DIR --format csv`; returns the rows of its CSV."""
-    result = invoke(["query", name, "--store", str(location), "--format", "csv"])
+def cli_query(location: Path, name: str) -> Result:
+    """`kg query NAME --store DIR --format csv`."""
+    return invoke(["query", name, "--store", str(location), "--format", "csv"])
+
+
+def csv_rows(result: Result) -> int:
+    """The rows of a `kg query --format csv` output (its header not counted)."""
     return len(list(csv.reader(io.StringIO(result.stdout)))) - 1
 
 
 def time_cli_query(location: Path, name: str) -> tuple[float, int]:
-    """Best time of `kg query NAME` (every run counts, the first too: slow ones run once), and its rows."""
+    """Best time of `kg query NAME` (every run counts, the first too: slow ones run once), and its rows.
+    Only the command is timed: counting the rows of its CSV (0.6 s for 72k rows) comes after."""
     rows = 0
 
     def once() -> float:
         nonlocal rows
-        elapsed, rows = _timed(partial(cli_query, location, name))
+        elapsed, result = _timed(partial(cli_query, location, name))
+        rows = csv_rows(result)
         _release()
         return elapsed
 

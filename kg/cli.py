@@ -191,9 +191,10 @@ def query(
 
     Example: kg query allies-of --param country=Japan --format csv
     """
+    from kg.cells import gc_paused
     from kg.query import Results, parse_params, saved_queries, saved_query, select, to_csv, to_json
 
-    with handled():
+    with handled(), gc_paused():  # many acyclic rows: see gc_paused
         if list_saved:
             for name, path in saved_queries().items():
                 out.print(f"{name:22} {_first_comment(path)}", highlight=False)
@@ -217,16 +218,16 @@ def query(
 
             with connect(store, read_only=True) as source:
                 results = select(source, text, params or None)
-    if fmt is Format.csv:
-        sys.stdout.write(to_csv(results))
-    elif fmt is Format.json:
-        sys.stdout.write(to_json(results) + "\n")
-    else:
-        table = Table(*results.columns)
-        for row in results.rows:
-            table.add_row(*["" if v is None else str(v) for v in row])
-        out.print(table)
-        out.print(f"{len(results.rows)} rows", highlight=False)
+        if fmt is Format.csv:
+            sys.stdout.write(to_csv(results))
+        elif fmt is Format.json:
+            sys.stdout.write(to_json(results) + "\n")
+        else:
+            table = Table(*results.columns)
+            for row in results.rows:
+                table.add_row(*["" if v is None else str(v) for v in row])
+            out.print(table)
+            out.print(f"{len(results.rows)} rows", highlight=False)
 
 
 def _first_comment(path: Path) -> str:

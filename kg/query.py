@@ -33,7 +33,7 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.query import ResultRow
 from rdflib.term import Identifier, Node
 
-from kg.cells import IRI, XSD, BlankNodeId, TypedText, from_ox, from_rdflib, read_tsv
+from kg.cells import IRI, XSD, BlankNodeId, TypedText, from_ox, from_rdflib, gc_paused, read_tsv
 from kg.errors import QueryError, StoreError
 from kg.ontology import queries_dir
 from kg.ordering import sort_rows, split_order
@@ -141,13 +141,14 @@ def select(source: Source, sparql: str, params: Mapping[str, ParamValue] | None 
     bindings = bind_params(sparql, params or {})
     log.debug("running a query on a %s with bindings %s", type(source).__name__, bindings)
     unordered, order = split_order(sparql)
-    columns, rows, ask = _execute(source, unordered, bindings)
-    if order:
-        ordered = sort_rows(columns, rows, order) if ask is None else None
-        if ordered is None:  # the store must order these rows itself
-            columns, rows, ask = _execute(source, sparql, bindings)
-        else:
-            rows = ordered
+    with gc_paused():
+        columns, rows, ask = _execute(source, unordered, bindings)
+        if order:
+            ordered = sort_rows(columns, rows, order) if ask is None else None
+            if ordered is None:  # the store must order these rows itself
+                columns, rows, ask = _execute(source, sparql, bindings)
+            else:
+                rows = ordered
     if ask is not None:
         return Results.answer(ask)
     columns, rows = _without(columns, rows, {f"{name}Name" for name in declared_params(sparql)})
