@@ -564,6 +564,7 @@ def serve(
         out.print(
             f"query page {url}/  explorer {url}/explorer  oxigraph pid {pid}", highlight=False, soft_wrap=True
         )
+        out.print(f"other kg commands reach it with --store {url}", highlight=False, soft_wrap=True)
 
     with handled():
         run_server(

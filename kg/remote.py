@@ -120,7 +120,8 @@ class RemoteStore(Closing):
     path: Path | None = None
 
     def __init__(self, url: str, *, batch_size: int = 50_000, timeout: float = 600.0) -> None:
-        self.url = url.rstrip("/")
+        # the server's address; its SPARQL endpoint's (.../query, what `kg serve` prints) is taken too
+        self.url = url.rstrip("/").removesuffix("/query")
         self.batch_size = batch_size
         self.timeout = timeout
         self.query("ASK {}", union=False)  # fail early, and clearly, if nothing answers there

@@ -202,3 +202,18 @@ def test_serve_cli_refuses_a_remote_host(tmp_path: Path) -> None:
     result = runner.invoke(app, ["serve", "--store", str(tmp_path), "--host", "0.0.0.0"])
     assert result.exit_code == 1
     assert "not a loopback address" in result.stderr
+
+
+def test_serve_printed_addresses_work_as_store(server: Server) -> None:
+    """Both addresses `kg serve` prints (the SPARQL endpoint, and the one it gives for other kg
+    commands) work as `kg query --store`."""
+    printed = server.log.read_text(encoding="utf-8")
+    endpoint = re.search(r"\) at (\S+/query)", printed)
+    base = re.search(r"--store (\S+)", printed)
+    assert endpoint is not None and base is not None
+    assert base.group(1) == server.url
+    for address in (endpoint.group(1), base.group(1)):
+        result = CliRunner().invoke(app, ["query", "allies-of", "--store", address, "--format", "csv"])
+        assert result.exit_code == 0, result.output
+        assert result.stdout.splitlines()[0] == "country,countryLabel,ally,allyLabel"
+        assert len(result.stdout.splitlines()) > 1

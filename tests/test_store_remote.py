@@ -101,6 +101,15 @@ def test_store_remote_quads_for_pattern(url: str, local: GraphStore, pattern: tu
         assert set(remote.quads_for_pattern(*pattern)) == set(local.quads_for_pattern(*pattern))
 
 
+@pytest.mark.parametrize("suffix", ["", "/", "/query", "/query/"])
+def test_store_remote_url_of_the_server_or_its_endpoint(url: str, suffix: str) -> None:
+    """`--store` takes the server's address or its SPARQL endpoint's (what `kg serve` prints)."""
+    with RemoteStore(url + suffix) as remote:
+        assert remote.location == url
+        remote.load_files([SAMPLE])
+        assert bool(remote.query("ASK { ?c rdfs:label 'Japan' }"))
+
+
 def test_store_remote_query_sees_the_union(url: str) -> None:
     with RemoteStore(url) as remote:
         remote.load_files([SAMPLE])
