@@ -94,8 +94,12 @@ def _ranks(cells: Sequence[object]) -> list[int] | None:
         rank: dict[object, int] = {value: i for i, value in enumerate(strings, 1)}
         rank[None] = 0
         return list(map(rank.__getitem__, cells))
-    typed = list(zip(map(type, cells), cells, strict=True))  # IRI("x") == "x": keep types apart
-    keyed: list[tuple[Key, tuple[type, object]]] = []
+    # IRI("x") == "x", and "x"@en == "x"@fr as TypedText (a str): keep types and tags apart
+    typed: list[tuple[object, ...]] = [
+        (TypedText, cell, cell.datatype, cell.language) if isinstance(cell, TypedText) else (type(cell), cell)
+        for cell in cells
+    ]
+    keyed: list[tuple[Key, tuple[object, ...]]] = []
     kinds: set[object] = set()
     for value in set(typed):
         key = _key(value[1])
@@ -107,7 +111,7 @@ def _ranks(cells: Sequence[object]) -> list[int] | None:
                 return None
         keyed.append((key, value))
     keyed.sort(key=lambda pair: pair[0])
-    ranks: dict[tuple[type, object], int] = {}
+    ranks: dict[tuple[object, ...], int] = {}
     current, previous = -1, None
     for key, value in keyed:
         if previous is None or key != previous:
