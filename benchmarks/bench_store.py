@@ -121,7 +121,7 @@ class QueryResult:
     rdflib_rows: int | None
     cap: float
     rdflib_text: str = "saved"  # the text rdflib ran fastest: "saved", or "rdflib-queries"
-    rdflib_saved: float | None = None  # rdflib on the saved text, when it also ran another
+    rdflib_saved: float | None = None  # rdflib on the saved text, when it also ran another (or > cap)
 
 
 @dataclass(frozen=True)
@@ -384,14 +384,20 @@ def time_rdflib_query(graph: rdflib.Graph, sparql: str, cap: float) -> tuple[flo
     return best, rows
 
 
+def rdflib_text(name: str) -> Path | None:
+    """The saved query's text in rdflib-queries/, if it has one."""
+    path = RDFLIB_QUERIES / f"{name}.rq"
+    return path if path.exists() else None
+
+
 def time_rdflib_texts(
     graph: rdflib.Graph, name: str, cap: float
 ) -> dict[str, tuple[float | None, int | None]]:
     """`time_rdflib_query` of the saved query, and of its text in rdflib-queries/ if it has one."""
     texts = {"saved": saved_query(name)}
-    faster = RDFLIB_QUERIES / f"{name}.rq"
-    if faster.exists():
-        texts["rdflib-queries"] = faster.read_text(encoding="utf-8")
+    other = rdflib_text(name)
+    if other is not None:
+        texts["rdflib-queries"] = other.read_text(encoding="utf-8")
     return {label: time_rdflib_query(graph, text, cap) for label, text in texts.items()}
 
 
@@ -685,7 +691,7 @@ def query_table(results: Sequence[QueryResult], startup: float | None = None) ->
         )
     if mismatches:
         lines += ["", "Row counts differ: " + "; ".join(mismatches)]
-    others = [r for r in results if r.rdflib_saved is not None or r.rdflib_text != "saved"]
+    others = [r for r in results if rdflib_text(r.query) is not None]
     if others:
         lines += [
             "",

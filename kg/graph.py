@@ -127,12 +127,9 @@ def build(
 
 def open_store(path: str | Path) -> KnowledgeGraph:
     """The knowledge graph of a store folder that `kg build --out DIR` wrote (DIR or DIR/store)."""
-    from kg.store import GraphStore
+    from kg.store import GraphStore, store_folder
 
-    folder = Path(path)
-    if (folder / "store").is_dir():
-        folder = folder / "store"
-    store = GraphStore.open_existing(folder, read_only=True)
+    store = GraphStore.open_existing(store_folder(Path(path)), read_only=True)
     try:
         dataset = store.to_dataset()
     finally:
