@@ -263,10 +263,11 @@ def render(
         if graph is not None:
             union = _graph_file(graph).graph
         else:
+            from kg.neighbourhood import view_graph
             from kg.remote import connect
 
             with connect(store, read_only=True) as source:
-                union = source.union_graph()
+                union = view_graph(source, focus=focus, hops=hops)
         path = render_view(
             union,
             out_file,

@@ -510,7 +510,7 @@ class GraphStore(Closing):
     def to_dataset(self) -> rdflib.Dataset:
         """Every graph as an rdflib Dataset whose default graph is the union of the named graphs."""
         dataset = rdflib.Dataset(default_union=True)
-        _bind_prefixes(dataset)
+        bind_prefixes(dataset)
         data = ox.serialize(self.quads(), format=ox.RdfFormat.N_QUADS)
         if data:
             dataset.parse(data=data, format="nquads")
@@ -519,7 +519,7 @@ class GraphStore(Closing):
     def union_graph(self) -> rdflib.Graph:
         """Every distinct triple of every graph, as one rdflib Graph."""
         graph = rdflib.Graph()
-        _bind_prefixes(graph)
+        bind_prefixes(graph)
         quads = self.store.quads_for_pattern(None, None, None, UNION_GRAPH)
         data = ox.serialize((quad.triple for quad in quads), format=ox.RdfFormat.N_TRIPLES)
         if data:
@@ -656,7 +656,7 @@ def _insert_block(graph_name: str, quads: Iterable[ox.Quad]) -> str:
     return f"GRAPH {graph_name} {{\n{triples}\n}}"
 
 
-def _bind_prefixes(graph: rdflib.Graph) -> None:
+def bind_prefixes(graph: rdflib.Graph) -> None:
     graph.bind("kg", KG._NS)
     for prefix, namespace in (("prov", PROV), ("skos", SKOS), ("dcterms", DCTERMS), ("owl", OWL)):
         graph.bind(prefix, namespace)
