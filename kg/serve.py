@@ -13,9 +13,11 @@ for, and does three things Oxigraph's server cannot:
   graphs (GRAPH), `named-graph-uri` = every knowledge graph (documents, reference, inferred): the
   list slows Oxigraph several-fold on stores of thousands of documents, so only those get it. A query
   that names its own dataset is passed on unchanged.
-- **Writes keep the union fresh.** With `allow_update`, every successful `/update` or Graph Store
-  Protocol write on `/store` is followed by a refresh of the union graph (`kg.store.REFRESH_UNION`).
-  Extraction records are not touched: documents written over HTTP take no part in re-resolution.
+- **Writes keep the union fresh.** With `allow_update`, every `/update` or Graph Store Protocol write
+  on `/store` is wrapped in updates that bring the union graph up to date at the cost of the graphs
+  the write touches, not of the store (`kg.upkeep`); writes are relayed one at a time, and the client
+  hears back once the union has its write. Extraction records are not touched: documents written
+  over HTTP take no part in re-resolution.
 - **A query page and the explorer.** `/` is a small offline query form (results as a table), and
   `/explorer` the `graph.html` beside the store, if there is one (a snapshot of the last build).
 
@@ -45,10 +47,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from typing import Any
+from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
 
 from kg.errors import KGError, StoreError
-from kg.store import INTERNAL_GRAPHS, REFRESH_UNION, UNION_GRAPH, uses_named_graphs
+from kg.store import INTERNAL_GRAPHS, UNION_GRAPH, uses_named_graphs
+from kg.upkeep import KEPT, UNION_HEADER, UNION_KEPT, Plan, plan_store_write, plan_update
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +103,8 @@ class Backend:
     process: subprocess.Popen[bytes] | None = None
     _graphs: list[str] | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    #: held from before a write to after its union upkeep: one write at a time
+    write_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def url(self) -> str:
@@ -157,10 +163,13 @@ class Backend:
                 self._graphs = sorted(g.strip() for g in rows if g.strip() and g.strip() not in internal)
             return self._graphs
 
-    def written(self) -> None:
-        """After a write: rebuild the union graph, forget the cached graph names."""
-        data = urlencode({"update": REFRESH_UNION}).encode()
-        urllib.request.urlopen(urllib.request.Request(f"{self.url}/update", data=data), timeout=600).close()
+    def update(self, update: str) -> None:
+        """Run an update of kg's own (keeping the union) on the server; OSError if it fails."""
+        data = urlencode({"update": update}).encode()
+        urllib.request.urlopen(urllib.request.Request(f"{self.url}/update", data=data), timeout=3600).close()
+
+    def forget_graphs(self) -> None:
+        """After a write: the graph names are read again when next needed."""
         with self._lock:
             self._graphs = None
 
@@ -233,12 +242,12 @@ class _Handler(BaseHTTPRequestHandler):
                 )
         elif url.path == "/query":
             self._query(url.query)
+        elif self.backend.writable and (
+            url.path == "/update" or (url.path == "/store" and self.command in ("POST", "PUT", "DELETE"))
+        ):
+            self._write(url.path, url.query)
         else:
-            is_write = url.path == "/update" or (
-                url.path == "/store" and self.command in ("POST", "PUT", "DELETE")
-            )
-            after = self.backend.written if is_write else None
-            self._forward(self.path, self._body(), self._headers(), after=after)
+            self._forward(self.path, self._body(), self._headers())
 
     do_POST = do_PUT = do_DELETE = do_HEAD = do_GET
 
@@ -261,27 +270,65 @@ class _Handler(BaseHTTPRequestHandler):
         headers = {**self._headers(), "Content-Type": "application/x-www-form-urlencoded"}
         self._forward("/query", urlencode(params).encode(), headers, method="POST")
 
-    def _forward(
-        self,
-        path: str,
-        body: bytes,
-        headers: dict[str, str],
-        method: str | None = None,
-        after: Callable[[], None] | None = None,
-    ) -> None:
-        """Send the request on to oxigraph; if it succeeded run `after` (before answering), then relay."""
+    def _write(self, path: str, query_string: str) -> None:
+        """Relay a write, with the updates that keep the union current around it (kg.upkeep); the
+        client hears back once the union has its write too."""
+        body = self._body()
+        plan = self._plan(path, query_string, body)
+        with self.backend.write_lock:
+            try:
+                if plan.before:
+                    self.backend.update(plan.before)
+            except OSError as e:
+                self._send(502, "text/plain; charset=utf-8", f"oxigraph is not answering: {e}\n".encode())
+                return
+            status, reply, data = self._send_on(self.path, body, self._headers())
+            upkeep = plan.after if status < 300 else plan.failed
+            try:
+                if upkeep:
+                    self.backend.update(upkeep)
+            except OSError as e:
+                log.error("after a write, the union graph could not be brought up to date: %s", e)
+                message = (
+                    f"the write was applied, but the union graph that queries read could not be "
+                    f"brought up to date: {e}; restart the server to retry\n"
+                )
+                status, reply, data = 500, None, message.encode()
+            finally:
+                self.backend.forget_graphs()
+        self._relay(status, reply, data)
+
+    def _plan(self, path: str, query_string: str, body: bytes) -> Plan:
+        if self.headers.get(UNION_HEADER, "").strip().lower() == UNION_KEPT:
+            return KEPT
+        if path == "/store":
+            return plan_store_write(parse_qs(query_string, keep_blank_values=True))
+        content_type = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        text = body.decode("utf-8", errors="replace")
+        if content_type != "application/sparql-update":
+            text = next((v for k, v in parse_qsl(text, keep_blank_values=True) if k == "update"), "")
+        return plan_update(text)
+
+    def _forward(self, path: str, body: bytes, headers: dict[str, str], method: str | None = None) -> None:
+        """Send the request on to oxigraph and relay its answer."""
+        self._relay(*self._send_on(path, body, headers, method))
+
+    def _send_on(
+        self, path: str, body: bytes, headers: dict[str, str], method: str | None = None
+    ) -> tuple[int, Any, bytes]:
+        """Send the request on to oxigraph: its status, headers (None if it did not answer) and body."""
         request = urllib.request.Request(
             self.backend.url + path, data=body or None, headers=headers, method=method or self.command
         )
         try:
-            with urllib.request.urlopen(request, timeout=600) as response:
-                status, reply, data = response.status, response.headers, response.read()
-            if after is not None and self.backend.writable and status < 300:
-                after()  # the client sees its write only once the union has it too
+            with urllib.request.urlopen(request, timeout=3600) as response:
+                return response.status, response.headers, response.read()
         except urllib.error.HTTPError as e:
-            status, reply, data = e.code, e.headers, e.read()
+            return e.code, e.headers, e.read()
         except OSError as e:
-            status, reply, data = 502, None, f"oxigraph is not answering: {e}\n".encode()
+            return 502, None, f"oxigraph is not answering: {e}\n".encode()
+
+    def _relay(self, status: int, reply: Any, data: bytes) -> None:
         self.send_response(status)
         for name in _RELAY_HEADERS:
             if reply is not None and reply.get(name):

@@ -43,14 +43,17 @@ RECORDS_GRAPH = ox.NamedNode(str(ID) + "graph/records")
 INFERRED_GRAPH = ox.NamedNode(str(ID) + "graph/inferred")
 #: Where `kg import` puts triples when no graph is named.
 REFERENCE_GRAPH = ox.NamedNode(str(ID) + "graph/reference")
+#: Where `kg serve` sets a write's graphs aside until the write is done (kg.upkeep).
+SCRATCH_GRAPH = ox.NamedNode(str(ID) + "graph/scratch")
 #: Graphs that are bookkeeping, not knowledge: never in the union, datasets, exports or views.
-INTERNAL_GRAPHS = frozenset({UNION_GRAPH, RECORDS_GRAPH})
+INTERNAL_GRAPHS = frozenset({UNION_GRAPH, RECORDS_GRAPH, SCRATCH_GRAPH})
+_INTERNAL_LIST = ", ".join(str(g) for g in sorted(INTERNAL_GRAPHS, key=str))
 #: The SPARQL update that rebuilds UNION_GRAPH from every non-internal graph.
 REFRESH_UNION = f"""
 DROP SILENT GRAPH {UNION_GRAPH} ;
 INSERT {{ GRAPH {UNION_GRAPH} {{ ?s ?p ?o }} }}
 WHERE {{
-  {{ ?s ?p ?o }} UNION {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({UNION_GRAPH}, {RECORDS_GRAPH})) }}
+  {{ ?s ?p ?o }} UNION {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({_INTERNAL_LIST})) }}
 }}
 """
 #: Files up to this size (in all) are loaded in one transaction rather than by the bulk loader.
@@ -575,7 +578,7 @@ _RETRACTED = ox.NamedNode(str(ID) + "graph/retracted")
 def union_minus(source: ox.NamedNode) -> str:
     """An update removing from the union the triples of `source` no knowledge graph (nor the default
     graph) states."""
-    others = f"FILTER(?g NOT IN ({UNION_GRAPH}, {RECORDS_GRAPH}, {source}))"
+    others = f"FILTER(?g NOT IN ({_INTERNAL_LIST}, {source}))"
     return (
         f"DELETE {{ GRAPH {UNION_GRAPH} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {source} {{ ?s ?p ?o }}"
         f" FILTER NOT EXISTS {{ ?s ?p ?o }} FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} {others} }} }}"

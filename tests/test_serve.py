@@ -175,6 +175,81 @@ def test_serve_updates_refresh_the_union(writable: Server) -> None:
     assert f"{ID}doc/gamma" in {r["g"] for r in rows}
 
 
+def union_triples(server: Server) -> set[tuple[str, str, str]]:
+    """The union graph queries read, as the server keeps it."""
+    rows = select(server, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }")
+    return {(r["s"], r["p"], r["o"]) for r in rows}
+
+
+def knowledge_triples(server: Server) -> set[tuple[str, str, str]]:
+    """What the union must hold: every triple of every knowledge graph (the tests write no triple
+    into the store's own default graph)."""
+    rows = select(server, "SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
+    return {(r["s"], r["p"], r["o"]) for r in rows}
+
+
+def update(server: Server, text: str, headers: dict[str, str] | None = None) -> bytes:
+    return request(server, "/update", urlencode({"update": text}).encode(), headers)
+
+
+def store_write(server: Server, method: str, graph: str, data: str = "") -> int:
+    req = urllib.request.Request(
+        f"{server.url}/store?{urlencode({'graph': graph})}",
+        data=data.encode() or None,
+        headers={"Content-Type": "application/n-triples"},
+        method=method,
+    )
+    with urllib.request.urlopen(req, timeout=30) as response:
+        return int(response.status)
+
+
+def test_serve_writes_keep_the_union_exact(writable: Server) -> None:
+    """Updates and Graph Store Protocol writes from any client: after each, the union is exactly the
+    merge of the knowledge graphs (a fact two documents state stays while one still does)."""
+    a, b, c = "<https://e.org/a>", "<https://e.org/b>", "<https://e.org/c>"
+    gamma, delta = f"{ID}doc/gamma", f"{ID}doc/delta"
+    allied = f"<{ID}country/USA> <https://w3id.org/kg-geo/ontology#alliedWith> <{ID}country/JPN>"
+    writes = [
+        lambda: update(writable, f"INSERT DATA {{ GRAPH <{gamma}> {{ {a} {b} {c} . {allied} }} }}"),
+        lambda: update(writable, f"DROP GRAPH <{ID}doc/alpha>"),  # alpha stated the alliance too
+        lambda: update(writable, f"DELETE DATA {{ GRAPH <{gamma}> {{ {allied} }} }}"),
+        lambda: store_write(writable, "POST", delta, f"{a} {b} {a} .\n"),
+        lambda: store_write(writable, "PUT", delta, f"{c} {b} {a} .\n"),
+        lambda: update(writable, f"MOVE <{delta}> TO <{gamma}>"),
+        lambda: store_write(writable, "DELETE", gamma),
+        lambda: update(writable, "DELETE WHERE { GRAPH ?g { ?s <https://e.org/b> ?o } }"),
+    ]
+    assert union_triples(writable) == knowledge_triples(writable)
+    for number, write in enumerate(writes):
+        write()
+        assert union_triples(writable) == knowledge_triples(writable), f"after write {number}"
+    assert not ask(writable, f"ASK {{ {allied} }}")  # no graph states it any more
+
+
+def test_serve_failed_write_changes_nothing(writable: Server) -> None:
+    before = union_triples(writable)
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        update(writable, f"INSERT DATA {{ GRAPH <{ID}doc/gamma> {{ <https://e.org/a> <https://e.org/b> }} }}")
+    assert caught.value.code == 400
+    assert union_triples(writable) == before
+    params = {"query": "SELECT ?g WHERE { GRAPH ?g { } }", "union-default-graph": ""}  # every graph
+    body = request(
+        writable, "/query?" + urlencode(params), None, {"Accept": "application/sparql-results+json"}
+    )
+    names = {b["g"]["value"] for b in json.loads(body)["results"]["bindings"]}
+    assert f"{ID}graph/union" in names  # internal graphs are listed here
+    assert f"{ID}graph/scratch" not in names
+
+
+def test_serve_writes_of_kg_clients_keep_the_union_themselves(writable: Server) -> None:
+    """A write marked by kg's own client (which keeps the union in the same request) is relayed
+    as it is: here it leaves the union alone, as the header promises."""
+    fact = "<https://e.org/a> <https://e.org/b> <https://e.org/c>"
+    update(writable, f"INSERT DATA {{ GRAPH <{ID}doc/gamma> {{ {fact} }} }}", {"X-KG-Union": "kept"})
+    assert ask(writable, f"ASK {{ GRAPH <{ID}doc/gamma> {{ {fact} }} }}")
+    assert not ask(writable, f"ASK {{ {fact} }}")  # not in the union: the client did not add it
+
+
 # ---------------------------------------------------------------------- refusals
 
 
