@@ -1,6 +1,6 @@
 """Run the benchmarks and print their markdown tables, with the machine they ran on.
 
-    .venv/bin/python -m benchmarks.run [--large] [--only views|store]
+    .venv/bin/python -m benchmarks.run [--large] [--only views|store|grown]
 
 Progress goes to stderr, the tables to stdout (paste them into benchmarks/README.md).
 """
@@ -16,7 +16,7 @@ import time
 from collections.abc import Sequence
 from importlib import metadata
 
-from benchmarks import bench_store, bench_views
+from benchmarks import bench_grown, bench_store, bench_views
 
 
 def _cpu() -> str:
@@ -65,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--large", action="store_true", help="also 1M triples in the store benchmark")
-    parser.add_argument("--only", choices=("views", "store"), help="run one benchmark")
+    parser.add_argument("--only", choices=("views", "store", "grown"), help="run one benchmark")
     parser.add_argument("--cap", type=float, default=120.0, help="seconds a page may take to draw")
     parser.add_argument("--query-cap", type=float, default=60.0, help="seconds an rdflib query may take")
     parser.add_argument(
@@ -82,6 +82,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         sizes = [*bench_store.SIZES, bench_store.LARGE] if args.large else bench_store.SIZES
         store_results = bench_store.run_all(sizes, cap=args.query_cap, command_cap=args.command_cap)
         sections += bench_store.sections(store_results)
+    if args.only in (None, "grown"):
+        sizes = [*bench_grown.SIZES, bench_grown.LARGE] if args.large else bench_grown.SIZES
+        sections += bench_grown.sections(*bench_grown.run_all(sizes))
     minutes = (time.perf_counter() - start) / 60
     sections.append(
         f"Total time: {minutes:.1f} min; load average {load:.1f} at the start, "
