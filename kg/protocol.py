@@ -1,0 +1,245 @@
+"""The SPARQL 1.1 Protocol and Graph Store Protocol over HTTP, with what real servers need.
+
+`Client` sends queries and updates as form POSTs, and N-Triples to a Graph Store Protocol endpoint
+(`?graph=IRI`); it authenticates (basic or digest, as the server asks) and turns HTTP failures
+into StoreError or QueryError messages that name the URL and never the credentials.
+
+Results are asked for as SPARQL XML, then JSON: Virtuoso writes `true` as "1" in JSON (measured
+on 7.2), not in XML. Blank node ids pyoxigraph would refuse (Virtuoso's `nodeID://b10003`) are
+rewritten into valid ones. A server may cut a SELECT result at a maximum number of rows (Virtuoso:
+ResultSetMaxRows, 10,000 by default, and it says so in an `X-SPARQL-MaxRows` header); the query is
+then read again in pages of that size, each the query as a subquery (ordered by its variables when
+it has no order or limit of its own) with OFFSET and LIMIT outside: Virtuoso refuses an ORDER BY
+with OFFSET past its maximum, but not this form.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import urllib.error
+import urllib.request
+from email.message import Message
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+
+from kg.endpoints import Endpoints
+from kg.errors import QueryError, StoreError
+
+log = logging.getLogger(__name__)
+
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+
+_ACCEPT = "application/sparql-results+xml, application/sparql-results+json;q=0.9"
+#: The header Virtuoso sends when it cut a result at its maximum number of rows.
+_MAX_ROWS = "X-SPARQL-MaxRows"
+_FORM_TYPE = "application/x-www-form-urlencoded"
+_ERROR_CHARS = 600
+
+#: What cannot hold a brace or a keyword of the query: strings, IRIs and comments.
+_NOT_CODE = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r'|<[^<>"{}|^`\\\s]*>'
+    r"|#[^\n]*"
+)
+_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
+_MODIFIER = re.compile(r"\b(ORDER\s+BY|LIMIT|OFFSET|VALUES)\b", re.I)
+_XML_BNODE = re.compile(rb"<bnode>([^<]*)</bnode>")
+_JSON_BNODE = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*")([^"]*)(")')
+_JSON_BNODE_AFTER = re.compile(rb'("value"\s*:\s*")([^"]*)("\s*,\s*"type"\s*:\s*"bnode")')
+_BNODE_ID = re.compile(rb"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
+
+
+def masked(sparql: str) -> str:
+    """The query with its strings, IRIs and comments blanked out (same length)."""
+    return _NOT_CODE.sub(lambda m: " " * len(m.group()), sparql)
+
+
+def query_form(sparql: str) -> tuple[str, int]:
+    """The query's form (SELECT, ASK, CONSTRUCT, DESCRIBE; "" if none) and where its keyword starts."""
+    found = _FORM.search(masked(sparql))
+    return (found.group(1).upper(), found.start()) if found else ("", -1)
+
+
+class Client:
+    """HTTP to one server's endpoints (see the module docstring)."""
+
+    def __init__(self, endpoints: Endpoints, *, timeout: float = 600.0) -> None:
+        self.endpoints = endpoints
+        self.timeout = timeout
+        #: the Server header of the last answer (how a server behind an unknown URL is recognised)
+        self.product = ""
+        handlers: list[urllib.request.BaseHandler] = []
+        if endpoints.user is not None:
+            manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            for url in (endpoints.query, endpoints.update, endpoints.graph_store):
+                if url is not None:
+                    manager.add_password(None, url, endpoints.user, endpoints.password or "")
+            handlers = [
+                urllib.request.HTTPDigestAuthHandler(manager),
+                urllib.request.HTTPBasicAuthHandler(manager),
+            ]
+        self._opener = urllib.request.build_opener(*handlers)
+
+    @property
+    def virtuoso(self) -> bool:
+        return self.endpoints.server == "virtuoso" or "virtuoso" in self.product.lower()
+
+    # ------------------------------------------------------------------ requests
+
+    def send(
+        self,
+        url: str,
+        *,
+        data: bytes | None = None,
+        params: list[tuple[str, str]] | None = None,
+        content_type: str | None = None,
+        accept: str | None = None,
+    ) -> tuple[Message, bytes]:
+        """One request; its headers and body. StoreError (QueryError: a query the server refused)."""
+        address = url + (f"?{urlencode(params)}" if params else "")
+        headers = {k: v for k, v in (("Content-Type", content_type), ("Accept", accept)) if v}
+        try:
+            with self._opener.open(
+                urllib.request.Request(address, data=data, headers=headers), timeout=self.timeout
+            ) as response:
+                self.product = response.headers.get("Server", "") or self.product
+                return response.headers, bytes(response.read())
+        except urllib.error.HTTPError as e:
+            raise self._refused(url, e) from e
+        except OSError as e:
+            raise StoreError(f"cannot reach the kg store at {self.endpoints.location}: {e}") from e
+
+    def _refused(self, url: str, e: urllib.error.HTTPError) -> StoreError | QueryError:
+        try:
+            text = e.read().decode("utf-8", errors="replace")
+        except OSError:
+            text = ""
+        text = re.sub(r"<[^>]+>", " ", text) if "<html" in text[:200].lower() else text
+        text = text.split("\n\nSPARQL query:")[0]  # Virtuoso repeats the whole query
+        text = " ".join(text.split())[:_ERROR_CHARS] or str(e.reason)
+        message = f"{url}: HTTP {e.code}: {text}"
+        if e.code in (401, 403):
+            message += (
+                " (check the user and password: user:password@ in the URL,"
+                " or KG_STORE_USER and KG_STORE_PASSWORD)"
+            )
+        elif e.code in (404, 405) and url != self.endpoints.query:
+            option = "--update-url" if url == self.endpoints.update else "--graph-store-url"
+            message += f" (is this the server's endpoint? give the right one with {option})"
+        if e.code == 400 and url == self.endpoints.query:
+            return QueryError(message)
+        return StoreError(message)
+
+    # ------------------------------------------------------------------ SPARQL
+
+    def query(self, sparql: str, dataset: list[tuple[str, str]]) -> QueryResult:
+        """A SELECT or ASK query with the dataset's protocol parameters; a SELECT the server cut
+        short is read again in pages."""
+        headers, body = self._post_query(sparql, dataset)
+        result = _parse(self.endpoints.query, headers, body)
+        cap = _cap(headers)
+        if cap is None or not isinstance(result, ox.QuerySolutions):
+            return result
+        log.info("%s cut the result at %d rows: reading it in pages", self.endpoints.location, cap)
+        return self._paged(sparql, dataset, [v.value for v in result.variables], cap)
+
+    def update(self, sparql: str) -> None:
+        if self.virtuoso:  # long INSERT DATA compiles 100x faster (5,000 triples: 35 s -> 0.4 s)
+            sparql = "define sql:big-data-const 1\n" + sparql
+        self.send(
+            self.endpoints.update, data=urlencode([("update", sparql)]).encode(), content_type=_FORM_TYPE
+        )
+
+    def post_triples(self, graph: ox.NamedNode, triples: list[ox.Triple]) -> None:
+        """Add triples to a graph with one Graph Store Protocol POST (N-Triples)."""
+        assert self.endpoints.graph_store is not None
+        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        self.send(
+            self.endpoints.graph_store,
+            data=data,
+            params=[("graph", graph.value)],
+            content_type="application/n-triples",
+        )
+
+    def _post_query(self, sparql: str, dataset: list[tuple[str, str]]) -> tuple[Message, bytes]:
+        fields = urlencode([("query", sparql), *dataset]).encode()
+        return self.send(self.endpoints.query, data=fields, content_type=_FORM_TYPE, accept=_ACCEPT)
+
+    def _paged(
+        self, sparql: str, dataset: list[tuple[str, str]], variables: list[str], size: int
+    ) -> ox.QuerySolutions:
+        _, start = query_form(sparql)
+        prologue, body = sparql[:start], sparql[start:]
+        names = " ".join(f"?{v}" for v in variables)
+        if not _at_top_level(masked(body), _MODIFIER):  # a stable order for the pages
+            body += f"\nORDER BY {names}"
+        pages: list[bytes] = []
+        offset = 0
+        while True:
+            page = f"{prologue}SELECT {names} WHERE {{ {{ {body}\n}} }} OFFSET {offset} LIMIT {size}"
+            headers, data = self._post_query(page, dataset)
+            result = _parse(self.endpoints.query, headers, data)
+            assert isinstance(result, ox.QuerySolutions)
+            tsv = result.serialize(format=ox.QueryResultsFormat.TSV) or b""
+            head, _, rows = tsv.partition(b"\n")
+            pages.append(rows)
+            count = rows.count(b"\n")
+            if count < size or count == 0:
+                break
+            offset += size
+        merged = head + b"\n" + b"".join(pages)
+        parsed = ox.parse_query_results(merged, format=ox.QueryResultsFormat.TSV)
+        assert isinstance(parsed, ox.QuerySolutions)
+        return parsed
+
+
+def _cap(headers: Message) -> int | None:
+    value = headers.get(_MAX_ROWS)
+    try:
+        return int(value) if value is not None and int(value) > 0 else None
+    except ValueError:
+        return None
+
+
+def _parse(url: str, headers: Message, body: bytes) -> QueryResult:
+    content_type = headers.get("Content-Type", "").lower()
+    if "xml" in content_type:
+        fmt = ox.QueryResultsFormat.XML
+        body = _XML_BNODE.sub(lambda m: b"<bnode>" + _bnode_id(m.group(1)) + b"</bnode>", body)
+    elif "json" in content_type:
+        fmt = ox.QueryResultsFormat.JSON
+        for pattern in (_JSON_BNODE, _JSON_BNODE_AFTER):
+            body = pattern.sub(lambda m: m.group(1) + _bnode_id(m.group(2)) + m.group(3), body)
+    else:
+        raise QueryError(
+            f"{url}: the server answered {content_type or 'no content type'}, not SPARQL results"
+        )
+    try:
+        return ox.parse_query_results(body, format=fmt)
+    except (SyntaxError, ValueError) as e:
+        raise StoreError(f"{url}: unreadable SPARQL results: {e}") from e
+
+
+def _bnode_id(raw: bytes) -> bytes:
+    """A blank node id pyoxigraph accepts: letters, digits, _ and -; others written as _xx_."""
+    if _BNODE_ID.match(raw):
+        return raw
+    return b"b" + re.sub(rb"[^A-Za-z0-9]", lambda m: b"_%x_" % m.group()[0], raw)
+
+
+def _at_top_level(text: str, pattern: re.Pattern[str]) -> bool:
+    """Whether `pattern` occurs outside every brace of the (masked) query text."""
+    depth = 0
+    position = 0
+    for found in pattern.finditer(text):
+        for char in text[position : found.start()]:
+            depth += {"{": 1, "}": -1}.get(char, 0)
+        position = found.start()
+        if depth == 0:
+            return True
+    return False
