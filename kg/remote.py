@@ -9,7 +9,7 @@ UNION_GRAPH (kept current by every write), the internal RECORDS_GRAPH, one named
 
 - A remote store is the server's named graphs: kg never reads or writes the server's default graph,
   which Virtuoso and GraphDB answer with the union of all graphs. On Virtuoso, the graphs it keeps
-  for itself (virtrdf#, owl#, ldp#, its DAV/ and sparql graphs; `VIRTUOSO_GRAPHS`) are left out.
+  for itself (virtrdf#, owl#, ldp#, its DAV/ and sparql graphs; kg.virtuoso) are left out.
 - Reads use SPARQL 1.1 Query only (no non-standard GET of the whole dataset). A query gets the
   union as default graph (`default-graph-uri`) and, when it reads named graphs (GRAPH, FROM
   NAMED), kg's graphs as named graphs, as `GraphStore.query` does. Prefixes of DEFAULT_PREFIXES are
@@ -29,7 +29,6 @@ UNION_GRAPH (kept current by every write), the internal RECORDS_GRAPH, one named
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import islice
 from pathlib import Path
@@ -37,6 +36,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
+from kg import virtuoso
 from kg.endpoints import Endpoints, endpoints, is_url
 from kg.errors import QueryError, StoreError
 from kg.protocol import Client, masked, query_form
@@ -67,11 +67,6 @@ from kg.vocab import ID
 log = logging.getLogger(__name__)
 
 _PROLOGUE = "".join(f"PREFIX {k}: <{v}>\n" for k, v in DEFAULT_PREFIXES.items())
-#: The graphs a fresh Virtuoso 7.2 keeps for itself (its DAV/ and sparql graphs are named by its host).
-VIRTUOSO_GRAPHS = re.compile(
-    r"^(?:http://www\.openlinksw\.com/schemas/virtrdf#|http://www\.w3\.org/2002/07/owl#"
-    r"|http://www\.w3\.org/ns/ldp#|https?://[^/]+/(?:DAV/|sparql))$"
-)
 #: Graphs read by one request when reading the whole dataset.
 GRAPHS_PER_REQUEST = 100
 #: The named graph given when a query reads named graphs but the store has none (a server given no
@@ -176,7 +171,7 @@ class RemoteStore(Closing):
         """The internal graphs, and the graphs the server keeps for itself (Virtuoso's)."""
         if self._server_graphs is None:
             own = self._graphs() if self.client.virtuoso else []
-            self._server_graphs = frozenset(g for g in own if VIRTUOSO_GRAPHS.match(g.value))
+            self._server_graphs = frozenset(g for g in own if virtuoso.GRAPHS.match(g.value))
         return INTERNAL_GRAPHS | self._server_graphs
 
     def graph_names(self) -> list[ox.NamedNode | ox.BlankNode]:
