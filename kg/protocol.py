@@ -74,6 +74,20 @@ def query_form(sparql: str) -> tuple[str, int]:
     return (found.group(1).upper(), found.start()) if found else ("", -1)
 
 
+def where_group(sparql: str) -> int:
+    """Where the query's WHERE group opens (the first brace after its form keyword, outside any
+    parentheses: a projected EXISTS is not it); -1 if it has none."""
+    code = masked(sparql)
+    form, start = query_form(sparql)
+    depth = 0
+    for index in range(start + len(form), len(code)) if form else ():
+        char = code[index]
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "{" and depth == 0:
+            return index
+    return -1
+
+
 class Client:
     """HTTP to one server's endpoints (see the module docstring)."""
 
@@ -180,6 +194,7 @@ class Client:
     def _post_query(self, sparql: str, dataset: list[tuple[str, str]]) -> tuple[Message, bytes]:
         if self.virtuoso:
             sparql = virtuoso.query(sparql, masked(sparql))
+            sparql, dataset = virtuoso.with_dataset(sparql, masked(sparql), where_group(sparql), dataset), []
         fields = urlencode([("query", sparql), *dataset]).encode()
         return self.send(self.endpoints.query, data=fields, content_type=_FORM_TYPE, accept=_ACCEPT)
 

@@ -536,6 +536,7 @@ def apply_update(
     delete: Iterable[ox.Quad] = (),
     insert: Iterable[ox.Quad] = (),
     default_graph: bool = True,
+    drop_by_deleting: bool = False,
 ) -> str:
     """One SPARQL update that drops graphs, deletes quads, then inserts quads ("" if nothing to do),
     and keeps UNION_GRAPH current at a cost proportional to the change, not to the store.
@@ -544,6 +545,8 @@ def apply_update(
     a scratch graph first; after the change, those no other graph still states leave the union, and
     the graphs written to are copied into it (a copy, not INSERT DATA, keeps blank nodes the same).
     Without `default_graph` the store's default graph is not read (see KGStore.has_default_graph).
+    With `drop_by_deleting` the graphs are emptied by one DELETE rather than one DROP each (for a
+    server that keeps no empty graphs and takes only so many operations in one update: Virtuoso).
     """
     drop, delete, insert = list(drop), list(delete), list(insert)
     leaving = [g for g in drop if g not in INTERNAL_GRAPHS]
@@ -556,14 +559,19 @@ def apply_update(
         parts.append(f"INSERT {{ GRAPH {_RETRACTED} {{ ?s ?p ?o }} }} WHERE {{ {where} }}")
     if deleted:
         parts += data_operations("INSERT DATA", (_in(q, _RETRACTED) for q in deleted))
-    parts += [f"DROP SILENT GRAPH {name}" for name in drop]
+    if drop and drop_by_deleting:
+        names = " ".join(str(g) for g in drop)
+        where = f"VALUES ?g {{ {names} }} GRAPH ?g {{ ?s ?p ?o }}"
+        parts.append(f"DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ {where} }}")
+    else:
+        parts += [f"DROP SILENT GRAPH {name}" for name in drop]
     parts += data_operations("DELETE DATA", delete)
     parts += data_operations("INSERT DATA", insert)
     if leaving or deleted:
         parts.append(
             f"{union_minus(_RETRACTED, default_graph=default_graph)} ;\nDROP SILENT GRAPH {_RETRACTED}"
         )
-    parts += [union_plus(name) for name in written]
+    parts += union_plus(written)
     return " ;\n".join(parts)
 
 
@@ -596,10 +604,16 @@ def refresh_union_update(
 REFRESH_UNION = refresh_union_update()
 
 
-def union_plus(graph: GraphName) -> str:
-    """An update copying a graph's triples into the union (a copy keeps blank nodes the same)."""
-    where = "?s ?p ?o" if isinstance(graph, ox.DefaultGraph) else f"GRAPH {graph} {{ ?s ?p ?o }}"
-    return f"INSERT {{ GRAPH {UNION_GRAPH} {{ ?s ?p ?o }} }} WHERE {{ {where} }}"
+def union_plus(graphs: Iterable[GraphName]) -> list[str]:
+    """Updates copying graphs' triples into the union, one for all the named graphs (a copy keeps
+    blank nodes the same)."""
+    graphs = set(graphs)
+    copy = f"INSERT {{ GRAPH {UNION_GRAPH} {{ ?s ?p ?o }} }} WHERE"
+    updates = [f"{copy} {{ ?s ?p ?o }}"] if ox.DefaultGraph() in graphs else []
+    names = " ".join(str(g) for g in sorted(graphs, key=str) if not isinstance(g, ox.DefaultGraph))
+    if names:
+        updates.append(f"{copy} {{ VALUES ?g {{ {names} }} GRAPH ?g {{ ?s ?p ?o }} }}")
+    return updates
 
 
 #: A scratch graph inside one update: the triples that may leave the union.

@@ -8,11 +8,13 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
+from conftest import Virtuoso
 from rdflib.compare import isomorphic
 from typer.testing import CliRunner
 
 import kg
 from kg.cli import app
+from kg.endpoints import endpoints
 from kg.errors import InputError, QueryError, StoreError
 from kg.exporting import export, import_files
 from kg.incremental import build_store, read_records, remove_documents
@@ -21,7 +23,7 @@ from kg.query import run, saved_query
 from kg.remote import RemoteStore, connect, with_values
 from kg.serve import free_port
 from kg.stats import graph_stats, store_stats
-from kg.store import INFERRED_GRAPH, RECORDS_GRAPH, GraphStore, store_folder
+from kg.store import INFERRED_GRAPH, RECORDS_GRAPH, REFERENCE_GRAPH, GraphStore, store_folder
 from kg.validate import validate, validate_store
 
 DATA = Path(__file__).parent / "data"
@@ -329,3 +331,140 @@ def test_store_remote_kg_connect_queries_a_folder_in_place(tmp_path: Path, local
         frame = run(store, saved_query("allies-of"), {"country": "Japan"})
     assert not frame.empty
     assert frame.equals(run(local, saved_query("allies-of"), {"country": "Japan"}))
+
+
+# ------------------------------------------------------------ what servers make of terms, sizes, endpoints
+
+E = "https://e.org/"
+
+
+def test_store_remote_literals_come_back_as_they_were(server_url: str, tmp_path: Path) -> None:
+    """Language tags, datatypes, escapes, white space, emoji, a 100,000-character literal; and a
+    bound parameter with quotes and control characters finds its literal."""
+    long = tmp_path / "long.nt"
+    long.write_text(f'<{E}long> <{E}p> "{"a" * 100_000} end" .\n', encoding="utf-8")
+    files = [DATA / "literals.ttl", long]
+    with GraphStore(None) as local, RemoteStore(server_url) as remote:
+        local.load_files(files)
+        assert remote.load_files(files) == len(local)
+        assert set(remote.quads()) == set(local.quads())
+        assert isomorphic(remote.union_graph(), local.union_graph())
+        for subject, value in [
+            ("escapes", 'tab\tnew line\ncarriage\rquote"back\\slash'),
+            ("spaces", " padded "),
+            ("unicode", "smile 😀 é ñ ü"),
+        ]:
+            frame = run(remote, f"SELECT ?s WHERE {{ ?s <{E}p> ?v }}", {"v": value})
+            assert frame["s"].tolist() == [E + subject]
+
+
+def test_store_remote_blank_nodes(server_url: str) -> None:
+    """Blank nodes keep their structure (each server names them its own way: Virtuoso nodeID://b1)."""
+    with GraphStore(None) as local, RemoteStore(server_url) as remote:
+        local.load_files([DATA / "blank-nodes.ttl"])
+        assert remote.load_files([DATA / "blank-nodes.ttl"]) == 5
+        assert isomorphic(remote.union_graph(), local.union_graph())
+        result = remote.query(f"SELECT ?x WHERE {{ ?x <{E}p> ?x }}")
+        assert isinstance(result, ox.QuerySolutions)
+        assert [type(row["x"]) for row in result] == [ox.BlankNode]
+
+
+def test_store_remote_without_graph_store_endpoint(server_url: str, local: GraphStore) -> None:
+    """`--graph-store-url none`: every write is a SPARQL update, in batches (and blank nodes too)."""
+    with RemoteStore(endpoints(server_url, graph_store="none"), batch_size=7) as remote:
+        assert remote.endpoints.graph_store is None
+        assert remote.load_files([SAMPLE]) == SAMPLE_QUADS
+        assert set(remote.quads()) == set(local.quads())
+        assert remote.load_files([DATA / "blank-nodes.ttl"], graph=E + "blank") == 5
+        blank = rdflib.Graph().parse(DATA / "blank-nodes.ttl")
+        stored = {q.triple for q in remote.quads_for_pattern(None, None, None, ox.NamedNode(E + "blank"))}
+        assert isomorphic(
+            rdflib.Graph().parse(data=ox.serialize(stored, format=ox.RdfFormat.N_TRIPLES), format="nt"), blank
+        )
+
+
+def test_store_remote_reads_more_than_a_server_answers_at_once(
+    server_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """1,500 graphs of 2 triples: more graphs and rows than the Virtuoso of the tests answers at
+    once (1,000, conftest.VIRTUOSO_MAX_ROWS); every read gets them all, in pages."""
+    lines = [f'<{E}g{i}> {{ <{E}s{i}> <{E}p> {i} . <{E}s{i}> <{E}q> "v{i}" }}' for i in range(1500)]
+    data = tmp_path / "many.trig"
+    data.write_text("\n".join(lines), encoding="utf-8")
+    with RemoteStore(server_url) as remote, caplog.at_level("INFO", logger="kg.protocol"):
+        assert remote.load_files([data]) == 3000
+        assert len(remote) == 3000
+        assert len(remote.graph_names()) == 1500
+        assert len(set(remote.quads())) == 3000
+        assert len(remote.union_graph()) == 3000
+        frame = run(remote, f"SELECT ?s ?n WHERE {{ ?s <{E}p> ?n }} ORDER BY DESC(?n)")
+        assert frame["n"].tolist() == list(range(1499, -1, -1))
+        frame = run(remote, f"SELECT ?n WHERE {{ ?s <{E}p> ?n }} ORDER BY ?n LIMIT 1200 OFFSET 10")
+        assert frame["n"].tolist() == list(range(10, 1210))
+        assert store_stats(remote).triples == 3000
+        frame = run(remote, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        assert len(frame) == 1500 and set(frame["n"]) == {2}
+        remote.apply(drop=[ox.NamedNode(f"{E}g{i}") for i in range(1200)])
+        assert len(remote.graph_names()) == 300
+        assert len(remote.union_graph()) == 600
+    assert ("reading it in pages" in caplog.text) == on_virtuoso(server_url)
+
+
+def test_store_remote_cli_update_url_that_is_not_an_endpoint(server_url: str) -> None:
+    assert runner.invoke(app, ["import", str(SAMPLE), "--store", server_url]).exit_code == 0
+    wrong = server_url.removesuffix("/sparql") + "/nothing"
+    result = runner.invoke(app, ["infer", "--store", server_url, "--update-url", wrong])
+    assert result.exit_code == 1
+    assert f"{wrong}: HTTP 404" in result.stderr
+    assert "give the right one with --update-url" in result.stderr
+
+
+def test_store_remote_cli_endpoint_options_need_a_url(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["stats", "--store", str(tmp_path), "--graph-store-url", "none"])
+    assert result.exit_code == 2
+    assert "need a server's URL in --store" in result.stderr
+
+
+# ------------------------------------------------------------ Virtuoso only: authentication, its numbers
+
+
+def test_store_remote_virtuoso_digest_authentication(
+    virtuoso: Virtuoso, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Virtuoso's authenticated endpoints (/sparql-auth, /sparql-graph-crud-auth: digest) with the
+    user in the URL or in KG_STORE_USER and KG_STORE_PASSWORD; a wrong password fails cleanly."""
+    virtuoso.clear()
+    monkeypatch.delenv("KG_STORE_USER", raising=False)
+    monkeypatch.delenv("KG_STORE_PASSWORD", raising=False)
+    host = virtuoso.url.removeprefix("http://").removesuffix("/sparql")
+    result = runner.invoke(app, ["import", str(SAMPLE), "--store", f"http://dba:dba@{host}/sparql-auth"])
+    assert result.exit_code == 0, result.output
+    assert f"into http://{host}/sparql-auth" in result.stdout and "dba:dba" not in result.stdout
+    monkeypatch.setenv("KG_STORE_USER", "dba")
+    monkeypatch.setenv("KG_STORE_PASSWORD", "dba")
+    with RemoteStore(f"http://{host}/sparql-auth") as remote:
+        assert remote.endpoints.graph_store == f"http://{host}/sparql-graph-crud-auth"
+        assert remote.documents() == ["alpha", "beta"]
+    monkeypatch.setenv("KG_STORE_PASSWORD", "not-the-password")
+    result = runner.invoke(app, ["stats", "--store", f"http://{host}/sparql-auth"])
+    assert result.exit_code == 1
+    assert "HTTP 401" in result.stderr and "not-the-password" not in result.stderr
+
+
+def test_store_remote_virtuoso_numbers(virtuoso: Virtuoso, tmp_path: Path) -> None:
+    """Documented in the README: Virtuoso keeps numbers as values. A double comes back in its own
+    canonical form (1.5e3 as 1500.0, Oxigraph's 1500), and true and 1 of the same subject and
+    property are one triple there."""
+    virtuoso.clear()
+    data = tmp_path / "numbers.ttl"
+    data.write_text(f"<{E}d> <{E}p> 1.5e3 .\n<{E}t> <{E}p> true , 1 .\n", encoding="utf-8")
+    double = ox.NamedNode("http://www.w3.org/2001/XMLSchema#double")
+    with GraphStore(None) as local, RemoteStore(virtuoso.url) as remote:
+        assert local.load_files([data]) == 3
+        assert remote.load_files([data]) == 2
+        assert [
+            q.object for q in local.quads_for_pattern(ox.NamedNode(E + "d"), None, None, REFERENCE_GRAPH)
+        ] == [ox.Literal("1500", datatype=double)]
+        assert [
+            q.object for q in remote.quads_for_pattern(ox.NamedNode(E + "d"), None, None, REFERENCE_GRAPH)
+        ] == [ox.Literal("1500.0", datatype=double)]

@@ -6,7 +6,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg import virtuoso
-from kg.protocol import masked
+from kg.protocol import masked, where_group
 
 E = "https://e.org/"
 
@@ -99,3 +99,30 @@ def test_virtuoso_own_graphs(graph: str) -> None:
 )
 def test_virtuoso_other_graphs_are_not_its_own(graph: str) -> None:
     assert not virtuoso.GRAPHS.match(graph)
+
+
+DATASET = [("default-graph-uri", E + "u"), ("named-graph-uri", E + "a"), ("named-graph-uri", E + "b")]
+FROM = f"FROM <{E}u>\nFROM NAMED <{E}a>\nFROM NAMED <{E}b>\n"
+
+
+@pytest.mark.parametrize(
+    ("sparql", "expected"),
+    [
+        (
+            "SELECT ?g WHERE { GRAPH ?g { } }",
+            f"SELECT ?g {FROM}WHERE {{ GRAPH ?g {{ }} }}",
+        ),
+        (
+            "PREFIX e: <https://e.org/{x}>\nASK { ?s ?p ?o }",
+            f"PREFIX e: <https://e.org/{{x}}>\nASK {FROM}{{ ?s ?p ?o }}",
+        ),
+        (  # its own dataset: left as it is
+            "SELECT ?s FROM <https://e.org/mine> WHERE { ?s ?p ?o }",
+            "SELECT ?s FROM <https://e.org/mine> WHERE { ?s ?p ?o }",
+        ),
+    ],
+)
+def test_virtuoso_dataset_in_the_query_text(sparql: str, expected: str) -> None:
+    """FROM and FROM NAMED, not named-graph-uri: Virtuoso sends a header per named graph back."""
+    assert virtuoso.with_dataset(sparql, masked(sparql), where_group(sparql), DATASET) == expected
+    assert virtuoso.with_dataset(sparql, masked(sparql), where_group(sparql), []) == sparql
