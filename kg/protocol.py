@@ -13,8 +13,8 @@ it escaped before parsing. Virtuoso writes xsd:boolean true and false as "1" and
 A server may cut a SELECT result at a maximum number of rows (Virtuoso: ResultSetMaxRows, 10,000
 by default; it then sends an `X-SPARQL-MaxRows` header). The query is then read again in pages of
 that size, each the query as a subquery (ordered by its variables when it has no order or limit of
-its own) with OFFSET and LIMIT outside: Virtuoso refuses an ORDER BY with OFFSET past its maximum
-(SR353), but not this form.
+its own) with OFFSET and LIMIT outside: Virtuoso refuses an ORDER BY whose OFFSET and LIMIT reach
+past its MaxSortedTopRows (SR353: 10,000 by default), but not this form.
 """
 
 from __future__ import annotations

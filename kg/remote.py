@@ -2,28 +2,33 @@
 
 `RemoteStore` offers what `kg.store.KGStore` asks, through three endpoints (kg.endpoints: query,
 update, and optionally Graph Store Protocol), so the same code builds, queries, renders, imports,
-exports, infers and removes documents there. Tested against Oxigraph's server (`oxigraph serve`,
-`kg serve --allow-update`) and Virtuoso 7.2 (tests/test_store_remote.py); written for Fuseki and
-GraphDB from their documented URL layouts. It keeps the store's conventions: the merged
-UNION_GRAPH (kept current by every write), the internal RECORDS_GRAPH, one named graph per document.
+exports, infers and removes documents there. Tested against Oxigraph's server (`oxigraph serve`)
+and Virtuoso 7.2 (tests/test_store_remote.py), and `kg serve` (tests/test_serve.py); Fuseki and
+GraphDB are reached by their documented URL layouts, untested. It keeps the store's conventions:
+the merged UNION_GRAPH (kept current by every write), the internal RECORDS_GRAPH, one named graph
+per document.
 
 - A remote store is the server's named graphs: kg never reads or writes the server's default graph,
-  which Virtuoso and GraphDB answer with the union of all graphs. On Virtuoso, the graphs it keeps
-  for itself (virtrdf#, owl#, ldp#, its DAV/ and sparql graphs; kg.virtuoso) are left out.
+  which Virtuoso (measured) and GraphDB (documented) answer with the union of all graphs. On
+  Virtuoso, the graphs it keeps for itself (virtrdf#, owl#, ldp#, its DAV/ and sparql graphs;
+  kg.virtuoso) are left out.
 - Reads use SPARQL 1.1 Query only (no non-standard GET of the whole dataset). A query gets the
   union as default graph (`default-graph-uri`) and, when it reads named graphs (GRAPH, FROM
   NAMED), kg's graphs as named graphs, as `GraphStore.query` does. Prefixes of DEFAULT_PREFIXES are
   declared for it. SELECT and ASK only. Parameters are bound with a VALUES block at the start of the
   query's WHERE group, each value written by Oxigraph's serializer (an escaped RDF term): values
   stay data, never query text. A server that cuts results short is read in pages (kg.protocol);
-  the whole dataset is read in requests of GRAPHS_PER_REQUEST graphs.
-- Writes: an update is one request, applied as one transaction by Oxigraph and Virtuoso; kg's
-  INSERT DATA and DELETE DATA go in operations of OPERATION_TRIPLES triples. `load_files` checks
-  every file in full first (a bad file changes nothing), then sends each graph's triples in batches
-  of `batch_size`: Graph Store Protocol POSTs of N-Triples, or INSERT DATA updates where the server
-  has no Graph Store endpoint; then it copies the graphs written into the union in one update. The
-  batches are separate transactions: a failure half-way (network, server) can leave part of a file
-  loaded. A graph with blank nodes goes in one request, since each request has its own blank nodes.
+  the whole dataset is read GRAPHS_PER_REQUEST graphs a request.
+- Writes: a change (`apply`: build, remove; infer) is one update request, in which INSERT DATA and
+  DELETE DATA go in operations of OPERATION_TRIPLES triples. Oxigraph applies it in one
+  transaction; Virtuoso applies its operations one by one (measured: an operation that fails leaves
+  those before it applied). `load_files` checks every file in full first (a bad file changes
+  nothing), then sends each graph's triples in batches of `batch_size`: Graph Store Protocol POSTs
+  of N-Triples, or INSERT DATA updates for graphs smaller than a batch (or _POOLED triples) and
+  where the server has no Graph Store endpoint; then it copies the graphs written into the union in
+  one update. The batches are separate requests: a failure half-way (network, server) can leave
+  part of a file loaded. A graph with blank nodes goes in one request, since each request has its
+  own blank nodes.
 """
 
 from __future__ import annotations
