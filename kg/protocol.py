@@ -217,7 +217,7 @@ class Client:
             head, _, rows = tsv.partition(b"\n")
             pages.append(rows)
             count = rows.count(b"\n")
-            if count < size or count == 0:
+            if count < size:
                 break
             offset += size
         merged = head + b"\n" + b"".join(pages)

@@ -275,14 +275,14 @@ class RemoteStore(Closing):
             for quad in ox.parse(path=str(path), format=fmt):
                 name = quad.graph_name if isinstance(quad.graph_name, ox.NamedNode) else target
                 by_graph.setdefault(name, []).append(quad.triple)
-            self._send(by_graph)
+            self._send_graphs(by_graph)
             written |= by_graph.keys()
             log.info("sent %s to %s", path, self.location)
         if written:  # the graphs written into the union: a cost that follows the files, not the store
             self.update(" ;\n".join(union_plus(written)), refresh=False)
         return len(self) - before
 
-    def _send(self, by_graph: Mapping[ox.NamedNode, list[ox.Triple]]) -> None:
+    def _send_graphs(self, by_graph: Mapping[ox.NamedNode, list[ox.Triple]]) -> None:
         """Each graph's triples: a graph of a batch or more (or 1,000 triples) by Graph Store Protocol
         POSTs of `batch_size` triples; smaller graphs (a TriG file of many documents) together, in
         INSERT DATA updates of `batch_size` triples, as every graph where there is no Graph Store

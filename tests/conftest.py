@@ -76,7 +76,9 @@ def sample_view(sample):
 # ---------------------------------------------------------------------- SPARQL servers, real processes
 
 
-def _wait_for(url: str, process: subprocess.Popen[bytes], what: str, timeout: float) -> None:
+def _wait_for(
+    url: str, process: subprocess.Popen[bytes], what: str, timeout: float, log: Path | None = None
+) -> None:
     """Poll `url` until it answers; fail the test if the process exits or `timeout` passes."""
     deadline = time.monotonic() + timeout
     while True:
@@ -85,7 +87,8 @@ def _wait_for(url: str, process: subprocess.Popen[bytes], what: str, timeout: fl
             return
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"{what} did not start")
+                said = log.read_text(encoding="utf-8", errors="replace")[-2000:] if log else ""
+                pytest.fail(f"{what} did not start {said}")
             time.sleep(0.1)
 
 
@@ -174,7 +177,7 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
         )
     try:
         url = f"http://127.0.0.1:{http_port}/sparql"
-        _wait_for(f"{url}?query=ASK%7B%7D", process, "virtuoso-t", 120)
+        _wait_for(f"{url}?query=ASK%7B%7D", process, "virtuoso-t", 120, log=folder / "server.log")
         subprocess.run(
             [isql, f"127.0.0.1:{sql_port}", "dba", "dba", 'exec=grant SPARQL_UPDATE to "SPARQL";'],
             check=True,

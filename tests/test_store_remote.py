@@ -281,6 +281,15 @@ def test_store_remote_stats_and_validate_match_local(server_url: str, local: Gra
         assert validate_store(remote) == validate_store(local) == validate(local.union_graph())
 
 
+def test_store_remote_validate_finds_what_a_local_store_finds(server_url: str) -> None:
+    with GraphStore(None) as local, RemoteStore(server_url) as remote:
+        local.load_files([DATA / "violations.ttl"])
+        remote.load_files([DATA / "violations.ttl"])
+        expected = validate_store(local)
+        assert len(expected.violations) >= 10
+        assert validate_store(remote) == expected
+
+
 def test_store_remote_cli_query_stats_validate_render(server_url: str, tmp_path: Path) -> None:
     assert runner.invoke(app, ["import", str(SAMPLE), "--store", server_url]).exit_code == 0
     result = runner.invoke(
