@@ -14,7 +14,7 @@ A server may cut a SELECT result at a maximum number of rows (Virtuoso: ResultSe
 by default; it then sends an `X-SPARQL-MaxRows` header). The query is then read again in pages of
 that size, each the query as a subquery (ordered by its variables when it has no order or limit of
 its own) with OFFSET and LIMIT outside: Virtuoso refuses an ORDER BY whose OFFSET and LIMIT reach
-past its MaxSortedTopRows (SR353: 10,000 by default), but not this form.
+past 10,000 rows (SR353), but not this form (measured at OFFSET 15000).
 """
 
 from __future__ import annotations

@@ -324,6 +324,14 @@ def test_store_remote_build_matches_a_local_build(
     again = build_store([examples_dir], tmp_path / "views", store=server_url, nlp=nlp, html=False)
     assert again.unchanged == change.added and not again.added  # idempotent, keyed by content hash
     assert again.written == ()
+    # removing a document re-resolves the rest from the stored records, as on a local store
+    gone = change.added[0]
+    removed = remove_documents([gone], server_url)
+    assert removed.updated == remove_documents([gone], tmp_path / "out").updated
+    with RemoteStore(server_url) as remote, GraphStore(tmp_path / "out" / "store") as stored:
+        assert gone not in remote.documents()
+        assert set(remote.quads()) == set(stored.quads())
+        assert read_records(remote) == read_records(stored)
 
 
 def test_store_remote_cli_build_refuses_a_folder(tmp_path: Path, examples_dir: Path) -> None:
