@@ -165,6 +165,15 @@ def test_protocol_refuses_what_is_not_sparql_results(stub: Stub) -> None:
         remote.query("SELECT ?o WHERE { ?s ?p ?o }")
 
 
+def test_protocol_unreadable_results(stub: Stub) -> None:
+    stub.answer = select_reply("application/sparql-results+json", '{"head": {"vars": ["x"]}, "results": [')
+    with (
+        RemoteStore(stub.url) as remote,
+        pytest.raises(StoreError, match="/query: unreadable SPARQL results"),
+    ):
+        remote.query("SELECT ?x WHERE { ?s ?p ?x }")
+
+
 def test_protocol_error_message_leaves_out_the_query_virtuoso_repeats(stub: Stub) -> None:
     text = "Virtuoso 37000 Error SP030: SPARQL compiler, line 3: syntax error\n\nSPARQL query:\n" + "x" * 5000
     stub.answer = lambda path, fields, _: (

@@ -436,6 +436,17 @@ def test_store_remote_cli_update_url_that_is_not_an_endpoint(server_url: str) ->
     assert "give the right one with --update-url" in result.stderr
 
 
+def test_store_remote_cli_graph_store_url_that_is_not_an_endpoint(server_url: str) -> None:
+    """A graph with blank nodes goes by the Graph Store Protocol: a wrong endpoint is named."""
+    wrong = server_url.removesuffix("/sparql") + "/nothing"
+    result = runner.invoke(
+        app, ["import", str(DATA / "blank-nodes.ttl"), "--store", server_url, "--graph-store-url", wrong]
+    )
+    assert result.exit_code == 1
+    assert f"{wrong}: HTTP 404" in result.stderr
+    assert "give the right one with --graph-store-url" in result.stderr
+
+
 def test_store_remote_cli_endpoint_options_need_a_url(tmp_path: Path) -> None:
     result = runner.invoke(app, ["stats", "--store", str(tmp_path), "--graph-store-url", "none"])
     assert result.exit_code == 2
