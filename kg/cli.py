@@ -50,7 +50,34 @@ def handled() -> Iterator[None]:
 
 
 def _store_option_help(what: str) -> str:
-    return f"{what}: an output folder holding store/, the store itself, or a URL (default: output)."
+    return (
+        f"{what}: an output folder holding store/, the store itself, or a SPARQL server's URL "
+        "(Oxigraph http://host:7878, Fuseki .../DATASET, Virtuoso .../sparql, GraphDB "
+        ".../repositories/REPO; user:password@ or KG_STORE_USER/KG_STORE_PASSWORD) (default: output)."
+    )
+
+
+UpdateUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--update-url", help="The server's SPARQL update endpoint, where kg cannot tell it from --store."
+    ),
+]
+GraphStoreUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--graph-store-url",
+        help="The server's Graph Store Protocol endpoint, where kg cannot tell it from --store "
+        "('none': write with SPARQL updates).",
+    ),
+]
+
+
+def _location(store: str, update_url: str | None, graph_store_url: str | None) -> Any:
+    """The store --store names, with the endpoints --update-url and --graph-store-url give."""
+    from kg.endpoints import store_location
+
+    return store_location(store, update=update_url, graph_store=graph_store_url)
 
 
 @app.command()
@@ -80,6 +107,8 @@ def build(
             help="A SPARQL server's URL to add the documents to (as --append does) instead of --out."
         ),
     ] = None,
+    update_url: UpdateUrl = None,
+    graph_store_url: GraphStoreUrl = None,
 ) -> None:
     """Build the knowledge graph of INPUTS into --out: graph.ttl, graph.trig, graph.html and store/.
 
@@ -87,15 +116,16 @@ def build(
     their graphs, unchanged ones are skipped, and the corpus is re-resolved (entities merge across
     old and new documents); graph.ttl, graph.trig and graph.html are rewritten from the store.
 
-    With --store URL the documents go into the store on that server (Oxigraph, Fuseki, GraphDB...,
-    through the SPARQL 1.1 Protocol and Graph Store Protocol), always as with --append; the files
-    are written only if --out is given too.
+    With --store URL the documents go into the store on that server (Oxigraph, Fuseki, GraphDB,
+    Virtuoso, through the SPARQL 1.1 Protocol and Graph Store Protocol), always as with --append;
+    the files are written only if --out is given too.
 
     Example: kg build examples/ --out output
     """
     from kg.incremental import build_store
 
     with handled():
+        target = None if store is None else _location(store, update_url, graph_store_url)
         with _progress() as progress:
             task = progress.add_task("extracting", total=None)
 
@@ -108,7 +138,7 @@ def build(
                 inputs,
                 out_dir,
                 append=append,
-                store=store,
+                store=target,
                 model=model,
                 min_confidence=min_confidence,
                 html=html,
@@ -180,6 +210,8 @@ def query(
     sparql: Annotated[str | None, typer.Argument(help="SPARQL text, or the name of a saved query.")] = None,
     file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the query from a .rq file.")] = None,
     store: Annotated[str, typer.Option(help=_store_option_help("Store to query"))] = "output",
+    update_url: UpdateUrl = None,
+    graph_store_url: GraphStoreUrl = None,
     graph: Annotated[Path | None, typer.Option(help="Query a graph file instead of a store.")] = None,
     param: Annotated[
         list[str] | None, typer.Option("--param", "-p", help="name=value, bound safely.")
@@ -216,7 +248,7 @@ def query(
         else:
             from kg.remote import connect
 
-            with connect(store, read_only=True) as source:
+            with connect(_location(store, update_url, graph_store_url), read_only=True) as source:
                 results = select(source, text, params or None)
         if fmt is Format.csv:
             sys.stdout.write(to_csv(results))
@@ -240,6 +272,8 @@ def _first_comment(path: Path) -> str:
 @app.command()
 def render(
     store: Annotated[str, typer.Option(help=_store_option_help("Store to render"))] = "output",
+    update_url: UpdateUrl = None,
+    graph_store_url: GraphStoreUrl = None,
     graph: Annotated[Path | None, typer.Option(help="Render a graph file instead of a store.")] = None,
     out_file: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")] = Path(
         "output/graph.html"
@@ -266,7 +300,7 @@ def render(
             from kg.neighbourhood import view_graph
             from kg.remote import connect
 
-            with connect(store, read_only=True) as source:
+            with connect(_location(store, update_url, graph_store_url), read_only=True) as source:
                 union = view_graph(source, focus=focus, hops=hops)
         path = render_view(
             union,
@@ -298,6 +332,8 @@ def _parse_date(value: str | None) -> date | None:
 @app.command()
 def stats(
     store: Annotated[str, typer.Option(help=_store_option_help("Store to count"))] = "output",
+    update_url: UpdateUrl = None,
+    graph_store_url: GraphStoreUrl = None,
     graph: Annotated[Path | None, typer.Option(help="Count a graph file instead of a store.")] = None,
 ) -> None:
     """Count documents, entities by class and relations by property.
@@ -311,7 +347,7 @@ def stats(
         if graph is not None:
             summary = _graph_file(graph).stats()
         else:
-            with connect(store, read_only=True) as source:
+            with connect(_location(store, update_url, graph_store_url), read_only=True) as source:
                 summary = store_stats(source)
     for line in summary.lines():
         out.print(line, highlight=False)
@@ -320,6 +356,8 @@ def stats(
 @app.command()
 def validate(
     store: Annotated[str, typer.Option(help=_store_option_help("Store to check"))] = "output",
+    update_url: UpdateUrl = None,
+    graph_store_url: GraphStoreUrl = None,
     graph: Annotated[Path | None, typer.Option(help="Validate a graph file instead of a store.")] = None,
 ) -> None:
     """Check the graph against the SHACL shapes of ontology/shapes.ttl; exit 4 on violations.
@@ -333,7 +371,7 @@ def validate(
         if graph is not None:
             report = _graph_file(graph).validate()
         else:
-            with connect(store, read_only=True) as source:
+            with connect(_location(store, update_url, graph_store_url), read_only=True) as source:
                 report = validate_store(source)
     if report.conforms:
         out.print("conforms: the graph passes the SHACL shapes", highlight=False)
@@ -421,6 +459,8 @@ def calibrate(
 def remove(
     doc_ids: Annotated[list[str], typer.Argument(help="Ids of the documents to retract.")],
     store: Annotated[str, typer.Option(help=_store_option_help("Store"))] = "output",
+    update_url: UpdateUrl = None,
+    graph_store_url: GraphStoreUrl = None,
 ) -> None:
     """Retract documents from the store: what only they said goes, facts others also state stay.
 
@@ -432,7 +472,7 @@ def remove(
     from kg.incremental import remove_documents
 
     with handled():
-        change = remove_documents(doc_ids, store)
+        change = remove_documents(doc_ids, _location(store, update_url, graph_store_url))
     out.print(f"removed {len(change.removed)}: {', '.join(change.removed)}", highlight=False, soft_wrap=True)
     if change.updated:
         out.print(
@@ -448,6 +488,8 @@ def import_(
     store: Annotated[
         str, typer.Option(help=_store_option_help("Store (a folder is made if missing)"))
     ] = "output",
+    update_url: UpdateUrl = None,
+    graph_store_url: GraphStoreUrl = None,
     graph: Annotated[
         str | None, typer.Option(help="Graph IRI for the triples (default: …/id/graph/reference).")
     ] = None,
@@ -456,11 +498,12 @@ def import_(
 
     Example: kg import countries.ttl --store output --graph https://example.org/countries
     """
+    from kg.endpoints import redact_loosely
     from kg.exporting import import_files
 
     with handled():
-        added = import_files(store, files, graph=graph)
-    out.print(f"imported {added} quads from {len(files)} files into {store}", highlight=False)
+        added = import_files(_location(store, update_url, graph_store_url), files, graph=graph)
+    out.print(f"imported {added} quads from {len(files)} files into {redact_loosely(store)}", highlight=False)
 
 
 class ExportFormat(StrEnum):
@@ -481,6 +524,8 @@ def export(
         Path, typer.Option("--out", "-o", help="File to write (csv: PATH-nodes.csv and PATH-edges.csv).")
     ],
     store: Annotated[str, typer.Option(help=_store_option_help("Store"))] = "output",
+    update_url: UpdateUrl = None,
+    graph_store_url: GraphStoreUrl = None,
 ) -> None:
     """Export the store: RDF (ttl nt: the union graph; trig nq jsonld: named graphs), or the entity
     network as graphml, gexf or csv.
@@ -490,7 +535,7 @@ def export(
     from kg.exporting import export as export_store
     from kg.remote import connect
 
-    with handled(), connect(store, read_only=True) as graph_store:
+    with handled(), connect(_location(store, update_url, graph_store_url), read_only=True) as graph_store:
         written = export_store(graph_store, fmt.value, out_path)
     for path in written:
         out.print(f"wrote {path}", highlight=False)
@@ -499,6 +544,8 @@ def export(
 @app.command()
 def infer(
     store: Annotated[str, typer.Option(help=_store_option_help("Store"))] = "output",
+    update_url: UpdateUrl = None,
+    graph_store_url: GraphStoreUrl = None,
 ) -> None:
     """Materialise the ontology's symmetric, sub- and inverse properties into their own graph.
 
@@ -509,7 +556,7 @@ def infer(
     from kg.infer import infer as infer_store
     from kg.remote import connect
 
-    with handled(), connect(store) as graph_store:
+    with handled(), connect(_location(store, update_url, graph_store_url)) as graph_store:
         size = infer_store(graph_store)
     out.print(f"inferred {size} triples", highlight=False)
 

@@ -35,6 +35,8 @@ from kg.store import DEFAULT_PREFIXES, UNION_GRAPH, KGStore, store_folder
 if TYPE_CHECKING:
     import networkx as nx
 
+    from kg.endpoints import Endpoints
+
 log = logging.getLogger(__name__)
 
 RDF_FORMATS: dict[str, ox.RdfFormat] = {
@@ -85,7 +87,7 @@ def csv_paths(out: Path) -> tuple[Path, Path]:
     return out.with_name(f"{stem}-nodes.csv"), out.with_name(f"{stem}-edges.csv")
 
 
-def import_files(location: str | Path, files: Iterable[Path], *, graph: str | None = None) -> int:
+def import_files(location: str | Path | Endpoints, files: Iterable[Path], *, graph: str | None = None) -> int:
     """Bulk-load RDF files into the store at `location` (a folder, made if missing, or a URL).
 
     Every file is parsed in full first: a bad one raises InputError naming it, and nothing is
@@ -96,7 +98,7 @@ def import_files(location: str | Path, files: Iterable[Path], *, graph: str | No
     from kg.remote import connect, is_remote
 
     paths = [Path(f) for f in files]
-    made = None if is_remote(location) else _first_missing(store_folder(Path(location)))
+    made = None if is_remote(location) else _first_missing(store_folder(Path(str(location))))
     try:
         with connect(location, create=True) as store:
             added = store.load_files(paths, graph=graph)

@@ -59,6 +59,8 @@ from kg.vocab import ID, KG, RELATION_PROPERTIES
 if TYPE_CHECKING:
     from spacy.language import Language
 
+    from kg.endpoints import Endpoints
+
 log = logging.getLogger(__name__)
 
 _RECORD = ox.NamedNode(f"{ID}internal/extraction")  # <doc> _RECORD "json"
@@ -97,7 +99,7 @@ def build_store(
     out_dir: Path | None,
     *,
     append: bool = False,
-    store: str | None = None,
+    store: str | Endpoints | None = None,
     nlp: Language | None = None,
     model: str | None = None,
     min_confidence: float | None = None,
@@ -111,9 +113,9 @@ def build_store(
     their graphs, unchanged ones are skipped, and the corpus is re-resolved (see the module doc).
     `min_confidence` defaults to 0, or for `append` to what the store was built with.
 
-    `store`, a SPARQL server's URL (kg.remote), puts the documents into that store instead, always
-    as `append` does (a shared store is never wiped by a build); graph.ttl, graph.trig and
-    graph.html are written only if `out_dir` is given.
+    `store`, a SPARQL server's URL or Endpoints (kg.endpoints), puts the documents into that store
+    instead, always as `append` does (a shared store is never wiped by a build); graph.ttl,
+    graph.trig and graph.html are written only if `out_dir` is given.
     """
     from kg.remote import is_remote
 
@@ -160,7 +162,7 @@ def build_store(
 
 
 def _build_remote(
-    location: str,
+    location: str | Endpoints,
     documents: Sequence[Document],
     run: Callable[[Sequence[Document]], list[DocumentExtraction]],
     out_dir: Path | None,
@@ -276,7 +278,9 @@ def _same_metadata(old: Document, new: Document) -> bool:
 # ---------------------------------------------------------------------- removing
 
 
-def remove_documents(doc_ids: Iterable[str], location: str | Path, *, html: bool = True) -> StoreChange:
+def remove_documents(
+    doc_ids: Iterable[str], location: str | Path | Endpoints, *, html: bool = True
+) -> StoreChange:
     """Retract documents: their graphs go, the rest is re-resolved (what only they said goes too).
 
     `location` is the store, the folder holding it, or a store's URL (kg.remote). For a local
@@ -305,7 +309,7 @@ def remove_documents(doc_ids: Iterable[str], location: str | Path, *, html: bool
         written: list[tuple[str, Path]] = []
         stats = None
         if not is_remote(location):
-            path = store_folder(Path(location))
+            path = store_folder(Path(str(location)))
             written, stats = write_views(store, path.parent, html=html, only_existing=True)
             written.append(("store", path))
     return StoreChange(

@@ -85,7 +85,8 @@ def infer(store: KGStore, ontology: Graph | None = None) -> int:
     """Replace INFERRED_GRAPH with the consequences of the store's asserted triples; returns its size."""
     update = " ;\n".join(
         [
-            union_minus(INFERRED_GRAPH),  # the union without the old consequences
+            # the union without the old consequences
+            union_minus(INFERRED_GRAPH, default_graph=store.has_default_graph),
             f"DROP SILENT GRAPH {INFERRED_GRAPH}",
             *(rule.sparql() for rule in rules(ontology)),
             f"INSERT {{ GRAPH {UNION_GRAPH} {{ ?s ?p ?o }} }} WHERE {{ {_IN_INFERRED} }}",

@@ -19,6 +19,7 @@ import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
+from itertools import islice
 from pathlib import Path
 from types import TracebackType
 from typing import Protocol, Self
@@ -43,19 +44,14 @@ RECORDS_GRAPH = ox.NamedNode(str(ID) + "graph/records")
 INFERRED_GRAPH = ox.NamedNode(str(ID) + "graph/inferred")
 #: Where `kg import` puts triples when no graph is named.
 REFERENCE_GRAPH = ox.NamedNode(str(ID) + "graph/reference")
+#: The HTTP header, and its value, that kg's clients (kg.remote) send with every write: each of
+#: their writes keeps UNION_GRAPH current itself, so `kg serve` adds nothing to it (kg.upkeep).
+UNION_HEADER = "X-KG-Union"
+UNION_KEPT = "kept"
 #: Where `kg serve` sets a write's graphs aside until the write is done (kg.upkeep).
 SCRATCH_GRAPH = ox.NamedNode(str(ID) + "graph/scratch")
 #: Graphs that are bookkeeping, not knowledge: never in the union, datasets, exports or views.
 INTERNAL_GRAPHS = frozenset({UNION_GRAPH, RECORDS_GRAPH, SCRATCH_GRAPH})
-_INTERNAL_LIST = ", ".join(str(g) for g in sorted(INTERNAL_GRAPHS, key=str))
-#: The SPARQL update that rebuilds UNION_GRAPH from every non-internal graph.
-REFRESH_UNION = f"""
-DROP SILENT GRAPH {UNION_GRAPH} ;
-INSERT {{ GRAPH {UNION_GRAPH} {{ ?s ?p ?o }} }}
-WHERE {{
-  {{ ?s ?p ?o }} UNION {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({_INTERNAL_LIST})) }}
-}}
-"""
 #: Files up to this size (in all) are loaded in one transaction rather than by the bulk loader.
 _SMALL_LOAD = 4 * 1024 * 1024
 _FORMATS: dict[str, ox.RdfFormat] = {
@@ -69,6 +65,10 @@ _FORMATS: dict[str, ox.RdfFormat] = {
     ".owl": ox.RdfFormat.RDF_XML,
     ".xml": ox.RdfFormat.RDF_XML,
 }
+
+#: Triples per INSERT DATA or DELETE DATA operation of an update (an update may hold many): Virtuoso's
+#: parser gives up near 5,000 in one operation (measured on 7.2), and compiles smaller ones faster.
+OPERATION_TRIPLES = 2000
 
 #: Prefixes every query may use without declaring them (its own PREFIX lines take precedence).
 DEFAULT_PREFIXES: dict[str, str] = {
@@ -92,6 +92,10 @@ GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 class KGStore(Protocol):
     """What kg's store-level operations (append, remove, import, export, infer) need of a store:
     GraphStore (embedded Oxigraph) and kg.remote.RemoteStore (a SPARQL endpoint) both provide it."""
+
+    #: Whether the store's default graph is part of it (a server's is not: Virtuoso and GraphDB
+    #: answer for it with the union of all graphs). See `union_minus` and `refresh_union_update`.
+    has_default_graph: bool
 
     @property
     def location(self) -> str: ...
@@ -204,6 +208,8 @@ class Closing:
 
 class GraphStore(Closing):
     """A persistent (or in-memory) quad store with one named graph per document."""
+
+    has_default_graph = True
 
     def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
         """An on-disk store at `path` (created if missing), or in memory. `read_only` opens an
@@ -531,7 +537,12 @@ class GraphStore(Closing):
 
 
 def apply_update(
-    *, drop: Iterable[ox.NamedNode] = (), delete: Iterable[ox.Quad] = (), insert: Iterable[ox.Quad] = ()
+    *,
+    drop: Iterable[ox.NamedNode] = (),
+    delete: Iterable[ox.Quad] = (),
+    insert: Iterable[ox.Quad] = (),
+    default_graph: bool = True,
+    drop_by_deleting: bool = False,
 ) -> str:
     """One SPARQL update that drops graphs, deletes quads, then inserts quads ("" if nothing to do),
     and keeps UNION_GRAPH current at a cost proportional to the change, not to the store.
@@ -539,6 +550,9 @@ def apply_update(
     The triples that may leave the union (the dropped graphs', the deleted quads') are set aside in
     a scratch graph first; after the change, those no other graph still states leave the union, and
     the graphs written to are copied into it (a copy, not INSERT DATA, keeps blank nodes the same).
+    Without `default_graph` the store's default graph is not read (see KGStore.has_default_graph).
+    With `drop_by_deleting` the graphs are emptied by one DELETE rather than one DROP each (for a
+    server that keeps no empty graphs and takes only so many operations in one update: Virtuoso).
     """
     drop, delete, insert = list(drop), list(delete), list(insert)
     leaving = [g for g in drop if g not in INTERNAL_GRAPHS]
@@ -550,38 +564,77 @@ def apply_update(
         where = f"VALUES ?g {{ {names} }} GRAPH ?g {{ ?s ?p ?o }}"
         parts.append(f"INSERT {{ GRAPH {_RETRACTED} {{ ?s ?p ?o }} }} WHERE {{ {where} }}")
     if deleted:
-        parts.append(f"INSERT DATA {{ {_insert_block(str(_RETRACTED), deleted)} }}")
-    parts += [f"DROP SILENT GRAPH {name}" for name in drop]
-    for verb, quads in (("DELETE DATA", delete), ("INSERT DATA", insert)):
-        by_graph: dict[str, list[ox.Quad]] = {}
-        for quad in quads:
-            by_graph.setdefault(str(quad.graph_name), []).append(quad)
-        if by_graph:
-            blocks = "\n".join(_insert_block(name, graph) for name, graph in by_graph.items())
-            parts.append(f"{verb} {{\n{blocks}\n}}")
+        parts += data_operations("INSERT DATA", (_in(q, _RETRACTED) for q in deleted))
+    if drop and drop_by_deleting:
+        names = " ".join(str(g) for g in drop)
+        where = f"VALUES ?g {{ {names} }} GRAPH ?g {{ ?s ?p ?o }}"
+        parts.append(f"DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ {where} }}")
+    else:
+        parts += [f"DROP SILENT GRAPH {name}" for name in drop]
+    parts += data_operations("DELETE DATA", delete)
+    parts += data_operations("INSERT DATA", insert)
     if leaving or deleted:
-        parts.append(f"{union_minus(_RETRACTED)} ;\nDROP SILENT GRAPH {_RETRACTED}")
-    parts += [union_plus(name) for name in written]
+        parts.append(
+            f"{union_minus(_RETRACTED, default_graph=default_graph)} ;\nDROP SILENT GRAPH {_RETRACTED}"
+        )
+    parts += union_plus(written)
     return " ;\n".join(parts)
 
 
-def union_plus(graph: GraphName) -> str:
-    """An update copying a graph's triples into the union (a copy keeps blank nodes the same)."""
-    where = "?s ?p ?o" if isinstance(graph, ox.DefaultGraph) else f"GRAPH {graph} {{ ?s ?p ?o }}"
-    return f"INSERT {{ GRAPH {UNION_GRAPH} {{ ?s ?p ?o }} }} WHERE {{ {where} }}"
+def data_operations(verb: str, quads: Iterable[ox.Quad]) -> list[str]:
+    """INSERT DATA or DELETE DATA operations (`verb`) of the quads, OPERATION_TRIPLES in each."""
+    operations = []
+    remaining = iter(quads)
+    while chunk := list(islice(remaining, OPERATION_TRIPLES)):
+        by_graph: dict[str, list[ox.Quad]] = {}
+        for quad in chunk:
+            by_graph.setdefault(str(quad.graph_name), []).append(quad)
+        blocks = "\n".join(_insert_block(name, graph) for name, graph in by_graph.items())
+        operations.append(f"{verb} {{\n{blocks}\n}}")
+    return operations
+
+
+def refresh_union_update(
+    *, default_graph: bool = True, ignore: Iterable[ox.NamedNode] = INTERNAL_GRAPHS
+) -> str:
+    """The SPARQL update that rebuilds UNION_GRAPH from every graph but `ignore` (and the internal
+    ones), and the default graph if `default_graph`."""
+    names = ", ".join(str(g) for g in sorted(INTERNAL_GRAPHS | set(ignore), key=str))
+    named = f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({names}))"
+    where = f"{{ ?s ?p ?o }} UNION {{ {named} }}" if default_graph else named
+    copy = f"INSERT {{ GRAPH {UNION_GRAPH} {{ ?s ?p ?o }} }} WHERE {{ {where} }}"
+    return f"DROP SILENT GRAPH {UNION_GRAPH} ;\n{copy}"
+
+
+#: The SPARQL update that rebuilds UNION_GRAPH from every non-internal graph.
+REFRESH_UNION = refresh_union_update()
+
+
+def union_plus(graphs: Iterable[GraphName]) -> list[str]:
+    """Updates copying graphs' triples into the union, one for all the named graphs (a copy keeps
+    blank nodes the same)."""
+    graphs = set(graphs)
+    copy = f"INSERT {{ GRAPH {UNION_GRAPH} {{ ?s ?p ?o }} }} WHERE"
+    updates = [f"{copy} {{ ?s ?p ?o }}"] if ox.DefaultGraph() in graphs else []
+    names = " ".join(str(g) for g in sorted(graphs, key=str) if not isinstance(g, ox.DefaultGraph))
+    if names:
+        updates.append(f"{copy} {{ VALUES ?g {{ {names} }} GRAPH ?g {{ ?s ?p ?o }} }}")
+    return updates
 
 
 #: A scratch graph inside one update: the triples that may leave the union.
 _RETRACTED = ox.NamedNode(str(ID) + "graph/retracted")
 
 
-def union_minus(source: ox.NamedNode) -> str:
-    """An update removing from the union the triples of `source` no knowledge graph (nor the default
-    graph) states."""
-    others = f"FILTER(?g NOT IN ({_INTERNAL_LIST}, {source}))"
+def union_minus(source: ox.NamedNode, *, default_graph: bool = True) -> str:
+    """An update removing from the union the triples of `source` no knowledge graph (nor, with
+    `default_graph`, the default graph) states."""
+    internal = ", ".join(str(g) for g in sorted(INTERNAL_GRAPHS | {source}, key=str))
+    others = f"FILTER(?g NOT IN ({internal}))"
+    in_default = " FILTER NOT EXISTS { ?s ?p ?o }" if default_graph else ""
     return (
         f"DELETE {{ GRAPH {UNION_GRAPH} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {source} {{ ?s ?p ?o }}"
-        f" FILTER NOT EXISTS {{ ?s ?p ?o }} FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} {others} }} }}"
+        f"{in_default} FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} {others} }} }}"
     )
 
 

@@ -17,7 +17,7 @@ write, an update rdflib cannot parse) or that writes the union itself gets a ful
 (`kg.store.REFRESH_UNION`), as before. The extraction records' graph is never part of the union.
 
 kg's own clients (`kg.remote.RemoteStore`) keep the union current themselves, in the same requests
-as their writes, and say so with the header `UNION_HEADER`: their writes need nothing more.
+as their writes, and say so with the header `kg.store.UNION_HEADER`: their writes need nothing more.
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ from kg.store import (
     REFRESH_UNION,
     SCRATCH_GRAPH,
     UNION_GRAPH,
+    UNION_HEADER,
+    UNION_KEPT,
     GraphName,
     union_minus,
     union_plus,
@@ -44,9 +46,6 @@ from kg.store import (
 
 log = logging.getLogger(__name__)
 
-#: Sent by kg's own clients with writes that keep the union current themselves.
-UNION_HEADER = "X-KG-Union"
-UNION_KEPT = "kept"
 _DEFAULT = ox.DefaultGraph()
 
 
@@ -71,7 +70,7 @@ class Plan:
             return cls(None, None, None)
         drop = f"DROP SILENT GRAPH {SCRATCH_GRAPH}"
         before = " ;\n".join([drop, *(_set_aside(graph) for graph in touched)])
-        after = " ;\n".join([union_minus(SCRATCH_GRAPH), drop, *(union_plus(graph) for graph in touched)])
+        after = " ;\n".join([union_minus(SCRATCH_GRAPH), drop, *union_plus(touched)])
         return cls(before, after, drop)
 
 
@@ -175,3 +174,6 @@ def _graph(graph: object) -> set[GraphName] | None:
 def _set_aside(graph: GraphName) -> str:
     where = "?s ?p ?o" if isinstance(graph, ox.DefaultGraph) else f"GRAPH {graph} {{ ?s ?p ?o }}"
     return f"INSERT {{ GRAPH {SCRATCH_GRAPH} {{ ?s ?p ?o }} }} WHERE {{ {where} }}"
+
+
+__all__ = ["KEPT", "UNION_HEADER", "UNION_KEPT", "Plan", "plan_store_write", "plan_update", "update_graphs"]

@@ -103,3 +103,14 @@ def test_cli_store_compact_a_held_store_fails_cleanly(tmp_path: Path) -> None:
         result = runner.invoke(app, ["compact", "--store", str(tmp_path)])
     assert result.exit_code == 1
     assert "cannot open the kg store" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "command", ["build", "query", "render", "stats", "validate", "remove", "import", "export", "infer"]
+)
+def test_cli_store_server_commands_take_the_endpoints(command: str) -> None:
+    """Every command that takes a server's URL in --store takes its update and Graph Store URLs."""
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    assert "--update-url" in result.output and "--graph-store-url" in result.output
+    assert "Example: kg " in result.output

@@ -11,64 +11,14 @@ import rdflib
 from kg import query
 from kg.store import GraphStore
 
-SAMPLE = Path(__file__).parent / "data" / "sample.trig"
+DATA = Path(__file__).parent / "data"
+SAMPLE = DATA / "sample.trig"
 ID = "https://w3id.org/kg-geo/id/"
 KG = "https://w3id.org/kg-geo/ontology#"
 WD = "http://www.wikidata.org/entity/"
 
 # A third document: meetings both ways, a hosted meeting, an agreement, more conflicts.
-GAMMA = r"""
-@prefix kg:      <https://w3id.org/kg-geo/ontology#> .
-@prefix id:      <https://w3id.org/kg-geo/id/> .
-@prefix rdf:     <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
-@prefix rdfs:    <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix skos:    <http://www.w3.org/2004/02/skos/core#> .
-@prefix xsd:     <http://www.w3.org/2001/XMLSchema#> .
-@prefix prov:    <http://www.w3.org/ns/prov#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-
-id:doc\/gamma {
-    id:doc\/gamma a kg:Document ; dcterms:title "Seoul talks" ; dcterms:issued "2024-09-10"^^xsd:date ;
-        kg:contentHash "c0de" .
-    id:country\/JPN a kg:Country ; rdfs:label "Japan" ; kg:isoCode "JPN" .
-    id:country\/KOR a kg:Country ; rdfs:label "South Korea" ; skos:altLabel "ROK" ; kg:isoCode "KOR" .
-    id:country\/PRK a kg:Country ; rdfs:label "North Korea" ; skos:altLabel "DPRK" ; kg:isoCode "PRK" .
-    id:country\/USA a kg:Country ; rdfs:label "United States" ; kg:isoCode "USA" .
-    id:city\/seoul a kg:City ; rdfs:label "Seoul" .
-    id:meeting\/seoul a kg:Meeting ; rdfs:label "Seoul summit" .
-    id:agreement\/gsomia a kg:Agreement ; rdfs:label "GSOMIA" ; kg:date "2016-11-23"^^xsd:date .
-
-    id:country\/KOR kg:meetsWith id:country\/JPN .
-    id:country\/KOR kg:hosts id:meeting\/seoul .
-    id:country\/JPN kg:participatedIn id:meeting\/seoul .
-    id:meeting\/seoul kg:locatedIn id:city\/seoul .
-    id:country\/JPN kg:partyTo id:agreement\/gsomia .
-    id:country\/KOR kg:partyTo id:agreement\/gsomia .
-    id:country\/PRK kg:threatens id:country\/JPN .
-    id:country\/JPN kg:opposes id:country\/PRK .
-    id:country\/USA kg:sanctions id:country\/PRK .
-
-    id:evidence\/g1 a kg:Evidence ; rdf:subject id:country\/KOR ; rdf:predicate kg:meetsWith ;
-        rdf:object id:country\/JPN ; kg:sentence "South Korea met Japan." ; kg:charStart 0 ; kg:charEnd 22 ;
-        kg:confidence 0.8 ; kg:rule "meet-verb" ; kg:date "2024-09-09"^^xsd:date ;
-        prov:wasDerivedFrom id:doc\/gamma .
-    id:evidence\/g2 a kg:Evidence ; rdf:subject id:country\/JPN ; rdf:predicate kg:meetsWith ;
-        rdf:object id:country\/KOR ; kg:sentence "Japan met South Korea again." ; kg:charStart 23 ;
-        kg:charEnd 51 ; kg:confidence 0.8 ; kg:rule "meet-verb" ; kg:date "2024-09-10"^^xsd:date ;
-        prov:wasDerivedFrom id:doc\/gamma .
-    id:evidence\/g3 a kg:Evidence ; rdf:subject id:country\/PRK ; rdf:predicate kg:threatens ;
-        rdf:object id:country\/JPN ; kg:sentence "Pyongyang threatened Tokyo." ; kg:charStart 52 ;
-        kg:charEnd 79 ; kg:confidence 0.6 ; kg:rule "verb-frame" ; kg:date "2024-09-05"^^xsd:date ;
-        prov:wasDerivedFrom id:doc\/gamma .
-    id:evidence\/g4 a kg:Evidence ; rdf:subject id:country\/JPN ; rdf:predicate kg:opposes ;
-        rdf:object id:country\/PRK ; kg:sentence "Japan condemned North Korea." ; kg:charStart 80 ;
-        kg:charEnd 108 ; kg:confidence 0.7 ; kg:rule "verb-frame" ; prov:wasDerivedFrom id:doc\/gamma .
-    id:evidence\/g5 a kg:Evidence ; rdf:subject id:country\/USA ; rdf:predicate kg:sanctions ;
-        rdf:object id:country\/PRK ; kg:sentence "Washington sanctioned Pyongyang." ; kg:charStart 109 ;
-        kg:charEnd 141 ; kg:confidence 0.9 ; kg:rule "verb-frame" ; kg:date "2024-09-01"^^xsd:date ;
-        prov:wasDerivedFrom id:doc\/gamma .
-}
-"""
+GAMMA = (DATA / "gamma.trig").read_text(encoding="utf-8")
 
 
 def c(code: str) -> str:
@@ -504,22 +454,7 @@ def test_queries_saved_saved_query_declared_params_are_accepted(
 
 # An agreement with a party known only by an alias, and one with neither label nor alias; a
 # meeting held in two places.
-DELTA = r"""
-@prefix kg:   <https://w3id.org/kg-geo/ontology#> .
-@prefix id:   <https://w3id.org/kg-geo/id/> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-
-id:doc\/delta {
-    id:agreement\/accord a kg:Agreement ; rdfs:label "Accord" .
-    id:organization\/aliased skos:altLabel "Aliased Org" ; kg:partyTo id:agreement\/accord .
-    id:organization\/unnamed kg:partyTo id:agreement\/accord .
-    id:meeting\/tour a kg:Meeting ; rdfs:label "Tour" ; kg:locatedIn id:city\/b, id:city\/a .
-    id:city\/a rdfs:label "A-town" .
-    id:city\/b rdfs:label "B-town" .
-    id:country\/ZZZ rdfs:label "Zedland" ; kg:participatedIn id:meeting\/tour .
-}
-"""
+DELTA = (DATA / "delta.trig").read_text(encoding="utf-8")
 ACCORD, ALIASED = ID + "agreement/accord", ID + "organization/aliased"
 
 
@@ -552,31 +487,7 @@ def test_queries_saved_saved_meetings_places_in_order(delta: GraphStore | rdflib
 
 # ---------------------------------------------------------------------- relation-evidence's required parts
 
-EPSILON = r"""
-@prefix kg:   <https://w3id.org/kg-geo/ontology#> .
-@prefix id:   <https://w3id.org/kg-geo/id/> .
-@prefix rdf:  <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix prov: <http://www.w3.org/ns/prov#> .
-
-id:doc\/eps1 {
-    id:country\/AAA rdfs:label "Aland" .
-    id:country\/BBB rdfs:label "Bland" .
-    id:country\/CCC rdfs:label "Cland" .
-    id:evidence\/e1 a kg:Evidence ; rdf:subject id:country\/AAA ; rdf:predicate kg:threatens ;
-        rdf:object id:country\/BBB ; kg:sentence "Aland threatened Bland." ;
-        prov:wasDerivedFrom id:doc\/eps1 .
-    id:evidence\/e2 a kg:Evidence ; rdf:subject id:country\/AAA ; rdf:predicate kg:threatens ;
-        rdf:object id:country\/CCC ; prov:wasDerivedFrom id:doc\/eps1 .
-}
-id:doc\/eps2 {
-    id:evidence\/e3 a kg:Evidence ; rdf:subject id:country\/CCC ; rdf:predicate kg:sanctions ;
-        rdf:object id:country\/BBB ; kg:sentence "Cland sanctioned Bland." ; kg:rule "verb" ;
-        prov:wasDerivedFrom id:doc\/eps2 .
-    id:evidence\/e4 a kg:Evidence ; rdf:predicate kg:sanctions ; rdf:object id:country\/BBB ;
-        kg:sentence "Someone sanctioned Bland." ; prov:wasDerivedFrom id:doc\/eps2 .
-}
-"""
+EPSILON = (DATA / "epsilon.trig").read_text(encoding="utf-8")
 EVIDENCE_PARAMS: list[dict[str, str]] = [
     {},
     {"subject": ID + "country/AAA"},

@@ -250,6 +250,18 @@ def test_serve_writes_of_kg_clients_keep_the_union_themselves(writable: Server) 
     assert not ask(writable, f"ASK {{ {fact} }}")  # not in the union: the client did not add it
 
 
+def test_serve_kg_commands_write_through_it(writable: Server) -> None:
+    """`kg import` and `kg remove` against a served store: the union is exactly the knowledge graphs'
+    (their writes keep it themselves, and say so: the server adds nothing)."""
+    gamma = Path(__file__).parent / "data" / "gamma.trig"
+    result = runner.invoke(app, ["import", str(gamma), "--store", writable.url])
+    assert result.exit_code == 0, result.output
+    assert union_triples(writable) == knowledge_triples(writable)
+    result = runner.invoke(app, ["remove", "alpha", "--store", writable.url])
+    assert result.exit_code == 0, result.output
+    assert union_triples(writable) == knowledge_triples(writable)
+
+
 # ---------------------------------------------------------------------- refusals
 
 
