@@ -3,11 +3,12 @@
 For about 10k and 100k distinct triples (and 1M with `--large`) of `benchmarks.synthetic` data,
 imported with `kg.exporting.import_files` (what `kg import` runs) into an on-disk store under /tmp:
 
-* focused view: `kg render --focus NAME --hops H --store DIR --out page.html` in-process (typer's
-  CliRunner, as `benchmarks.bench_store` times `kg query`), for the entity with the most relations
-  (a hub) and a median one, one and two hops, against what the command did before: read the whole
-  union into rdflib (`GraphStore.union_graph()`), then `kg.views.html.render` the same focus. Both
-  pages must be byte for byte the same. Best of three (one run of the baseline at 1M triples).
+* views: `kg render --store DIR --out page.html` in-process (typer's CliRunner, as
+  `benchmarks.bench_store` times `kg query`), of the whole store (its 1,500 best-connected
+  entities), then with `--focus NAME --hops 1|2` for the entity with the most relations (a hub) and
+  a median one, against what the command did before: read the whole union into rdflib
+  (`GraphStore.union_graph()`), then `kg.views.html.render` the same view. Both pages must be byte
+  for byte the same. Best of three (one run at 1M triples).
 * a write through `kg serve --allow-update` (a subprocess on a loopback port; HTTP as any SPARQL
   client speaks it): one triple inserted into a document's graph, and a document's graph dropped,
   each answered once the union graph has it, against what `kg serve` did before: the same write,
@@ -48,9 +49,9 @@ from kg.views.html import render
 @dataclass(frozen=True)
 class ViewResult:
     triples: int
-    focus: str  # "hub" or "median"
+    focus: str  # "none" (the whole store), "hub" or "median"
     relations: int  # of the focus entity
-    hops: int
+    hops: int | None
     kg: float  # `kg render --focus` on the store
     union: float  # the whole union read into rdflib, then rendered
     same: bool  # the two pages are identical
@@ -93,37 +94,28 @@ def make_store(target: int, folder: Path) -> tuple[Path, int, list[tuple[str, st
 def bench_views(
     location: Path, triples: int, foci: list[tuple[str, str, int]], folder: Path, log: Callable[[str], None]
 ) -> list[ViewResult]:
+    """`kg render` of the whole store (its 1,500 best-connected entities), then of each focus at one
+    and two hops, against the whole union read into rdflib and rendered."""
     results = []
     runs = 1 if triples >= LARGE else 3
-    for name, label, relations in foci:
-        for hops in (1, 2):
-            page, baseline = folder / "kg.html", folder / "union.html"
-            args = [
-                "render",
-                "--store",
-                str(location),
-                "--focus",
-                label,
-                "--hops",
-                str(hops),
-                "--out",
-                str(page),
-            ]
-            kg = best_of(partial(_elapsed, invoke, args), runs=runs, budget=float("inf"))
-            union = best_of(
-                partial(_elapsed, _render_union, location, label, hops, baseline), runs=runs, budget=60
-            )
-            same = page.read_bytes() == baseline.read_bytes()
-            log(
-                f"grown: {triples:,}: render {name} ({relations} relations), {hops} hops: "
-                f"kg {kg:.2f} s, union {union:.2f} s"
-            )
-            results.append(ViewResult(triples, name, relations, hops, kg, union, same))
+    views: list[tuple[str, str | None, int, int | None]] = [("none", None, 0, None)]
+    views += [(name, label, relations, hops) for name, label, relations in foci for hops in (1, 2)]
+    for name, label, relations, hops in views:
+        page, baseline = folder / "kg.html", folder / "union.html"
+        focus = [] if label is None else ["--focus", label, "--hops", str(hops)]
+        args = ["render", "--store", str(location), *focus, "--out", str(page)]
+        kg = best_of(partial(_elapsed, invoke, args), runs=runs, budget=float("inf"))
+        union = best_of(
+            partial(_elapsed, _render_union, location, label, hops or 1, baseline), runs=runs, budget=60
+        )
+        same = page.read_bytes() == baseline.read_bytes()
+        log(f"grown: {triples:,}: render {name}, {hops} hops: kg {kg:.2f} s, union {union:.2f} s")
+        results.append(ViewResult(triples, name, relations, hops, kg, union, same))
     return results
 
 
-def _render_union(location: Path, focus: str, hops: int, out: Path) -> None:
-    """What `kg render --focus --store` did before: the whole union into rdflib, then the view."""
+def _render_union(location: Path, focus: str | None, hops: int, out: Path) -> None:
+    """What `kg render --store` did before: the whole union into rdflib, then the view."""
     with GraphStore.open_existing(store_folder(location), read_only=True) as store:
         union = store.union_graph()
     render(union, out, focus=focus, hops=hops)
@@ -234,13 +226,14 @@ def run_all(
 
 def view_table(results: Sequence[ViewResult]) -> str:
     lines = [
-        "| triples | focus | its relations | hops | `kg render --focus` s | whole union, then render s "
+        "| triples | focus | its relations | hops | `kg render` s | whole union, then render s "
         "| union / kg | same page |",
         "|---:|---|---:|---:|---:|---:|---:|---|",
     ]
     for r in results:
         lines.append(
-            f"| {r.triples:,} | {r.focus} | {r.relations:,} | {r.hops} | {_s(r.kg)} | {_s(r.union)} "
+            f"| {r.triples:,} | {r.focus} | {r.relations or '—'} | {r.hops or '—'} "
+            f"| {_s(r.kg)} | {_s(r.union)} "
             f"| {_ratio(r.union, r.kg)} | {'yes' if r.same else '**no**'} |"
         )
     return "\n".join(lines)
@@ -261,7 +254,7 @@ def write_table(results: Sequence[WriteResult]) -> str:
 
 def sections(views: Sequence[ViewResult], writes: Sequence[WriteResult]) -> list[str]:
     return [
-        "### A focused view of a grown store: `kg render --focus` vs reading the whole union",
+        "### Views of a grown store: `kg render` vs reading the whole union",
         view_table(views),
         "### A write through `kg serve`: the union kept current vs rebuilt",
         write_table(writes),

@@ -293,7 +293,15 @@ def render(
     from kg.views.html import render as render_view
 
     with handled():
-        since_date = _parse_date(since)
+        options: dict[str, Any] = {
+            "focus": focus,
+            "hops": hops,
+            "relations": _split(relations),
+            "classes": _split(classes),
+            "since": _parse_date(since),
+            "min_confidence": min_confidence,
+            "max_nodes": max_nodes,
+        }
         if graph is not None:
             union = _graph_file(graph).graph
         else:
@@ -301,18 +309,8 @@ def render(
             from kg.remote import connect
 
             with connect(_location(store, update_url, graph_store_url), read_only=True) as source:
-                union = view_graph(source, focus=focus, hops=hops)
-        path = render_view(
-            union,
-            out_file,
-            focus=focus,
-            hops=hops,
-            relations=_split(relations),
-            classes=_split(classes),
-            since=since_date,
-            min_confidence=min_confidence,
-            max_nodes=max_nodes,
-        )
+                union = view_graph(source, **options)
+        path = render_view(union, out_file, **options)
     out.print(f"wrote {path}", highlight=False)
 
 

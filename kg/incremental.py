@@ -488,7 +488,8 @@ def write_views(
     if ttl is None and trig is None and page is None:
         return [], None
     quads = list(store.quads(exclude=[INFERRED_GRAPH]))  # in the store's order: by graph, then subject
-    if store.quads_for_pattern(None, None, None, INFERRED_GRAPH):
+    inferred = bool(store.quads_for_pattern(None, None, None, INFERRED_GRAPH))
+    if inferred:
         triples = sorted({q.triple for q in quads}, key=_key)
     else:  # the union graph is exactly the asserted triples, merged
         triples = [q.triple for q in store.quads_for_pattern(None, None, None, UNION_GRAPH)]
@@ -500,14 +501,16 @@ def write_views(
     if trig is not None:
         write_text_atomic(trig, _text(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)))
         written.append(("dataset", trig))
-    # the view needs the whole graph in rdflib; the counts only the types and the relations
-    counted = _STATS_PREDICATES
-    union = _rdflib_graph(triples if page is not None else [t for t in triples if t.predicate in counted])
+    counted = _rdflib_graph(t for t in triples if t.predicate in _STATS_PREDICATES)  # all stats read
     if page is not None:
+        from kg.neighbourhood import view_graph
         from kg.views.html import render
 
+        # the view reads what it shows from the store (kg.neighbourhood), unless inferred triples
+        # are there: the page shows the asserted graph, and the store's union holds both
+        union = _rdflib_graph(triples) if inferred else view_graph(store)
         written.append(("view", render(union, page)))
-    return written, replace(graph_stats(union), triples=len(triples))
+    return written, replace(graph_stats(counted), triples=len(triples))
 
 
 _STATS_PREDICATES = frozenset(

@@ -120,6 +120,9 @@ def test_incremental_append_equals_scratch(
     assert isomorphic(
         rdflib.Graph().parse(tmp_path / "graph.ttl"), union_graph(scratch(doc(first), doc(then)))
     )
+    fresh = tmp_path / "fresh"  # the view, read from the store (kg.neighbourhood), as a fresh build's
+    build_store([doc(first), doc(then)], fresh)
+    assert (tmp_path / "graph.html").read_bytes() == (fresh / "graph.html").read_bytes()
 
 
 @pytest.mark.parametrize(("keep", "drop"), [("a", "b"), ("b", "a")])

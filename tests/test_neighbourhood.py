@@ -78,7 +78,11 @@ def test_neighbourhood_sample_view_equals_union_view(
 ) -> None:
     union = sample_store.union_graph()
     expected = view_or_error(union, focus=focus, hops=hops, **options)
-    fetched = view_graph(sample_store, focus=focus, hops=hops)
+    try:
+        fetched = view_graph(sample_store, focus=focus, hops=hops, **options)
+    except QueryError as e:
+        assert str(e) == expected
+        return
     assert view_or_error(fetched, focus=focus, hops=hops, **options) == expected
     assert set(fetched) <= set(union)
 
@@ -94,7 +98,7 @@ def test_neighbourhood_synthetic_view_equals_union_view(
 ) -> None:
     store, union, labels = synthetic_store
     focus = labels[which]
-    fetched = view_graph(store, focus=focus, hops=hops)
+    fetched = view_graph(store, focus=focus, hops=hops, **options)
     assert view_or_error(fetched, focus=focus, hops=hops, **options) == view_or_error(
         union, focus=focus, hops=hops, **options
     )
@@ -103,16 +107,36 @@ def test_neighbourhood_synthetic_view_equals_union_view(
         assert len(fetched) < len(union) / 2  # a neighbourhood, not the graph
 
 
-def test_neighbourhood_without_focus_is_the_union(sample_store: GraphStore) -> None:
-    fetched = view_graph(sample_store)
+@pytest.mark.parametrize("options", OPTIONS, ids=lambda o: ",".join(o) or "none")
+def test_neighbourhood_sample_unfocused_view_equals_union_view(
+    sample_store: GraphStore, options: dict[str, Any]
+) -> None:
+    union = sample_store.union_graph()
+    fetched = view_graph(sample_store, **options)
+    assert view_or_error(fetched, **options) == view_or_error(union, **options)
+    assert set(fetched) <= set(union)
+
+
+@pytest.mark.parametrize("options", [{}, {"max_nodes": 40}, {"relations": ["conflictual"], "max_nodes": 25}])
+def test_neighbourhood_synthetic_unfocused_view_equals_union_view(
+    synthetic_store: tuple[GraphStore, rdflib.Graph, list[str]], options: dict[str, Any]
+) -> None:
+    store, union, _ = synthetic_store
+    fetched = view_graph(store, **options)
+    assert view_or_error(fetched, **options) == view_or_error(union, **options)
+    if options.get("max_nodes", 1500) < 100:  # the evidence of the kept entities only
+        evidence = (rdflib.RDF.type, rdflib.URIRef("https://w3id.org/kg-geo/ontology#Evidence"))
+        assert len(list(fetched.subjects(*evidence))) < 0.75 * len(list(union.subjects(*evidence)))
+
+
+def test_neighbourhood_with_an_evidence_filter_and_no_focus_reads_the_union(sample_store: GraphStore) -> None:
+    fetched = view_graph(sample_store, min_confidence=0.5)
     assert set(fetched) == set(sample_store.union_graph())
 
 
 def test_neighbourhood_unknown_focus_fails_as_the_union_view(sample_store: GraphStore) -> None:
-    fetched = view_graph(sample_store, focus="Atlantis")
-    assert len(fetched) == 0
     with pytest.raises(QueryError, match="focus 'Atlantis' matches no entity label or alias"):
-        network_view(fetched, focus="Atlantis")
+        view_graph(sample_store, focus="Atlantis")
 
 
 def test_neighbourhood_focus_matches_names_by_casefold() -> None:
@@ -134,7 +158,8 @@ def test_neighbourhood_focus_matches_names_by_casefold() -> None:
 def test_neighbourhood_focus_text_is_never_query_text(sample_store: GraphStore) -> None:
     """A focus that looks like SPARQL is compared as a name, not run."""
     focus = '"} ; DROP ALL ; SELECT * { ?s ?p "'
-    assert len(view_graph(sample_store, focus=focus)) == 0
+    with pytest.raises(QueryError, match="matches no entity"):
+        view_graph(sample_store, focus=focus)
     assert len(sample_store.union_graph()) > 0
 
 
