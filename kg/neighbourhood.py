@@ -182,8 +182,14 @@ def _triples_of(store: KGStore, subjects: set[ox.NamedNode]) -> list[ox.Triple]:
 
 
 def _every_triple(store: KGStore, properties: Iterable[ox.NamedNode]) -> Iterator[ox.Triple]:
-    """Every triple with one of these properties, one query each."""
+    """Every triple with one of these properties, one query each; rdf:type only to the view's
+    classes (evidence and documents, most of a store's types, are left out)."""
     for prop in sorted(properties, key=str):
+        if prop == _TYPE:
+            for cls in sorted(_CLASSES, key=str):
+                for row in _solutions(store, f"SELECT ?s WHERE {{ ?s {_TYPE} {cls} }}"):
+                    yield ox.Triple(row["s"], _TYPE, cls)
+            continue
         for row in _solutions(store, f"SELECT ?s ?o WHERE {{ ?s {prop} ?o }}"):
             yield ox.Triple(row["s"], prop, row["o"])
 
