@@ -45,6 +45,12 @@ NODE_PROPERTIES = (RDF.type, RDFS.label, SKOS.altLabel, KG.isoCode, OWL.sameAs, 
 DOCUMENT_PROPERTIES = (DCTERMS.title, DCTERMS.source, DCTERMS.issued)
 #: IRIs per VALUES block: keeps each query text to a few hundred kilobytes, for remote servers.
 CHUNK = 2_000
+#: Without a focus, a view of up to `max_nodes` entities reads the whole union when the store has at
+#: most this many times as many: the view then keeps most entities, their relations and evidence,
+#: and one read of everything is faster than two steps. Measured with max_nodes 1,500 on synthetic
+#: stores (view built, whole union / two steps): 1,572 entities (100k triples) 8.3 s / 10.1 s;
+#: 4,717 (300k) 23.6 s / 17.1 s; 7,861 (500k) 40.0 s / 22.0 s; 15,723 (1M) 77 s / 24 s.
+_WHOLE = 2
 
 _RELATIONS = frozenset(ox.NamedNode(str(KG[name])) for name in RELATION_PROPERTIES)
 _RELATION_LIST = ", ".join(str(p) for p in sorted(_RELATIONS, key=str))
@@ -73,7 +79,7 @@ def view_graph(
     docstring); QueryError for options the view refuses."""
     evidence_filter = since is not None or min_confidence > 0.0
     if focus is None:
-        if evidence_filter:
+        if evidence_filter or _entities(store) <= _WHOLE * max_nodes:
             return store.union_graph()
         skeleton = _skeleton(store, _every_triple(store, _SKELETON_PROPERTIES))
     else:
@@ -96,6 +102,16 @@ def view_graph(
         kept = {ox.NamedNode(node.id) for node in view.nodes}
     _add(graph, _evidence(store, kept))
     return graph
+
+
+def _entities(store: KGStore) -> int:
+    """How many entities a view could show (instances of its classes)."""
+    classes = " ".join(str(c) for c in sorted(_CLASSES, key=str))
+    query = f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ VALUES ?c {{ {classes} }} ?s {_TYPE} ?c }}"
+    for row in _solutions(store, query):
+        count = row["n"]
+        return int(count.value) if isinstance(count, ox.Literal) else 0
+    return 0
 
 
 def _seeds(store: KGStore, focus: str) -> set[ox.NamedNode]:

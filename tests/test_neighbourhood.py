@@ -129,9 +129,18 @@ def test_neighbourhood_synthetic_unfocused_view_equals_union_view(
         assert len(list(fetched.subjects(*evidence))) < 0.75 * len(list(union.subjects(*evidence)))
 
 
-def test_neighbourhood_with_an_evidence_filter_and_no_focus_reads_the_union(sample_store: GraphStore) -> None:
-    fetched = view_graph(sample_store, min_confidence=0.5)
-    assert set(fetched) == set(sample_store.union_graph())
+@pytest.mark.parametrize(
+    "options", [{"min_confidence": 0.5}, {"since": date(2024, 1, 1)}, {}, {"max_nodes": 4}], ids=str
+)
+def test_neighbourhood_without_focus_reads_the_union_when_the_view_keeps_most(
+    sample_store: GraphStore, options: dict[str, Any]
+) -> None:
+    """An evidence filter, or a store of at most twice `max_nodes` entities (7 here): the union."""
+    assert set(view_graph(sample_store, **options)) == set(sample_store.union_graph())
+
+
+def test_neighbourhood_without_focus_reads_two_steps_for_a_few_of_many(sample_store: GraphStore) -> None:
+    assert set(view_graph(sample_store, max_nodes=3)) < set(sample_store.union_graph())
 
 
 def test_neighbourhood_unknown_focus_fails_as_the_union_view(sample_store: GraphStore) -> None:
