@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph
+from rdflib import Dataset
 
 from kg.build import Input, Outputs, collect, fresh_folder, swap_in, write_outputs, write_text_atomic
 from kg.errors import InputError, KGError, StoreError
@@ -52,6 +52,7 @@ from kg.store import (
     GraphStore,
     KGStore,
     store_folder,
+    to_rdflib,
 )
 from kg.types import Document, DocumentExtraction, EntityRecord, Evidence, RelationClaim
 from kg.vocab import ID, KG, RELATION_PROPERTIES
@@ -501,14 +502,14 @@ def write_views(
     if trig is not None:
         write_text_atomic(trig, _text(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)))
         written.append(("dataset", trig))
-    counted = _rdflib_graph(t for t in triples if t.predicate in _STATS_PREDICATES)  # all stats read
+    counted = to_rdflib(t for t in triples if t.predicate in _STATS_PREDICATES)  # all stats read
     if page is not None:
         from kg.neighbourhood import view_graph
         from kg.views.html import render
 
         # the view reads what it shows from the store (kg.neighbourhood), unless inferred triples
         # are there: the page shows the asserted graph, and the store's union holds both
-        union = _rdflib_graph(triples) if inferred else view_graph(store)
+        union = to_rdflib(triples) if inferred else view_graph(store)
         written.append(("view", render(union, page)))
     return written, replace(graph_stats(counted), triples=len(triples))
 
@@ -516,14 +517,6 @@ def write_views(
 _STATS_PREDICATES = frozenset(
     {ox.NamedNode(DEFAULT_PREFIXES["rdf"] + "type")} | {ox.NamedNode(str(KG[p])) for p in RELATION_PROPERTIES}
 )
-
-
-def _rdflib_graph(triples: Iterable[ox.Triple]) -> Graph:
-    graph = Graph()
-    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-    if data:
-        graph.parse(data=data, format="nt")
-    return graph
 
 
 def _key(triple: ox.Triple) -> tuple[str, str, str]:

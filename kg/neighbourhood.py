@@ -33,7 +33,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 
-from kg.store import KGStore, bind_prefixes
+from kg.store import KGStore, to_rdflib
 from kg.views.network import NODE_CLASSES, network_view
 from kg.vocab import KG, RELATION_PROPERTIES
 
@@ -87,7 +87,7 @@ def view_graph(
         ball = _neighbourhood(store, seeds, max(hops, 0))
         log.info("focus %r: %d entities, %d within %d hops", focus, len(seeds), len(ball), hops)
         skeleton = _skeleton(store, _triples_of(store, ball), within=ball)
-    graph = _rdflib_graph(skeleton)
+    graph = to_rdflib(skeleton)
     if evidence_filter:
         kept = {t.subject for t in skeleton if t.predicate == _TYPE and isinstance(t.subject, ox.NamedNode)}
     else:
@@ -100,8 +100,7 @@ def view_graph(
             max_nodes=max_nodes,
         )
         kept = {ox.NamedNode(node.id) for node in view.nodes}
-    _add(graph, _evidence(store, kept))
-    return graph
+    return to_rdflib(_evidence(store, kept), graph)
 
 
 def _entities(store: KGStore) -> int:
@@ -208,19 +207,6 @@ def _every_triple(store: KGStore, properties: Iterable[ox.NamedNode]) -> Iterato
             continue
         for row in _solutions(store, f"SELECT ?s ?o WHERE {{ ?s {prop} ?o }}"):
             yield ox.Triple(row["s"], prop, row["o"])
-
-
-def _rdflib_graph(triples: list[ox.Triple]) -> rdflib.Graph:
-    graph = rdflib.Graph()
-    bind_prefixes(graph)
-    _add(graph, triples)
-    return graph
-
-
-def _add(graph: rdflib.Graph, triples: list[ox.Triple]) -> None:
-    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-    if data:
-        graph.parse(data=data, format="nt")
 
 
 def _triple(row: ox.QuerySolution) -> ox.Triple:

@@ -64,6 +64,7 @@ from kg.store import (
     refresh_union_update,
     store_folder,
     to_ox_term,
+    to_rdflib,
     union_plus,
     uses_named_graphs,
 )
@@ -224,12 +225,7 @@ class RemoteStore(Closing):
 
     def union_graph(self) -> rdflib.Graph:
         rows = self._select(f"SELECT ?s ?p ?o WHERE {{ GRAPH {UNION_GRAPH} {{ ?s ?p ?o }} }}")
-        triples = (ox.Triple(row["s"], row["p"], row["o"]) for row in rows)
-        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-        graph = rdflib.Graph()
-        if data:
-            graph.parse(data=data, format="nt")
-        return graph
+        return to_rdflib(ox.Triple(row["s"], row["p"], row["o"]) for row in rows)
 
     def __len__(self) -> int:
         """Quads in the knowledge graphs, not counting the internal graphs (nor the server's)."""

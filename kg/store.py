@@ -527,13 +527,19 @@ class GraphStore(Closing):
 
     def union_graph(self) -> rdflib.Graph:
         """Every distinct triple of every graph, as one rdflib Graph."""
+        return to_rdflib(quad.triple for quad in self.store.quads_for_pattern(None, None, None, UNION_GRAPH))
+
+
+def to_rdflib(triples: Iterable[ox.Triple], graph: rdflib.Graph | None = None) -> rdflib.Graph:
+    """The triples added to `graph`, or to a new rdflib Graph with kg's prefixes (through N-Triples,
+    which rdflib reads faster than it adds terms converted one by one)."""
+    if graph is None:
         graph = rdflib.Graph()
         bind_prefixes(graph)
-        quads = self.store.quads_for_pattern(None, None, None, UNION_GRAPH)
-        data = ox.serialize((quad.triple for quad in quads), format=ox.RdfFormat.N_TRIPLES)
-        if data:
-            graph.parse(data=data, format="nt")
-        return graph
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    if data:
+        graph.parse(data=data, format="nt")
+    return graph
 
 
 def apply_update(
