@@ -41,8 +41,7 @@ from benchmarks import synthetic
 from benchmarks.bench_store import LARGE, SIZES, _elapsed, _ratio, _s, best_of, invoke, progress, union_size
 from kg.exporting import import_files
 from kg.serve import free_port
-from kg.store import DOC_PREFIX, REFRESH_UNION, GraphStore, store_folder
-from kg.upkeep import UNION_HEADER, UNION_KEPT
+from kg.store import DOC_PREFIX, REFRESH_UNION, UNION_HEADER, UNION_KEPT, GraphStore, store_folder
 from kg.views.html import render
 
 

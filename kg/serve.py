@@ -51,8 +51,8 @@ from typing import Any
 from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
 
 from kg.errors import KGError, StoreError
-from kg.store import INTERNAL_GRAPHS, UNION_GRAPH, uses_named_graphs
-from kg.upkeep import KEPT, UNION_HEADER, UNION_KEPT, Plan, plan_store_write, plan_update
+from kg.store import INTERNAL_GRAPHS, UNION_GRAPH, UNION_HEADER, UNION_KEPT, uses_named_graphs
+from kg.upkeep import KEPT, Plan, plan_store_write, plan_update
 
 log = logging.getLogger(__name__)
 

@@ -565,10 +565,7 @@ def apply_update(
     deleted = [q for q in delete if q.graph_name not in INTERNAL_GRAPHS]
     written = {q.graph_name for q in insert if q.graph_name not in INTERNAL_GRAPHS}
     parts = []
-    if leaving:
-        names = " ".join(str(g) for g in leaving)
-        where = f"VALUES ?g {{ {names} }} GRAPH ?g {{ ?s ?p ?o }}"
-        parts.append(f"INSERT {{ GRAPH {_RETRACTED} {{ ?s ?p ?o }} }} WHERE {{ {where} }}")
+    parts += copy_into(_RETRACTED, leaving)
     if deleted:
         parts += data_operations("INSERT DATA", (_in(q, _RETRACTED) for q in deleted))
     if drop and drop_by_deleting:
@@ -617,10 +614,15 @@ REFRESH_UNION = refresh_union_update()
 
 
 def union_plus(graphs: Iterable[GraphName]) -> list[str]:
-    """Updates copying graphs' triples into the union, one for all the named graphs (a copy keeps
+    """Updates copying graphs' triples into the union (see `copy_into`)."""
+    return copy_into(UNION_GRAPH, graphs)
+
+
+def copy_into(target: ox.NamedNode, graphs: Iterable[GraphName]) -> list[str]:
+    """Updates copying graphs' triples into `target`, one for all the named graphs (a copy keeps
     blank nodes the same)."""
     graphs = set(graphs)
-    copy = f"INSERT {{ GRAPH {UNION_GRAPH} {{ ?s ?p ?o }} }} WHERE"
+    copy = f"INSERT {{ GRAPH {target} {{ ?s ?p ?o }} }} WHERE"
     updates = [f"{copy} {{ ?s ?p ?o }}"] if ox.DefaultGraph() in graphs else []
     names = " ".join(str(g) for g in sorted(graphs, key=str) if not isinstance(g, ox.DefaultGraph))
     if names:

@@ -37,9 +37,8 @@ from kg.store import (
     REFRESH_UNION,
     SCRATCH_GRAPH,
     UNION_GRAPH,
-    UNION_HEADER,
-    UNION_KEPT,
     GraphName,
+    copy_into,
     union_minus,
     union_plus,
 )
@@ -69,7 +68,7 @@ class Plan:
         if not touched:
             return cls(None, None, None)
         drop = f"DROP SILENT GRAPH {SCRATCH_GRAPH}"
-        before = " ;\n".join([drop, *(_set_aside(graph) for graph in touched)])
+        before = " ;\n".join([drop, *copy_into(SCRATCH_GRAPH, touched)])
         after = " ;\n".join([union_minus(SCRATCH_GRAPH), drop, *union_plus(touched)])
         return cls(before, after, drop)
 
@@ -169,11 +168,3 @@ def _graph(graph: object) -> set[GraphName] | None:
     if isinstance(graph, rdflib.URIRef):
         return {ox.NamedNode(str(graph))}
     return None
-
-
-def _set_aside(graph: GraphName) -> str:
-    where = "?s ?p ?o" if isinstance(graph, ox.DefaultGraph) else f"GRAPH {graph} {{ ?s ?p ?o }}"
-    return f"INSERT {{ GRAPH {SCRATCH_GRAPH} {{ ?s ?p ?o }} }} WHERE {{ {where} }}"
-
-
-__all__ = ["KEPT", "UNION_HEADER", "UNION_KEPT", "Plan", "plan_store_write", "plan_update", "update_graphs"]
