@@ -1,4 +1,4 @@
-"""What a grown store costs beyond queries: a focused view of it, and a write through `kg serve`.
+"""What a grown store costs beyond queries: views of it, and a write through `kg serve`.
 
 For about 10k and 100k distinct triples (and 1M with `--large`) of `benchmarks.synthetic` data,
 imported with `kg.exporting.import_files` (what `kg import` runs) into an on-disk store under /tmp:
@@ -20,7 +20,6 @@ imported with `kg.exporting.import_files` (what `kg import` runs) into an on-dis
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
@@ -38,7 +37,18 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from benchmarks import synthetic
-from benchmarks.bench_store import LARGE, SIZES, _elapsed, _ratio, _s, best_of, invoke, progress, union_size
+from benchmarks.bench_store import (
+    LARGE,
+    _elapsed,
+    _ratio,
+    _s,
+    best_of,
+    chosen_sizes,
+    invoke,
+    progress,
+    sizes_parser,
+    union_size,
+)
 from kg.exporting import import_files
 from kg.serve import free_port
 from kg.store import DOC_PREFIX, REFRESH_UNION, UNION_HEADER, UNION_KEPT, GraphStore, store_folder
@@ -76,14 +86,9 @@ def make_store(target: int, folder: Path) -> tuple[Path, int, list[tuple[str, st
     synthetic.write_trig(data, trig)
     location = folder / "kg"
     import_files(location, [trig])
-    degree: dict[int, int] = {}
-    for doc in data.documents:
-        for s, _, o, _ in doc.relations:
-            for index in (s, o):
-                degree[index] = degree.get(index, 0) + 1
-    ranked = sorted(degree, key=lambda i: (-degree[i], i))
+    ranked = synthetic.by_relations(data)
     picks = [("hub", ranked[0]), ("median", ranked[len(ranked) // 2])]
-    foci = [(name, data.entities[i].label, degree[i]) for name, i in picks]
+    foci = [(name, entity.label, relations) for name, (entity, relations) in picks]
     return location, union_size(location), foci
 
 
@@ -261,16 +266,8 @@ def sections(views: Sequence[ViewResult], writes: Sequence[WriteResult]) -> list
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument(
-        "--sizes", type=int, nargs="+", default=list(SIZES), help="about this many distinct triples"
-    )
-    parser.add_argument("--large", action="store_true", help=f"also {LARGE:,} triples")
-    args = parser.parse_args(argv)
-    sizes = [*args.sizes, LARGE] if args.large else args.sizes
-    print("\n\n".join(sections(*run_all(sizes))))
+    args = sizes_parser(__doc__).parse_args(argv)
+    print("\n\n".join(sections(*run_all(chosen_sizes(args.sizes, args.large)))))
 
 
 if __name__ == "__main__":

@@ -774,14 +774,25 @@ def sections(results: StoreResults) -> list[str]:
     return out
 
 
-def main(argv: Sequence[str] | None = None) -> None:
+def sizes_parser(description: str | None) -> argparse.ArgumentParser:
+    """A benchmark's options: `--sizes` (about this many distinct triples) and `--large`."""
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        description=description, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
         "--sizes", type=int, nargs="+", default=list(SIZES), help="about this many distinct triples"
     )
-    parser.add_argument("--large", action="store_true", help=f"also {LARGE:,} triples (slow: rdflib)")
+    parser.add_argument("--large", action="store_true", help=f"also {LARGE:,} triples (slow)")
+    return parser
+
+
+def chosen_sizes(sizes: Sequence[int], large: bool) -> list[int]:
+    """The sizes to run: `sizes`, and 1M triples with `large`."""
+    return [*sizes, LARGE] if large else list(sizes)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = sizes_parser(__doc__)
     parser.add_argument(
         "--query-cap", type=float, default=60.0, help="seconds before an rdflib query is stopped"
     )
@@ -789,8 +800,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--command-cap", type=float, default=600.0, help="seconds before kg infer or validate is stopped"
     )
     args = parser.parse_args(argv)
-    sizes = [*args.sizes, LARGE] if args.large else args.sizes
-    results = run_all(sizes, cap=args.query_cap, command_cap=args.command_cap)
+    results = run_all(chosen_sizes(args.sizes, args.large), cap=args.query_cap, command_cap=args.command_cap)
     print("\n\n".join(sections(results)))
 
 

@@ -73,17 +73,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
 
+    sizes = bench_store.chosen_sizes(bench_store.SIZES, args.large)
     start, load = time.perf_counter(), os.getloadavg()[0]
     sections = [f"Machine: {machine()}."]
     if args.only in (None, "views"):
         results = bench_views.run(cap=args.cap)
         sections += ["### HTML explorer: kg vs pyvis defaults", bench_views.table(results)]
     if args.only in (None, "store"):
-        sizes = [*bench_store.SIZES, bench_store.LARGE] if args.large else bench_store.SIZES
         store_results = bench_store.run_all(sizes, cap=args.query_cap, command_cap=args.command_cap)
         sections += bench_store.sections(store_results)
     if args.only in (None, "grown"):
-        sizes = [*bench_grown.SIZES, bench_grown.LARGE] if args.large else bench_grown.SIZES
         sections += bench_grown.sections(*bench_grown.run_all(sizes))
     minutes = (time.perf_counter() - start) / 60
     sections.append(

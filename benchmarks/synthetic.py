@@ -319,6 +319,17 @@ def for_triples(target: int, *, seed: int = 1) -> Synthetic:
     return documents(max(10, n_relations // 4), n_relations, seed=seed)
 
 
+def by_relations(data: Synthetic) -> list[tuple[Entity, int]]:
+    """The entities that have relations, each with how many the documents report (a relation two
+    documents report counts twice), most first, ties in entity order."""
+    counts: dict[int, int] = {}
+    for doc in data.documents:
+        for s, _, o, _ in doc.relations:
+            for index in (s, o):
+                counts[index] = counts.get(index, 0) + 1
+    return [(data.entities[i], counts[i]) for i in sorted(counts, key=lambda i: (-counts[i], i))]
+
+
 def union_graph(data: Synthetic) -> Graph:
     """Every distinct triple in one rdflib Graph (what `kg.mapping.union_graph` returns)."""
     graph = Graph()

@@ -56,13 +56,7 @@ def synthetic_store(
     data = synthetic.for_triples(6_000, seed=7)
     path = tmp_path_factory.mktemp("synthetic") / "graph.trig"
     synthetic.write_trig(data, path)
-    degree: dict[str, int] = {}
-    for doc in data.documents:
-        for s, _, o, _ in doc.relations:
-            for index in (s, o):
-                label = data.entities[index].label
-                degree[label] = degree.get(label, 0) + 1
-    ranked = sorted(degree, key=lambda label: (-degree[label], label))
+    ranked = [entity.label for entity, _ in synthetic.by_relations(data)]
     with GraphStore(None) as store:
         store.load_file(path)
         yield store, store.union_graph(), [ranked[0], ranked[len(ranked) // 2], ranked[-1]]
