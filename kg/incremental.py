@@ -502,16 +502,22 @@ def write_views(
     if trig is not None:
         write_text_atomic(trig, _text(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)))
         written.append(("dataset", trig))
-    counted = to_rdflib(t for t in triples if t.predicate in _STATS_PREDICATES)  # all stats read
-    if page is not None:
-        from kg.neighbourhood import view_graph
-        from kg.views.html import render
+    counted = [t for t in triples if t.predicate in _STATS_PREDICATES]  # all the counts read
+    if page is None:
+        return written, replace(graph_stats(to_rdflib(counted)), triples=len(triples))
+    from kg.neighbourhood import view_graph, whole_union_is_faster
+    from kg.views.html import render
 
-        # the view reads what it shows from the store (kg.neighbourhood), unless inferred triples
-        # are there: the page shows the asserted graph, and the store's union holds both
-        union = to_rdflib(triples) if inferred else view_graph(store)
+    # The page is drawn from the triples read above (one rdflib graph for the page and the counts)
+    # when the store is small, or holds inferred triples (the page shows the asserted graph, the
+    # store's union both); else from what the view shows, read from the store (kg.neighbourhood).
+    if inferred or whole_union_is_faster(store):
+        union = to_rdflib(triples)
         written.append(("view", render(union, page)))
-    return written, replace(graph_stats(counted), triples=len(triples))
+    else:
+        written.append(("view", render(view_graph(store), page)))
+        union = to_rdflib(counted)
+    return written, replace(graph_stats(union), triples=len(triples))
 
 
 _STATS_PREDICATES = frozenset(

@@ -79,7 +79,7 @@ def view_graph(
     docstring); QueryError for options the view refuses."""
     evidence_filter = since is not None or min_confidence > 0.0
     if focus is None:
-        if evidence_filter or _entities(store) <= _WHOLE * max_nodes:
+        if evidence_filter or whole_union_is_faster(store, max_nodes=max_nodes):
             return store.union_graph()
         skeleton = _skeleton(store, _every_triple(store, _SKELETON_PROPERTIES))
     else:
@@ -101,6 +101,12 @@ def view_graph(
         )
         kept = {ox.NamedNode(node.id) for node in view.nodes}
     return to_rdflib(_evidence(store, kept), graph)
+
+
+def whole_union_is_faster(store: KGStore, *, max_nodes: int = 1500) -> bool:
+    """Whether a view without a focus is drawn from the whole union: the store has at most `_WHOLE`
+    times `max_nodes` entities."""
+    return _entities(store) <= _WHOLE * max_nodes
 
 
 def _entities(store: KGStore) -> int:
