@@ -595,7 +595,9 @@ def serve(
     """Serve the store as a SPARQL 1.1 endpoint (oxigraph), read-only unless --allow-update.
 
     /query answers SPARQL with the union of all graphs as default graph; / is a query page and
-    /explorer the graph.html beside the store. Stop with Ctrl-C.
+    /explorer the graph.html beside the store. A read-only server follows what other commands
+    (build --append, import, remove, infer) write to the store; a writable one keeps them out:
+    send their writes to it with --store URL. Stop with Ctrl-C.
 
     Example: kg serve --store output --port 7878
     """

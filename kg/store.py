@@ -227,6 +227,13 @@ class GraphStore(Closing):
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(os.fspath(self.path))
         except OSError as e:
+            if not self.read_only and "LOCK" in str(e):
+                raise StoreError(
+                    f"cannot open the kg store at {self.path} to write it: another process has it open "
+                    "for writing (a `kg serve --allow-update`, or another kg command); wait for it or "
+                    "stop it, or write through the server with --store http://127.0.0.1:PORT "
+                    f"({e})"
+                ) from e
             raise StoreError(f"cannot open the kg store at {self.path}: {e}") from e
         log.debug("opened store at %s%s", self.path or "<memory>", " (read-only)" if self.read_only else "")
 

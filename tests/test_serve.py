@@ -11,7 +11,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 from kg.cli import app
 from kg.errors import KGError
 from kg.exporting import import_files
-from kg.serve import check_host, free_port
+from kg.serve import Backend, check_host, free_port
 
 SAMPLE = Path(__file__).parent / "data" / "sample.trig"
 SAMPLE_TRIPLES = 116
@@ -260,6 +260,85 @@ def test_serve_kg_commands_write_through_it(writable: Server) -> None:
     result = runner.invoke(app, ["remove", "alpha", "--store", writable.url])
     assert result.exit_code == 0, result.output
     assert union_triples(writable) == knowledge_triples(writable)
+
+
+# ---------------------------------------------------------------------- other writers
+
+
+GAMMA = Path(__file__).parent / "data" / "gamma.trig"
+GSOMIA = f"ASK {{ <{ID}agreement/gsomia> a <https://w3id.org/kg-geo/ontology#Agreement> }}"
+
+
+def eventually(check: Callable[[], bool], seconds: float = 15.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
+
+
+def gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+@pytest.fixture
+def reader(tmp_path: Path) -> Iterator[Server]:
+    """A read-only server of its own (the store under tmp_path), for tests that write the store."""
+    yield from start(store_folder(tmp_path))
+
+
+def test_serve_read_only_follows_other_commands_writes(reader: Server, tmp_path: Path) -> None:
+    """A read-only server holds no lock: `kg import` and `kg remove` write the store beside it, and
+    its answers follow (it reopens the store), with the oxigraph it started with stopped."""
+    first = reader.oxigraph_pid()
+    assert first is not None and not ask(reader, GSOMIA)
+    result = runner.invoke(app, ["import", str(GAMMA), "--store", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert eventually(lambda: ask(reader, GSOMIA))
+    assert eventually(lambda: gone(first))
+    assert union_triples(reader) == knowledge_triples(reader)
+    result = runner.invoke(app, ["remove", "gamma", "--store", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert eventually(lambda: not ask(reader, GSOMIA))
+    assert f"{ID}doc/gamma" not in {r["g"] for r in select(reader, "SELECT ?g { GRAPH ?g { } }")}
+
+
+def test_serve_writable_keeps_other_writers_out(writable: Server) -> None:
+    folder = writable.log.parent
+    result = runner.invoke(app, ["import", str(GAMMA), "--store", str(folder)])
+    assert result.exit_code == 1
+    assert "another process has it open for writing" in result.stderr
+    assert "--store http://127.0.0.1:PORT" in result.stderr
+    assert not ask(writable, GSOMIA)
+
+
+def test_serve_backend_reopens_a_changed_store_after_its_requests(tmp_path: Path) -> None:
+    """The backend starts a new oxigraph when the store has changed, not otherwise (a reader does
+    not change it), and stops the old one only when the requests it was answering are done."""
+    folder = store_folder(tmp_path)
+    backend = Backend(folder / "store", recheck=0.0)
+    backend.start()
+    try:
+        with backend.lease() as first:
+            old = backend.process
+            assert old is not None
+            runner.invoke(app, ["query", "ASK {}", "--store", str(folder)])  # a read-only open
+            with backend.lease() as same:
+                assert same == first
+            import_files(folder / "store", [GAMMA])
+            with backend.lease() as second:
+                assert second != first
+                assert backend.process is not None and backend.process.pid != old.pid
+            assert old.poll() is None  # still answering the first request
+        assert old.wait(timeout=10) is not None
+        assert f"{ID}doc/gamma" in backend.graphs()
+    finally:
+        backend.stop()
 
 
 # ---------------------------------------------------------------------- refusals

@@ -331,8 +331,12 @@ def test_store_open_on_a_file_names_the_path(tmp_path: Path) -> None:
 
 def test_store_open_locked_names_the_path(tmp_path: Path) -> None:
     path = tmp_path / "locked-store"
-    with GraphStore(path), pytest.raises(StoreError, match="locked-store"):
+    with GraphStore(path), pytest.raises(StoreError, match="locked-store") as raised:
         GraphStore(path)
+    assert "another process has it open for writing" in str(raised.value)
+    assert "--store http://127.0.0.1:PORT" in str(raised.value)
+    with GraphStore(path), GraphStore(path, read_only=True) as reader:  # a reader needs no lock
+        assert len(reader) == 0
 
 
 def test_store_creates_missing_folder(tmp_path: Path) -> None:
