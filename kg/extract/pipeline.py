@@ -72,7 +72,10 @@ def add_kg_components(nlp: Language) -> Language:
         config={"phrase_matcher_attr": "ORTH", "validate": False},
         before="ner" if "ner" in nlp.pipe_names else None,
     )
-    ruler.add_patterns(ruler_patterns())  # type: ignore[attr-defined]
+    # The ruler matches ORTH, which needs only the tokenizer; add_patterns would otherwise run every
+    # component before the ruler (tok2vec, tagger, parser...) over its 4.5k pattern texts: 3 of 4 s
+    with nlp.select_pipes(enable=[]):
+        ruler.add_patterns(ruler_patterns())  # type: ignore[attr-defined]
     nlp.add_pipe("kg_entities")
     nlp.add_pipe("kg_coref")
     nlp.add_pipe("kg_relations")
