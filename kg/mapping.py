@@ -9,11 +9,14 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Protocol
 from urllib.parse import quote
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.term import Node
 
 from kg.types import Corpus, Document, Entity, Evidence, Relation
 from kg.vocab import ID, KG
@@ -62,18 +65,29 @@ def evidence_iri(relation: Relation, evidence: Evidence) -> URIRef:
     return URIRef(f"{ID}evidence/{hashlib.sha1(text.encode()).hexdigest()[:16]}")
 
 
+class TripleSink(Protocol):
+    """Where mapped triples go: an rdflib Graph, or anything else with its `add`."""
+
+    def add(self, triple: tuple[Node, Node, Node], /) -> object: ...
+
+
 def to_dataset(corpus: Corpus) -> Dataset:
     """Each document's own graph (entities it mentions, relations it asserts, their evidence)."""
     dataset = Dataset()
     _bind(dataset)
+    map_corpus(corpus, dataset.graph)
+    return dataset
+
+
+def map_corpus(corpus: Corpus, graph_of: Callable[[URIRef], TripleSink]) -> None:
+    """Each document's triples, added to `graph_of(its IRI)` (what `to_dataset` does with a Dataset)."""
     for document in corpus.documents:
-        graph = dataset.graph(doc_iri(document.id))
+        graph = graph_of(doc_iri(document.id))
         add_document(graph, document)
         for key in corpus.doc_entities.get(document.id, ()):
             add_entity(graph, corpus.entities[key])
         for relation in corpus.doc_relations.get(document.id, ()):
             add_relation(graph, relation)
-    return dataset
 
 
 def union_graph(dataset: Dataset) -> Graph:
@@ -86,7 +100,7 @@ def union_graph(dataset: Dataset) -> Graph:
     return union
 
 
-def add_document(graph: Graph, document: Document) -> None:
+def add_document(graph: TripleSink, document: Document) -> None:
     node = doc_iri(document.id)
     graph.add((node, RDF.type, KG.Document))
     graph.add((node, RDFS.label, Literal(document.title or document.id)))
@@ -101,7 +115,7 @@ def add_document(graph: Graph, document: Document) -> None:
         graph.add((node, DCTERMS.issued, Literal(document.published.isoformat(), datatype=XSD.date)))
 
 
-def add_entity(graph: Graph, entity: Entity) -> None:
+def add_entity(graph: TripleSink, entity: Entity) -> None:
     node = mint_iri(entity.key)
     graph.add((node, RDF.type, KG[entity.cls]))
     graph.add((node, RDFS.label, Literal(entity.label)))
@@ -117,7 +131,7 @@ def add_entity(graph: Graph, entity: Entity) -> None:
         graph.add((node, KG.status, Literal(entity.status)))
 
 
-def add_relation(graph: Graph, relation: Relation) -> None:
+def add_relation(graph: TripleSink, relation: Relation) -> None:
     s, p, o = mint_iri(relation.subject), KG[relation.predicate], mint_iri(relation.object)
     graph.add((s, p, o))
     for evidence in relation.evidence:

@@ -32,7 +32,7 @@ TERMS = st.one_of(
     st.booleans().map(lambda b: _typed("true" if b else "false", "boolean")),
     st.dates(dt.date(1000, 1, 1)).map(lambda d: _typed(d.isoformat(), "date")),
     TEXT.map(lambda text: _typed(text, "http://example.org/datatype")),
-    st.from_regex(r"[a-z]{1,8}(/[A-Za-z0-9_.#-]{0,10})?", fullmatch=True).map(
+    st.from_regex(r"[a-z]{1,8}(/[A-Za-z0-9_.-]{0,10}(#[A-Za-z0-9_.-]{0,6})?)?", fullmatch=True).map(
         lambda path: ox.NamedNode("http://example.org/" + path)
     ),
 )
