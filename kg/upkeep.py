@@ -5,7 +5,10 @@ write, as `kg serve` did, took 293 s per write on a 1M-triple store. Instead, a 
 from the graphs it touches:
 
 - a Graph Store Protocol write names its graph (`?graph=IRI` or `?default`);
-- a SPARQL update is parsed (rdflib's parser) and each operation's graphs read off: the graphs of
+- a SPARQL update made only of INSERT DATA and DELETE DATA operations (bulk loads) is run, as
+  INSERT DATA, on an empty in-memory Oxigraph store: its graphs are those of the quads it holds
+  then (5,000 triples: 0.07 s, where rdflib's parser and algebra took 124 s);
+- any other update is parsed (rdflib's parser) and each operation's graphs read off: the graphs of
   its data and templates (`WITH` for triples outside any GRAPH), the graph a LOAD, CLEAR, DROP,
   ADD, MOVE or COPY writes (MOVE also empties its source).
 
@@ -23,6 +26,7 @@ as their writes, and say so with the header `kg.store.UNION_HEADER`: their write
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -96,8 +100,17 @@ def plan_update(update: str) -> Plan:
 
 def update_graphs(update: str) -> set[GraphName] | None:
     """The graphs a SPARQL update may change; None if that cannot be known."""
+    data = _as_insert_data(update)
+    return _data_graphs(data) if data is not None else _parsed_graphs(update)
+
+
+def _parsed_graphs(update: str) -> set[GraphName] | None:
+    """`update_graphs` of any update, read off rdflib's parse of it."""
     try:
-        operations = translateUpdate(parseUpdate(update)).algebra
+        parsed = parseUpdate(update)
+        for operation in parsed.request:
+            _slim(operation)
+        operations = translateUpdate(parsed).algebra
     except Exception as e:  # pyparsing and rdflib raise many kinds; Oxigraph will judge the text
         log.info("cannot tell which graphs an update writes (%s): the union will be rebuilt", e)
         return None
@@ -108,6 +121,93 @@ def update_graphs(update: str) -> set[GraphName] | None:
             return None
         graphs |= written
     return graphs
+
+
+# SPARQL's tokens that may hold braces, quotes or '#' without meaning them: strings, IRIs, comments
+_SKIPPED = "|".join(
+    (
+        r'"""(?:[^"\\]|\\.|"(?!""))*"""',
+        r"'''(?:[^'\\]|\\.|'(?!''))*'''",
+        r'"(?:[^"\\\n\r]|\\.)*"',
+        r"'(?:[^'\\\n\r]|\\.)*'",
+        r'<[^<>"{}|^`\\\x00-\x20]*>',
+        r"#[^\n\r]*",
+    )
+)
+_TOKEN_RE = re.compile(
+    rf"(?P<skip>{_SKIPPED})|(?P<open>\{{)|(?P<close>\}})|(?P<semicolon>;)|(?P<word>[^\s{{}};<>\"'#]+)|(?P<other>\S)",
+    re.S,
+)
+
+
+def _as_insert_data(update: str) -> str | None:
+    """An update made only of INSERT DATA and DELETE DATA operations (after PREFIX and BASE
+    declarations), with each DELETE DATA turned into INSERT DATA; None for any other update.
+
+    Those are the updates that load data in bulk, and their graphs are those of their quads, which
+    Oxigraph finds by running the update on an empty store in memory (a few ms for 10k triples).
+    rdflib's parser took 6 s for 1,000 triples and 124 s for 5,000.
+    """
+    expect = "operation"  # what may come next at depth 0
+    depth, deletes, seen_data = 0, [], False
+    for match in _TOKEN_RE.finditer(update):
+        kind, token = match.lastgroup, match.group()
+        if depth > 0:  # inside a data block: only its braces matter
+            depth += {"open": 1, "close": -1}.get(kind or "", 0)
+            if depth == 0:
+                expect = "semicolon"
+            continue
+        word = token.upper() if kind == "word" else None
+        if kind == "skip" and token.startswith("#"):
+            continue  # a comment
+        if kind == "skip" and expect == "iri" and token.startswith("<"):
+            expect = "operation"
+        elif kind == "open" and expect == "block":
+            depth = 1
+        elif kind == "semicolon" and expect == "semicolon":
+            expect = "operation"
+        elif expect == "operation" and word in ("PREFIX", "BASE"):
+            expect = "prefix" if word == "PREFIX" else "iri"
+        elif expect == "prefix" and word is not None and word.endswith(":"):
+            expect = "iri"
+        elif expect == "operation" and word in ("INSERT", "DELETE"):
+            if word == "DELETE":
+                deletes.append(match.span())
+            expect = "data"
+        elif expect == "data" and word == "DATA":
+            expect, seen_data = "block", True
+        else:
+            return None
+    if depth != 0 or expect not in ("operation", "semicolon") or not seen_data:
+        return None
+    for start, end in reversed(deletes):
+        update = update[:start] + "INSERT" + update[end:]
+    return update
+
+
+def _data_graphs(update: str) -> set[GraphName] | None:
+    """The graphs of the quads an INSERT DATA update inserts (None if Oxigraph refuses it)."""
+    scratch = ox.Store()
+    try:
+        scratch.update(update)
+    except (SyntaxError, ValueError, OSError) as e:
+        log.info("cannot tell which graphs an update writes (%s): the union will be rebuilt", e)
+        return None
+    return {quad.graph_name for quad in scratch}
+
+
+def _slim(operation: Any) -> None:
+    """Keep one triple of each block of a parsed update: which graphs an operation writes does not
+    depend on how many triples a block holds, and rdflib's translation takes a time quadratic in
+    their number."""
+    for clause in (operation, _field(operation, "delete"), _field(operation, "insert")):
+        quads = _field(clause, "quads") if clause is not None else None
+        if quads is None:
+            continue
+        for block in (quads, *(_field(quads, "quadsNotTriples") or ())):
+            triples = _field(block, "triples")
+            if triples:
+                block["triples"] = triples[:1]
 
 
 def _written(operation: Any) -> set[GraphName] | None:
