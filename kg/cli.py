@@ -218,13 +218,19 @@ def query(
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", help="table, csv or json.")] = Format.table,
     list_saved: Annotated[bool, typer.Option("--list", help="List the saved queries.")] = False,
+    max_rows: Annotated[
+        int, typer.Option(help="Rows a table shows (0: all); csv and json always hold every row.")
+    ] = 1000,
 ) -> None:
     """Run a SPARQL query (text, --file, or a saved query's name) over the store.
+
+    A table shows IRIs with the usual prefixes (kg:, id:, rdfs:...) and its first --max-rows rows;
+    csv and json write every row, with full IRIs.
 
     Example: kg query allies-of --param country=Japan --format csv
     """
     from kg.cells import gc_paused
-    from kg.query import Results, parse_params, saved_queries, saved_query, select, to_csv, to_json
+    from kg.query import Results, display, parse_params, saved_queries, saved_query, select, to_csv, to_json
 
     with handled(), gc_paused():  # many acyclic rows: see gc_paused
         if list_saved:
@@ -255,11 +261,18 @@ def query(
         elif fmt is Format.json:
             sys.stdout.write(to_json(results) + "\n")
         else:
-            table = Table(*results.columns)
-            for row in results.rows:
-                table.add_row(*["" if v is None else str(v) for v in row])
+            shown = results.rows[:max_rows] if max_rows > 0 else results.rows
+            table = Table()
+            for column in results.columns:
+                table.add_column(column, overflow="fold")  # wrapped, never cut short
+            for row in shown:
+                table.add_row(*map(display, row))
             out.print(table)
-            out.print(f"{len(results.rows)} rows", highlight=False)
+            hidden = len(results.rows) - len(shown)
+            more = (
+                f" (the first {len(shown):,} shown: --max-rows 0 for all, or --format csv)" if hidden else ""
+            )
+            out.print(f"{len(results.rows):,} rows{more}", highlight=False)
 
 
 def _first_comment(path: Path) -> str:

@@ -307,6 +307,25 @@ def to_csv(data: pd.DataFrame | Results) -> str:
     return buffer.getvalue()
 
 
+_LOCAL_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.~/%-]*")
+
+
+def display(cell: object, prefixes: Mapping[str, str] = DEFAULT_PREFIXES) -> str:
+    """A cell as a table shows it: IRIs under a known namespace as `prefix:local`
+    (`id:country/JPN`, `kg:Agreement`), unbound as empty, booleans as SPARQL writes them."""
+    if cell is None:
+        return ""
+    if isinstance(cell, IRI):
+        best = max((ns for ns in prefixes.values() if cell.startswith(ns)), key=len, default=None)
+        if best is not None and _LOCAL_RE.fullmatch(cell[len(best) :]):
+            prefix = next(name for name, ns in prefixes.items() if ns == best)
+            return f"{prefix}:{cell[len(best) :]}"
+        return str(cell)
+    if isinstance(cell, bool):
+        return "true" if cell else "false"
+    return str(cell)
+
+
 def to_json(data: pd.DataFrame | Results) -> str:
     """The results in the SPARQL 1.1 Query Results JSON format."""
     results = Results.of(data)

@@ -79,6 +79,23 @@ def test_cli_query_formats(sample_trig: Path, fmt: str) -> None:
         assert name in result.stdout
 
 
+def test_cli_query_table_shows_prefixed_iris_and_max_rows(sample_trig: Path) -> None:
+    sparql = "SELECT ?c ?label WHERE { ?c a kg:Country ; rdfs:label ?label } ORDER BY ?label"
+    result = runner.invoke(app, ["query", sparql, "--graph", str(sample_trig), "--max-rows", "1"])
+    assert result.exit_code == 0, result.output
+    assert "id:country/JPN" in result.stdout and "Japan" in result.stdout
+    assert "North Korea" not in result.stdout
+    assert "rows (the first 1 shown: --max-rows 0 for all, or --format csv)" in result.stdout
+    result = runner.invoke(app, ["query", sparql, "--graph", str(sample_trig), "--max-rows", "0"])
+    assert result.exit_code == 0, result.output
+    assert "North Korea" in result.stdout and "United States" in result.stdout
+    assert "shown" not in result.stdout
+    csv_out = runner.invoke(
+        app, ["query", sparql, "--graph", str(sample_trig), "--format", "csv", "--max-rows", "1"]
+    )
+    assert "https://w3id.org/kg-geo/id/country/JPN" in csv_out.stdout and "North Korea" in csv_out.stdout
+
+
 def test_cli_query_saved_with_param(sample_trig: Path) -> None:
     result = runner.invoke(
         app,

@@ -354,3 +354,26 @@ def test_query_declared_params() -> None:
 )
 def test_query_default_prefixes(source: GraphStore | rdflib.Graph, sparql: str, expected: list[str]) -> None:
     assert query.run(source, sparql)["l"].tolist() == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "shown"),
+    [
+        (IRI("https://w3id.org/kg-geo/ontology#Agreement"), "kg:Agreement"),
+        (IRI("https://w3id.org/kg-geo/id/country/JPN"), "id:country/JPN"),
+        (IRI("http://www.w3.org/2000/01/rdf-schema#label"), "rdfs:label"),
+        (IRI("http://www.wikidata.org/entity/Q17"), "wd:Q17"),
+        (IRI("https://w3id.org/kg-geo/id/doc/a%20b"), "id:doc/a%20b"),
+        (IRI("https://w3id.org/kg-geo/id/doc/a,b"), "https://w3id.org/kg-geo/id/doc/a,b"),  # not a name
+        (IRI("https://w3id.org/kg-geo/id/"), "https://w3id.org/kg-geo/id/"),
+        (IRI("http://example.org/x"), "http://example.org/x"),
+        ("https://w3id.org/kg-geo/id/x", "https://w3id.org/kg-geo/id/x"),  # a string, not an IRI
+        (None, ""),
+        (True, "true"),
+        (False, "false"),
+        (3, "3"),
+        (TypedText("2024-07-28", "http://www.w3.org/2001/XMLSchema#date"), "2024-07-28"),
+    ],
+)
+def test_query_display(cell: object, shown: str) -> None:
+    assert query.display(cell) == shown
