@@ -119,9 +119,9 @@ def _first_missing(path: Path) -> Path | None:
 
 
 def _network(store: KGStore) -> nx.MultiDiGraph:
-    from kg.analysis import to_networkx
+    from kg.analysis import store_network
 
-    return to_networkx(store.union_graph())
+    return store_network(store)
 
 
 def _safe(net: nx.MultiDiGraph) -> nx.MultiDiGraph:
