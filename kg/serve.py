@@ -215,7 +215,11 @@ class Backend:
             if now - self._checked < self.recheck:
                 return
             self._checked = now
-            stamp = store_stamp(self.store)
+            try:
+                stamp = store_stamp(self.store)
+            except StoreError as e:  # gone for a moment: a build swapping a fresh store in
+                log.info("%s; answering from the store as it was", e)
+                return
             if stamp == self._stamp:
                 return
             port = free_port()

@@ -341,6 +341,26 @@ def test_serve_backend_reopens_a_changed_store_after_its_requests(tmp_path: Path
         backend.stop()
 
 
+def test_serve_backend_follows_a_store_swapped_in(tmp_path: Path) -> None:
+    """A build from scratch writes a fresh store beside the old one and renames it into place: while
+    the folder is missing the backend answers from the store it has; then it serves the new one."""
+    folder = store_folder(tmp_path)
+    backend = Backend(folder / "store", recheck=0.0)
+    backend.start()
+    try:
+        assert f"{ID}doc/gamma" not in backend.graphs()
+        (folder / "store").rename(tmp_path / "old-store")
+        with backend.lease():
+            pass  # no store at the path: the old process still answers
+        assert f"{ID}doc/alpha" in backend.graphs()
+        import_files(tmp_path / "store", [GAMMA])  # the folder store_folder made is tmp_path itself
+        with backend.lease():
+            assert f"{ID}doc/gamma" in backend.graphs()
+            assert f"{ID}doc/alpha" not in backend.graphs()
+    finally:
+        backend.stop()
+
+
 # ---------------------------------------------------------------------- refusals
 
 
