@@ -3,6 +3,7 @@ against real servers: `oxigraph serve` and Virtuoso (the `server_url` fixture ru
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -225,9 +226,10 @@ def on_virtuoso(url: str) -> bool:
 
 @pytest.mark.parametrize("data", FIXTURE_DATA)
 def test_store_remote_saved_queries_match_local(server_url: str, data: str) -> None:
-    """Every saved query gives the local store's rows on the test fixture data, but relation-evidence
-    on Virtuoso, which its default cost estimate refuses (see the README): the message says what to
-    do, and the query's flat text gives the rows."""
+    """Every saved query gives the local store's rows on the test fixture data. Virtuoso's default
+    cost estimate may refuse relation-evidence (see the README; whether it does depends on the
+    statistics its earlier work left, not only on this data): then the message says what to do,
+    and the query's flat text gives the rows."""
     with GraphStore(None) as local, RemoteStore(server_url) as remote:
         local.load_files(FIXTURE_DATA[data])
         remote.load_files(FIXTURE_DATA[data])
@@ -235,11 +237,13 @@ def test_store_remote_saved_queries_match_local(server_url: str, data: str) -> N
             local_frame = run(local, saved_query(name), params)
             text = saved_query(name)
             if name == "relation-evidence" and on_virtuoso(server_url):
-                with pytest.raises(
-                    StoreError, match=r"estimated execution time.*MaxQueryCostEstimationTime = 0"
-                ):
+                try:
                     run(remote, text, params)
-                text = FLAT_RELATION_EVIDENCE.read_text(encoding="utf-8")
+                except StoreError as refused:
+                    assert re.search(
+                        r"estimated execution time.*MaxQueryCostEstimationTime = 0", str(refused)
+                    )
+                    text = FLAT_RELATION_EVIDENCE.read_text(encoding="utf-8")
             remote_frame = run(remote, text, params)
             assert list(remote_frame.columns) == list(local_frame.columns), (name, params)
             assert remote_frame.equals(local_frame), (name, params)
