@@ -477,6 +477,35 @@ class GraphStore(Closing):
         skip = INTERNAL_GRAPHS | set(exclude)
         return (q for q in self.store if q.graph_name not in skip)
 
+    def dump_union(self, prefixes: Mapping[str, str]) -> bytes:
+        """The union graph as Turtle, serialized by Oxigraph from the store (no Python object per
+        triple: 1M triples in seconds, where reading them into Python took 13 s)."""
+        return self._dump(UNION_GRAPH, prefixes)
+
+    def dump_dataset(self, prefixes: Mapping[str, str], *, exclude: Iterable[ox.NamedNode] = ()) -> bytes:
+        """The knowledge graphs (as `quads`, in graph order) as TriG, each graph serialized by
+        Oxigraph from the store: its Turtle, without the prefix lines, in a `<graph> { }` block."""
+        skip = set(exclude)
+        graphs: list[GraphName] = sorted((g for g in self.graph_names() if g not in skip), key=str)
+        if self.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+            graphs.insert(0, ox.DefaultGraph())
+        head = "".join(f"@prefix {name}: {ox.NamedNode(ns)} .\n" for name, ns in prefixes.items())
+        chunks = [head.encode()]
+        for graph in graphs:
+            lines = self._dump(graph, prefixes).splitlines(keepends=True)
+            start = next((i for i, line in enumerate(lines) if not line.startswith(b"@prefix ")), len(lines))
+            body = b"".join(lines[start:])  # the prefix lines come first, and only there
+            name = "" if isinstance(graph, ox.DefaultGraph) else f"{graph} "
+            chunks += [f"{name}{{\n".encode(), body, b"}\n"]
+        return b"".join(chunks)
+
+    def _dump(self, graph: GraphName, prefixes: Mapping[str, str]) -> bytes:
+        try:
+            data = self.store.dump(format=ox.RdfFormat.TURTLE, from_graph=graph, prefixes=dict(prefixes))
+            return data or b""
+        except OSError as e:
+            raise StoreError(f"cannot read the kg store at {self.location}: {e}") from e
+
     def update(self, sparql: str, *, refresh: bool = True) -> None:
         """Run a SPARQL update in one transaction, then (with `refresh`) rebuild the union graph."""
         self._writable()

@@ -9,7 +9,15 @@ import pytest
 import rdflib
 
 from kg.errors import InputError, QueryError, StoreError
-from kg.store import DOC_PREFIX, REFERENCE_GRAPH, UNION_GRAPH, GraphStore, doc_iri
+from kg.store import (
+    DOC_PREFIX,
+    INFERRED_GRAPH,
+    REFERENCE_GRAPH,
+    REFRESH_UNION,
+    UNION_GRAPH,
+    GraphStore,
+    doc_iri,
+)
 
 SAMPLE = Path(__file__).parent / "data" / "sample.trig"
 SAMPLE_QUADS = 120  # 4 triples (Japan's) are written in both documents
@@ -347,6 +355,30 @@ def test_store_creates_missing_folder(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------------- rdflib views
+
+
+def test_store_dumps_are_the_union_and_the_knowledge_graphs(store: GraphStore) -> None:
+    """graph.ttl and graph.trig as Oxigraph serializes them from the store: the union, and every
+    knowledge graph (the default graph and blank-node graphs too) but the excluded and internal ones,
+    whatever a literal holds (a line that reads like a prefix, quotes, braces)."""
+    e = "http://e.org/"
+    tricky = ox.Literal('line one\n@prefix x: <http://x/> .\n} "{"')
+    extra = [
+        ox.Quad(ox.NamedNode(e + "a"), ox.NamedNode(e + "p"), tricky, ox.NamedNode(DOC_PREFIX + "tricky")),
+        ox.Quad(ox.NamedNode(e + "a"), ox.NamedNode(e + "p"), ox.Literal("default"), ox.DefaultGraph()),
+        ox.Quad(ox.NamedNode(e + "a"), ox.NamedNode(e + "p"), ox.Literal("blank"), ox.BlankNode("g1")),
+        ox.Quad(ox.NamedNode(e + "a"), ox.NamedNode(e + "p"), ox.Literal("left out"), INFERRED_GRAPH),
+    ]
+    store.store.extend(extra)
+    store.store.update(REFRESH_UNION)
+    prefixes = {"kg": "https://w3id.org/kg-geo/ontology#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#"}
+    dataset = set(ox.parse(store.dump_dataset(prefixes, exclude=[INFERRED_GRAPH]), format=ox.RdfFormat.TRIG))
+    assert dataset == set(store.quads(exclude=[INFERRED_GRAPH]))
+    assert {q for q in dataset if q.object == tricky} == {extra[0]}
+    assert not any(q.graph_name in (UNION_GRAPH, INFERRED_GRAPH) for q in dataset)
+    union = {q.triple for q in ox.parse(store.dump_union(prefixes), format=ox.RdfFormat.TURTLE)}
+    assert union == {q.triple for q in store.store.quads_for_pattern(None, None, None, UNION_GRAPH)}
+    assert len(union) == SAMPLE_TRIPLES + 4
 
 
 def test_store_to_dataset(store: GraphStore) -> None:
