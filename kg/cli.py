@@ -627,6 +627,9 @@ def serve(
         )
         out.print(f"other kg commands reach it with --store {url}", highlight=False, soft_wrap=True)
 
+    def reopened(pid: int) -> None:
+        out.print(f"the store changed on disk: serving it as it is now (oxigraph pid {pid})", highlight=False)
+
     with handled():
         run_server(
             store_folder(store),
@@ -635,6 +638,7 @@ def serve(
             allow_update=allow_update,
             allow_remote=allow_remote,
             on_ready=ready,
+            on_reopen=reopened,
         )
 
 

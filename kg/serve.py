@@ -132,6 +132,8 @@ class Backend:
     port: int = 0
     process: subprocess.Popen[bytes] | None = None
     recheck: float = 1.0
+    #: told the new oxigraph's pid after a reopen (`kg serve` prints it)
+    on_reopen: Callable[[int], None] | None = None
     _graphs: list[str] | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     #: held from before a write to after its union upkeep: one write at a time
@@ -237,6 +239,8 @@ class Backend:
             log.info("the store changed on disk: reopened it (oxigraph pid %d)", process.pid)
             if not busy:
                 _stop(old)
+        if self.on_reopen is not None:
+            self.on_reopen(process.pid)
 
     def graphs(self) -> list[str]:
         """The knowledge graphs' names (not the internal ones), cached until the next write."""
@@ -290,12 +294,15 @@ def serve(
     allow_update: bool = False,
     allow_remote: bool = False,
     on_ready: Callable[[str, Backend], None] | None = None,
+    on_reopen: Callable[[int], None] | None = None,
 ) -> None:
-    """Serve `store` until interrupted (Ctrl-C or SIGTERM); see the module docstring."""
+    """Serve `store` until interrupted (Ctrl-C or SIGTERM); see the module docstring. `on_ready` is
+    told the address and backend once it answers, `on_reopen` the new oxigraph's pid after each
+    reopening of a store other commands changed."""
     check_host(host, allow_remote=allow_remote)
     if not (Path(store) / "CURRENT").is_file():
         raise StoreError(f"no kg store at {store} (run `kg build` first)")
-    backend = Backend(Path(store), writable=allow_update)
+    backend = Backend(Path(store), writable=allow_update, on_reopen=on_reopen)
     explorer = Path(store).parent / "graph.html"
     handler = type("Handler", (_Handler,), {"backend": backend, "explorer": explorer})
     server_class = type(

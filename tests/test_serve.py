@@ -301,6 +301,7 @@ def test_serve_read_only_follows_other_commands_writes(reader: Server, tmp_path:
     assert result.exit_code == 0, result.output
     assert eventually(lambda: ask(reader, GSOMIA))
     assert eventually(lambda: gone(first))
+    assert eventually(lambda: "the store changed on disk: serving it as it is now" in reader.log.read_text())
     assert union_triples(reader) == knowledge_triples(reader)
     result = runner.invoke(app, ["remove", "gamma", "--store", str(tmp_path)])
     assert result.exit_code == 0, result.output
