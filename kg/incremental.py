@@ -35,14 +35,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
-from rdflib import Dataset, URIRef
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.term import Node
 
 from kg.build import Input, Outputs, collect, fresh_folder, swap_in, write_outputs, write_text_atomic
 from kg.errors import InputError, KGError, StoreError
 from kg.infer import refresh_if_present
-from kg.mapping import doc_iri, map_corpus, to_dataset
+from kg.mapping import doc_iri, to_dataset
+from kg.quads import dataset_quads, to_quads
 from kg.resolve import resolve
 from kg.stats import GraphStats, graph_stats, store_stats
 from kg.store import (
@@ -53,12 +51,10 @@ from kg.store import (
     UNION_GRAPH,
     GraphStore,
     KGStore,
-    OxTerm,
     store_folder,
-    to_ox_term,
     to_rdflib,
 )
-from kg.types import Corpus, Document, DocumentExtraction, EntityRecord, Evidence, RelationClaim
+from kg.types import Document, DocumentExtraction, EntityRecord, Evidence, RelationClaim
 from kg.vocab import ID, KG, RELATION_PROPERTIES
 
 if TYPE_CHECKING:
@@ -219,7 +215,7 @@ def _build_fresh(
     fresh = fresh_folder(path)
     with GraphStore(fresh) as store:
         records = {str(doc_iri(x.document.id)): Stored(n, x) for n, x in enumerate(extractions)}
-        store.bulk_add([*_quads(dataset), *_record_quads(records, min_confidence)])
+        store.bulk_add([*dataset_quads(dataset), *_record_quads(records, min_confidence)])
     swap_in(fresh, path)
     from kg.mapping import union_graph
 
@@ -449,55 +445,6 @@ def _record_quads(records: Mapping[str, Stored], min_confidence: float) -> list[
 
 _XSD_INTEGER = ox.NamedNode(DEFAULT_PREFIXES["xsd"] + "integer")
 _XSD_DECIMAL = ox.NamedNode(DEFAULT_PREFIXES["xsd"] + "decimal")
-
-
-def _quads(dataset: Dataset) -> list[ox.Quad]:
-    """The dataset's quads as Oxigraph's (half the time of writing and parsing N-Quads)."""
-    sink = _QuadSink()
-    for s, p, o, g in dataset.quads((None, None, None, None)):
-        name = getattr(g, "identifier", g)
-        graph = ox.DefaultGraph() if name in (None, DATASET_DEFAULT_GRAPH_ID) else sink.term(name)
-        sink.add(s, p, o, graph)  # type: ignore[arg-type]
-    return list(sink.quads)
-
-
-def to_quads(corpus: Corpus) -> list[ox.Quad]:
-    """The quads of `kg.mapping.to_dataset(corpus)`, mapped straight into Oxigraph's terms: no
-    rdflib Dataset between (re-mapping 500 documents, 51k quads: 2.5 s to 0.8 s)."""
-    sink = _QuadSink()
-    map_corpus(corpus, sink.graph)
-    return list(sink.quads)
-
-
-class _QuadSink:
-    """Quads added (each kept once, in order), every rdflib term converted once."""
-
-    def __init__(self) -> None:
-        self.quads: dict[ox.Quad, None] = {}
-        self._terms: dict[Node, OxTerm] = {}
-
-    def graph(self, name: URIRef) -> _GraphSink:
-        return _GraphSink(self, ox.NamedNode(str(name)))
-
-    def term(self, node: Node) -> OxTerm:
-        found = self._terms.get(node)
-        if found is None:
-            found = self._terms[node] = to_ox_term(node)
-        return found
-
-    def add(self, s: Node, p: Node, o: Node, graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> None:
-        term = self.term
-        self.quads[ox.Quad(term(s), term(p), term(o), graph)] = None  # type: ignore[arg-type]
-
-
-class _GraphSink:
-    """One named graph of a _QuadSink, as `kg.mapping` adds to it (a `TripleSink`)."""
-
-    def __init__(self, sink: _QuadSink, name: ox.NamedNode) -> None:
-        self.sink, self.name = sink, name
-
-    def add(self, triple: tuple[Node, Node, Node], /) -> None:
-        self.sink.add(*triple, self.name)
 
 
 def _doc_ids(iris: Iterable[str], records: Mapping[str, Stored]) -> set[str]:

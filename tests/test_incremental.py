@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -22,7 +21,6 @@ from kg.incremental import (
     extraction_to_json,
     read_records,
     remove_documents,
-    to_quads,
 )
 from kg.mapping import to_dataset, union_graph
 from kg.resolve import resolve
@@ -103,21 +101,6 @@ def assert_same(store_dir: Path, expected: rdflib.Dataset) -> None:
 def quads(store_dir: Path) -> set[ox.Quad]:
     with GraphStore(store_dir / "store") as store:
         return set(store.store)
-
-
-def test_incremental_to_quads_are_the_mapped_dataset() -> None:
-    """Mapping straight into Oxigraph's terms gives the quads of the rdflib Dataset, each once."""
-    event = EntityRecord("Meeting:tokyo-talks", "Meeting", "Tokyo talks", ("Tokyo talks",), date="2024-07")
-    extractions = [fake_extraction(doc(d)) for d in "abc"]
-    extractions[0] = replace(extractions[0], entities=(*extractions[0].entities, event))
-    corpus = resolve(extractions, min_confidence=0.0)
-    data = to_dataset(corpus).serialize(format="nquads", encoding="utf-8")
-    expected = set(ox.parse(data, format=ox.RdfFormat.N_QUADS))
-    got = to_quads(corpus)
-    assert len(got) == len(expected)
-    assert set(got) == expected
-    gyear_month = ox.NamedNode("http://www.w3.org/2001/XMLSchema#gYearMonth")
-    assert any(isinstance(q.object, ox.Literal) and q.object.datatype == gyear_month for q in got)
 
 
 # ---------------------------------------------------------------------- append and remove (records)
