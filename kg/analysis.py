@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
+from kg.store import solutions
 from kg.vocab import KG, RELATION_FAMILIES, RELATION_PROPERTIES, class_ancestors
 
 if TYPE_CHECKING:
@@ -52,33 +52,33 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
 
 def store_network(store: KGStore) -> nx.MultiDiGraph:
     """`to_networkx` of the store's union graph, read with SPARQL (local store or server)."""
+    skipped = ", ".join(f"kg:{name}" for name in _SKIPPED)
     typed = [
         (row["node"].value, row["cls"].value)
-        for row in _rows(
+        for row in solutions(
             store,
-            "SELECT ?node ?cls WHERE { ?node a ?cls "
-            f"FILTER(ISIRI(?node) && STRSTARTS(STR(?cls), {_literal(_KG)}) "
-            f"&& ?cls NOT IN ({', '.join(str(ox.NamedNode(_KG + name)) for name in _SKIPPED)})) }}",
+            f"SELECT ?node ?cls WHERE {{ ?node a ?cls "
+            f"FILTER(ISIRI(?node) && STRSTARTS(STR(?cls), STR(kg:)) && ?cls NOT IN ({skipped})) }}",
         )
     ]
     labels = {
         row["node"].value: row["label"].value
-        for row in _rows(
-            store, f"SELECT ?node (MIN(?l) AS ?label) WHERE {{ ?node {_iri(RDFS.label)} ?l }} GROUP BY ?node"
+        for row in solutions(
+            store, "SELECT ?node (MIN(?l) AS ?label) WHERE { ?node rdfs:label ?l } GROUP BY ?node"
         )
     }
     evidence = {
         (row["s"].value, row["p"].value, row["o"].value): int(row["n"].value)
-        for row in _rows(
+        for row in solutions(
             store,
-            f"SELECT ?s ?p ?o (COUNT(?ev) AS ?n) WHERE {{ ?ev a {_iri(KG.Evidence)} ; "
-            f"{_iri(RDF.subject)} ?s ; {_iri(RDF.predicate)} ?p ; {_iri(RDF.object)} ?o }} GROUP BY ?s ?p ?o",
+            "SELECT ?s ?p ?o (COUNT(?ev) AS ?n) WHERE { ?ev a kg:Evidence ; rdf:subject ?s ; "
+            "rdf:predicate ?p ; rdf:object ?o } GROUP BY ?s ?p ?o",
         )
     }
-    properties = " ".join(_iri(KG[prop]) for prop in RELATION_PROPERTIES)
+    properties = " ".join(f"kg:{prop}" for prop in RELATION_PROPERTIES)
     relations = [
         (row["s"].value, row["p"].value, row["o"].value)
-        for row in _rows(store, f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {properties} }} ?s ?p ?o }}")
+        for row in solutions(store, f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {properties} }} ?s ?p ?o }}")
     ]
     return _network(typed, labels, evidence, relations)
 
@@ -109,16 +109,3 @@ def _network(
             count = evidence.get((s, p, o), 0)
             net.add_edge(s, o, key=prop, predicate=prop, family=RELATION_FAMILIES[prop], evidence=count)
     return net
-
-
-def _rows(store: KGStore, query: str) -> Iterable[ox.QuerySolution]:
-    result = store.query(query)
-    return result if isinstance(result, ox.QuerySolutions) else ()
-
-
-def _iri(term: URIRef) -> str:
-    return str(ox.NamedNode(str(term)))
-
-
-def _literal(text: str) -> str:
-    return str(ox.Literal(text))

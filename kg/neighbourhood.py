@@ -33,7 +33,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 
-from kg.store import KGStore, to_rdflib
+from kg.store import KGStore, solutions, to_rdflib
 from kg.views.network import NODE_CLASSES, network_view
 from kg.vocab import KG, RELATION_PROPERTIES
 
@@ -113,7 +113,7 @@ def _entities(store: KGStore) -> int:
     """How many entities a view could show (instances of its classes)."""
     classes = " ".join(str(c) for c in sorted(_CLASSES, key=str))
     query = f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ VALUES ?c {{ {classes} }} ?s {_TYPE} ?c }}"
-    for row in _solutions(store, query):
+    for row in solutions(store, query):
         count = row["n"]
         return int(count.value) if isinstance(count, ox.Literal) else 0
     return 0
@@ -124,7 +124,7 @@ def _seeds(store: KGStore, focus: str) -> set[ox.NamedNode]:
     wanted = focus.strip().casefold()
     seeds = {
         row["node"]
-        for row in _solutions(store, _NAMES)
+        for row in solutions(store, _NAMES)
         if isinstance(row["node"], ox.NamedNode)
         and isinstance(row["name"], ox.Literal)
         and row["name"].value.casefold() == wanted
@@ -133,7 +133,7 @@ def _seeds(store: KGStore, focus: str) -> set[ox.NamedNode]:
         iri = ox.NamedNode(focus)
     except ValueError:
         return seeds  # not an IRI
-    if any(True for _ in _solutions(store, _DESCRIBED, {"node": iri})):
+    if any(True for _ in solutions(store, _DESCRIBED, {"node": iri})):
         seeds.add(iri)
     return seeds
 
@@ -149,7 +149,7 @@ def _neighbourhood(store: KGStore, seeds: set[ox.NamedNode], hops: int) -> set[o
                 " { ?x ?p ?o BIND(?x AS ?s) } UNION { ?s ?p ?x BIND(?x AS ?o) }"
                 f" FILTER(?p IN ({_RELATION_LIST})) }}"
             )
-            for row in _solutions(store, query):
+            for row in solutions(store, query):
                 found.update(n for n in (row["s"], row["o"]) if isinstance(n, ox.NamedNode))
         frontier = found - seen
         if not frontier:
@@ -185,7 +185,7 @@ def _evidence(store: KGStore, entities: set[ox.NamedNode]) -> list[ox.Triple]:
             f"SELECT ?s ?p ?o ?object WHERE {{ VALUES ?subject {{ {values} }}"
             f" ?s <{RDF.subject}> ?subject ; <{RDF.object}> ?object . ?s ?p ?o }}"
         )
-        triples += (_triple(row) for row in _solutions(store, query) if row["object"] in entities)
+        triples += (_triple(row) for row in solutions(store, query) if row["object"] in entities)
     cited = {t.object for t in triples if t.predicate == _DERIVED_FROM and isinstance(t.object, ox.NamedNode)}
     triples += (t for t in _triples_of(store, cited) if t.predicate in _DOCUMENT_PROPERTIES)
     return triples
@@ -198,7 +198,7 @@ def _triples_of(store: KGStore, subjects: set[ox.NamedNode]) -> list[ox.Triple]:
     triples: list[ox.Triple] = []
     for values in _values(subjects):
         query = f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}"
-        triples += (_triple(row) for row in _solutions(store, query))
+        triples += (_triple(row) for row in solutions(store, query))
     return triples
 
 
@@ -208,24 +208,15 @@ def _every_triple(store: KGStore, properties: Iterable[ox.NamedNode]) -> Iterato
     for prop in sorted(properties, key=str):
         if prop == _TYPE:
             for cls in sorted(_CLASSES, key=str):
-                for row in _solutions(store, f"SELECT ?s WHERE {{ ?s {_TYPE} {cls} }}"):
+                for row in solutions(store, f"SELECT ?s WHERE {{ ?s {_TYPE} {cls} }}"):
                     yield ox.Triple(row["s"], _TYPE, cls)
             continue
-        for row in _solutions(store, f"SELECT ?s ?o WHERE {{ ?s {prop} ?o }}"):
+        for row in solutions(store, f"SELECT ?s ?o WHERE {{ ?s {prop} ?o }}"):
             yield ox.Triple(row["s"], prop, row["o"])
 
 
 def _triple(row: ox.QuerySolution) -> ox.Triple:
     return ox.Triple(row["s"], row["p"], row["o"])
-
-
-def _solutions(
-    store: KGStore, query: str, params: dict[str, object] | None = None
-) -> Iterator[ox.QuerySolution]:
-    result = store.query(query, params)
-    if not isinstance(result, ox.QuerySolutions):
-        return iter(())
-    return iter(result)
 
 
 def _values(nodes: Iterable[ox.NamedNode]) -> Iterator[str]:

@@ -566,6 +566,15 @@ class GraphStore(Closing):
         return to_rdflib(quad.triple for quad in self.store.quads_for_pattern(None, None, None, UNION_GRAPH))
 
 
+def solutions(
+    store: KGStore, sparql: str, params: Mapping[str, object] | None = None
+) -> Iterator[ox.QuerySolution]:
+    """The rows of a SELECT on `store` (none for another query form): for code that reads the store
+    with SPARQL whichever store it is (kg.neighbourhood, kg.analysis)."""
+    result = store.query(sparql, params)
+    return iter(result) if isinstance(result, ox.QuerySolutions) else iter(())
+
+
 def to_rdflib(triples: Iterable[ox.Triple], graph: rdflib.Graph | None = None) -> rdflib.Graph:
     """The triples added to `graph`, or to a new rdflib Graph with kg's prefixes (through N-Triples,
     which rdflib reads faster than it adds terms converted one by one)."""
