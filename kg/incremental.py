@@ -487,9 +487,14 @@ def write_views(
     from kg.neighbourhood import view_graph, whole_union_is_faster
     from kg.views.html import render
 
-    if isinstance(store, GraphStore) and not inferred and (page is None or not whole_union_is_faster(store)):
+    # The page is drawn from the whole asserted union (read once, for the files, the page and the
+    # counts) when the store is small, or holds inferred triples (the page shows the asserted
+    # graph, the store's union both); else from what the view shows, read from the store
+    # (kg.neighbourhood), and a local store's files are serialized by Oxigraph straight from it.
+    whole = page is not None and (inferred or whole_union_is_faster(store))
+    if isinstance(store, GraphStore) and not inferred and not whole:
         dumped, stats = _dump_views(store, ttl, trig, prefixes)
-        if page is not None:  # drawn from what the view shows, read from the store (kg.neighbourhood)
+        if page is not None:
             dumped.append(("view", render(view_graph(store), page)))
         return dumped, stats
     quads = list(store.quads(exclude=[INFERRED_GRAPH]))  # in the store's order: by graph, then subject
@@ -504,18 +509,13 @@ def write_views(
     if trig is not None:
         write_text_atomic(trig, _text(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)))
         written.append(("dataset", trig))
-    counted = [t for t in triples if t.predicate in _STATS_PREDICATES]  # all the counts read
-    if page is None:
-        return written, replace(graph_stats(to_rdflib(counted)), triples=len(triples))
-    # The page is drawn from the triples read above (one rdflib graph for the page and the counts)
-    # when the store is small, or holds inferred triples (the page shows the asserted graph, the
-    # store's union both); else from what the view shows, read from the store (kg.neighbourhood).
-    if inferred or whole_union_is_faster(store):
+    if whole and page is not None:
         union = to_rdflib(triples)
         written.append(("view", render(union, page)))
     else:
-        written.append(("view", render(view_graph(store), page)))
-        union = to_rdflib(counted)
+        if page is not None:
+            written.append(("view", render(view_graph(store), page)))
+        union = to_rdflib(t for t in triples if t.predicate in _STATS_PREDICATES)  # all the counts read
     return written, replace(graph_stats(union), triples=len(triples))
 
 
