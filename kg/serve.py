@@ -203,19 +203,22 @@ class Backend:
         finally:
             with self._lock:
                 self._users[pid] -= 1
-                done = self._retired.pop(pid) if self._users[pid] == 0 and pid in self._retired else None
-                if self._users[pid] == 0:
+                done = None
+                if not self._users[pid]:
                     del self._users[pid]
+                    done = self._retired.pop(pid, None)  # retired while this request ran
             if done is not None:
                 _stop(done)
 
     def _reopen_if_changed(self) -> None:
         if self.writable or self.process is None:
             return  # a writable server holds the store's lock: nothing else writes it
+        if time.monotonic() - self._checked < self.recheck:
+            return  # checked lately: most requests take no lock here
         with self._reopen_lock:
             now = time.monotonic()
             if now - self._checked < self.recheck:
-                return
+                return  # another request checked while this one waited
             self._checked = now
             try:
                 stamp = store_stamp(self.store)
