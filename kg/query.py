@@ -316,10 +316,11 @@ def display(cell: object, prefixes: Mapping[str, str] = DEFAULT_PREFIXES) -> str
     if cell is None:
         return ""
     if isinstance(cell, IRI):
-        best = max((ns for ns in prefixes.values() if cell.startswith(ns)), key=len, default=None)
-        if best is not None and _LOCAL_RE.fullmatch(cell[len(best) :]):
-            prefix = next(name for name, ns in prefixes.items() if ns == best)
-            return f"{prefix}:{cell[len(best) :]}"
+        matches = [(len(ns), name) for name, ns in prefixes.items() if cell.startswith(ns)]
+        if matches:
+            length, name = max(matches)  # the longest namespace
+            if _LOCAL_RE.fullmatch(cell[length:]):
+                return f"{name}:{cell[length:]}"
         return str(cell)
     if isinstance(cell, bool):
         return "true" if cell else "false"
