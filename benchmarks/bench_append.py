@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from benchmarks.bench_store import progress
+from benchmarks.bench_store import _ratio, _s, progress
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXTS = ROOT.parent / "shared" / "eval" / "texts"
@@ -115,8 +115,8 @@ def table(results: Sequence[AppendResult]) -> str:
     ]
     for r in results:
         lines.append(
-            f"| {r.documents:,} | {r.quads:,} | {r.append:.1f} | {r.scratch:.1f} | "
-            f"{r.scratch / r.append:.1f}× | {'yes' if r.same else 'NO'} |"
+            f"| {r.documents:,} | {r.quads:,} | {_s(r.append)} | {_s(r.scratch)} | "
+            f"{_ratio(r.scratch, r.append)} | {'yes' if r.same else '**no**'} |"
         )
     source = "../shared/eval/texts" if TEXTS.is_dir() else "examples/"
     lines.append(
