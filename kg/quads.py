@@ -19,9 +19,8 @@ from kg.types import Corpus
 def dataset_quads(dataset: Dataset) -> list[ox.Quad]:
     """The dataset's quads as Oxigraph's (half the time of writing and parsing N-Quads)."""
     sink = _QuadSink()
-    for s, p, o, g in dataset.quads((None, None, None, None)):
-        name = getattr(g, "identifier", g)
-        graph = ox.DefaultGraph() if name in (None, DATASET_DEFAULT_GRAPH_ID) else sink.term(name)
+    for s, p, o, g in dataset.quads((None, None, None, None)):  # g: the graph's name
+        graph = ox.DefaultGraph() if g in (None, DATASET_DEFAULT_GRAPH_ID) else sink.term(g)
         sink.add(s, p, o, graph)  # type: ignore[arg-type]
     return list(sink.quads)
 
