@@ -12,7 +12,7 @@ imported with `kg.exporting.import_files` (what `kg import` runs) into an on-dis
 * a write through `kg serve --allow-update` (a subprocess on a loopback port; HTTP as any SPARQL
   client speaks it): one triple inserted into a document's graph, and a document's graph dropped,
   each answered once the union graph has it, against what `kg serve` did before: the same write,
-  then a rebuild of the whole union (`kg.store.REFRESH_UNION`). Each once, on a copy of the store;
+  then a rebuild of the whole union (`kg.updates.REFRESH_UNION`). Each once, on a copy of the store;
   the union must equal a full rebuild at the end.
 
     .venv/bin/python -m benchmarks.bench_grown [--sizes 10000 100000] [--large]
@@ -50,8 +50,10 @@ from benchmarks.bench_store import (
     union_size,
 )
 from kg.exporting import import_files
+from kg.graphs import DOC_PREFIX, UNION_HEADER, UNION_KEPT
 from kg.serve import free_port
-from kg.store import DOC_PREFIX, REFRESH_UNION, UNION_HEADER, UNION_KEPT, GraphStore, store_folder
+from kg.store import GraphStore, store_folder
+from kg.updates import REFRESH_UNION
 from kg.views.html import render
 
 

@@ -62,7 +62,6 @@ import typer.main
 import typer.testing
 from typer.testing import CliRunner, Result
 
-import kg.store
 from benchmarks import synthetic
 from kg.cli import app
 from kg.exporting import import_files
@@ -218,7 +217,7 @@ def extra_document(data: synthetic.Synthetic) -> synthetic.Synthetic:
     number = len(data.documents)
     model = data.documents[number // 2]
     doc = synthetic.Document(
-        rdflib.URIRef(f"{kg.store.DOC_PREFIX}synthetic-{number:06d}"),
+        rdflib.URIRef(f"{_store_name('DOC_PREFIX')}synthetic-{number:06d}"),
         number,
         set(model.entities),
         list(model.relations),
@@ -233,7 +232,7 @@ def prepare(target: int, folder: Path, log: Callable[[str], None]) -> Data:
     quads, triples = write_files(data, trig, nt)
     added = extra_document(data)
     extra_quads = synthetic.write_trig(added, extra)
-    extra_id = str(added.documents[0].iri).removeprefix(kg.store.DOC_PREFIX)
+    extra_id = str(added.documents[0].iri).removeprefix(_store_name("DOC_PREFIX"))
     log(
         f"store: {target:,}: {triples:,} triples, {quads:,} quads "
         f"written in {time.perf_counter() - start:.1f} s"
@@ -338,9 +337,20 @@ def time_cli_query(location: Path, name: str) -> tuple[float, int]:
     return best_of(once), rows
 
 
+def _store_name(name: str) -> Any:
+    """One of the store's names (kg.graphs; kg.store in kg versions before it), None if neither has it:
+    the benchmark also runs on an older kg, side by side."""
+    for module in ("kg.graphs", "kg.store"):
+        try:
+            return getattr(importlib.import_module(module), name)
+        except (ImportError, AttributeError):
+            continue
+    return None
+
+
 def _raw_solutions(store: ox.Store, sparql: str) -> ox.QuerySolutions:
     """`sparql` on pyoxigraph directly, over the default graph GraphStore.query uses."""
-    union = getattr(kg.store, "UNION_GRAPH", None)
+    union = _store_name("UNION_GRAPH")
     if union is not None:
         result = store.query(sparql, prefixes=DEFAULT_PREFIXES, default_graph=union)
     else:  # a store without a merged union graph
@@ -537,7 +547,7 @@ def bench_changes(
     kg_remove = _elapsed(invoke, ["remove", data.extra_id, "--store", str(location)])
     _release()
     after = union_size(location)
-    graph = rdflib.URIRef(kg.store.DOC_PREFIX + data.extra_id)
+    graph = rdflib.URIRef(_store_name("DOC_PREFIX") + data.extra_id)
     rdflib_append = _elapsed(partial(dataset.parse, data.extra, format="trig"))
     rdflib_appended = len(dataset.graph(graph))
     rdflib_remove = _elapsed(dataset.remove_graph, graph)

@@ -30,7 +30,8 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from kg.errors import InputError, KGError, StoreError
-from kg.store import DEFAULT_PREFIXES, UNION_GRAPH, KGStore, store_folder
+from kg.graphs import UNION_GRAPH
+from kg.store import DEFAULT_PREFIXES, KGStore, store_folder
 
 if TYPE_CHECKING:
     import networkx as nx

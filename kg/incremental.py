@@ -2,7 +2,7 @@
 
 Design: the store keeps every document's extraction records (what the spaCy pipeline found in it:
 entity records and relation claims, plus the document itself) as JSON in an internal graph
-(`kg.store.RECORDS_GRAPH`), and every append or removal re-resolves the *whole* corpus from those
+(`kg.graphs.RECORDS_GRAPH`), and every append or removal re-resolves the *whole* corpus from those
 records, then rewrites exactly the document graphs whose triples changed.
 
 Why re-resolve everything rather than merge a new document into the stored entities: resolution is
@@ -38,22 +38,13 @@ import pyoxigraph as ox
 
 from kg.build import Input, Outputs, collect, fresh_folder, swap_in, write_outputs, write_text_atomic
 from kg.errors import InputError, KGError, StoreError
+from kg.graphs import DOC_PREFIX, INFERRED_GRAPH, RECORDS_GRAPH, UNION_GRAPH
 from kg.infer import refresh_if_present
 from kg.mapping import doc_iri, to_dataset
 from kg.quads import dataset_quads, to_quads
 from kg.resolve import resolve
 from kg.stats import GraphStats, graph_stats, store_stats
-from kg.store import (
-    DEFAULT_PREFIXES,
-    DOC_PREFIX,
-    INFERRED_GRAPH,
-    RECORDS_GRAPH,
-    UNION_GRAPH,
-    GraphStore,
-    KGStore,
-    store_folder,
-    to_rdflib,
-)
+from kg.store import DEFAULT_PREFIXES, GraphStore, KGStore, store_folder, to_rdflib
 from kg.types import Document, DocumentExtraction, EntityRecord, Evidence, RelationClaim
 from kg.vocab import ID, KG, RELATION_PROPERTIES
 

@@ -25,8 +25,10 @@ from dataclasses import dataclass
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
+from kg.graphs import INFERRED_GRAPH, UNION_GRAPH
 from kg.ontology import ontology_graph
-from kg.store import INFERRED_GRAPH, UNION_GRAPH, KGStore, union_minus
+from kg.store import KGStore
+from kg.updates import union_minus
 
 log = logging.getLogger(__name__)
 _IN_INFERRED = f"GRAPH {INFERRED_GRAPH} {{ ?s ?p ?o }}"

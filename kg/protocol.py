@@ -31,7 +31,7 @@ import pyoxigraph as ox
 from kg import virtuoso
 from kg.endpoints import Endpoints
 from kg.errors import QueryError, StoreError
-from kg.store import UNION_HEADER, UNION_KEPT
+from kg.graphs import UNION_HEADER, UNION_KEPT
 
 log = logging.getLogger(__name__)
 

@@ -44,30 +44,21 @@ import rdflib
 from kg import virtuoso
 from kg.endpoints import Endpoints, endpoints, is_url
 from kg.errors import QueryError, StoreError
+from kg.graphs import DOC_PREFIX, INTERNAL_GRAPHS, REFERENCE_GRAPH, UNION_GRAPH, GraphName, graph_name
 from kg.protocol import Client, query_form, where_group
+from kg.rdffiles import check_rdf_file, rdf_format
 from kg.store import (
     DEFAULT_PREFIXES,
-    DOC_PREFIX,
-    INTERNAL_GRAPHS,
-    REFERENCE_GRAPH,
-    UNION_GRAPH,
     Closing,
-    GraphName,
     GraphStore,
     OxTerm,
     QueryResult,
-    apply_update,
-    check_rdf_file,
-    data_operations,
-    graph_name,
-    rdf_format,
-    refresh_union_update,
     store_folder,
     to_ox_term,
     to_rdflib,
-    union_plus,
     uses_named_graphs,
 )
+from kg.updates import apply_update, data_operations, refresh_union_update, union_plus
 from kg.vocab import ID
 
 log = logging.getLogger(__name__)

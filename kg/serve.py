@@ -5,7 +5,7 @@ loopback port; in front of it a small proxy (standard library only) listens on t
 for, and does three things Oxigraph's server cannot:
 
 - **The union as default graph.** A store keeps the merged union of its graphs in a named graph
-  (`kg.store.UNION_GRAPH`), which `kg query` uses as its default graph. Oxigraph's own
+  (`kg.graphs.UNION_GRAPH`), which `kg query` uses as its default graph. Oxigraph's own
   `--union-default-graph` is no substitute: it does not merge (a fact two documents state matches
   twice, and the materialised union once more) and it would expose the internal records graph. So a
   query that names no dataset (no `default-graph-uri`, `named-graph-uri` or `union-default-graph`
@@ -56,7 +56,8 @@ from typing import Any
 from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
 
 from kg.errors import KGError, StoreError
-from kg.store import INTERNAL_GRAPHS, UNION_GRAPH, UNION_HEADER, UNION_KEPT, uses_named_graphs
+from kg.graphs import INTERNAL_GRAPHS, UNION_GRAPH, UNION_HEADER, UNION_KEPT
+from kg.store import uses_named_graphs
 from kg.upkeep import KEPT, Plan, plan_store_write, plan_update
 
 log = logging.getLogger(__name__)

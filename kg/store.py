@@ -1,13 +1,7 @@
-"""The graph store: an embedded Oxigraph database, one named graph per document.
-
-A document's graph is named by its IRI (`https://w3id.org/kg-geo/id/doc/<doc id>`), so rebuilding a
-document replaces exactly what it said. Queries see the union of all graphs as their default graph.
-
-Besides the documents' graphs a store may hold: imported reference data (REFERENCE_GRAPH, or any
-graph `kg import` names), the consequences `kg infer` materialised (INFERRED_GRAPH), and two
-internal graphs no query, export or view sees: the derived UNION_GRAPH, and RECORDS_GRAPH, where
-`kg.incremental` keeps each document's extraction records so that `kg build --append` and
-`kg remove` can re-resolve the corpus without re-reading the texts.
+"""The graph store: an embedded Oxigraph database, one named graph per document (the graphs and
+their names: kg.graphs), queried over their merged union. Its writes are the SPARQL updates of
+kg.updates; the files it loads are read by kg.rdffiles. `KGStore` is what every store offers, this
+one or a SPARQL server's (kg.remote).
 """
 
 from __future__ import annotations
@@ -16,10 +10,8 @@ import logging
 import os
 import re
 import tempfile
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
-from itertools import islice
 from pathlib import Path
 from types import TracebackType
 from typing import Protocol, Self
@@ -29,47 +21,24 @@ import rdflib
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from kg.errors import InputError, QueryError, StoreError
+from kg.graphs import (
+    DOC_PREFIX,
+    INTERNAL_GRAPHS,
+    REFERENCE_GRAPH,
+    UNION_GRAPH,
+    GraphName,
+    doc_iri,
+    graph_name,
+    in_graph,
+)
+from kg.rdffiles import parsed, prepare, retarget
+from kg.updates import REFRESH_UNION, apply_update
 from kg.vocab import ID, KG
 
 log = logging.getLogger(__name__)
 
-#: Prefix of document IRIs (and of the named graphs they name).
-DOC_PREFIX = str(ID) + "doc/"
-#: The merged union of every other graph, kept up to date on every write: queries read it as their
-#: default graph, so a fact several documents state matches once (RDF merge), not once per document.
-UNION_GRAPH = ox.NamedNode(str(ID) + "graph/union")
-#: Each document's extraction records (JSON), for re-resolution on append and remove; internal.
-RECORDS_GRAPH = ox.NamedNode(str(ID) + "graph/records")
-#: What `kg infer` materialised (symmetric, sub- and inverse properties); part of the union.
-INFERRED_GRAPH = ox.NamedNode(str(ID) + "graph/inferred")
-#: Where `kg import` puts triples when no graph is named.
-REFERENCE_GRAPH = ox.NamedNode(str(ID) + "graph/reference")
-#: The HTTP header, and its value, that kg's clients (kg.remote) send with every write: each of
-#: their writes keeps UNION_GRAPH current itself, so `kg serve` adds nothing to it (kg.upkeep).
-UNION_HEADER = "X-KG-Union"
-UNION_KEPT = "kept"
-#: Where `kg serve` sets a write's graphs aside until the write is done (kg.upkeep).
-SCRATCH_GRAPH = ox.NamedNode(str(ID) + "graph/scratch")
-#: Graphs that are bookkeeping, not knowledge: never in the union, datasets, exports or views.
-INTERNAL_GRAPHS = frozenset({UNION_GRAPH, RECORDS_GRAPH, SCRATCH_GRAPH})
 #: Files up to this size (in all) are loaded in one transaction rather than by the bulk loader.
 _SMALL_LOAD = 4 * 1024 * 1024
-_FORMATS: dict[str, ox.RdfFormat] = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".json": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-    ".xml": ox.RdfFormat.RDF_XML,
-}
-
-#: Triples per INSERT DATA or DELETE DATA operation of an update (an update may hold many): Virtuoso's
-#: parser gives up near 5,000 in one operation (measured on 7.2), and compiles smaller ones faster.
-OPERATION_TRIPLES = 2000
-
 #: Prefixes every query may use without declaring them (its own PREFIX lines take precedence).
 DEFAULT_PREFIXES: dict[str, str] = {
     "kg": str(KG._NS),
@@ -86,7 +55,6 @@ DEFAULT_PREFIXES: dict[str, str] = {
 
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
-GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 
 
 class KGStore(Protocol):
@@ -148,25 +116,6 @@ def uses_named_graphs(sparql: str) -> bool:
     """Whether a query may read named graphs (GRAPH, FROM NAMED): only those need the list of graphs,
     which slows Oxigraph several-fold on stores of thousands of documents."""
     return _GRAPH_CLAUSE.search(sparql) is not None
-
-
-def doc_iri(doc_id: str) -> str:
-    """The IRI of a document, which is also the name of its graph."""
-    return DOC_PREFIX + doc_id
-
-
-def rdf_format(path: Path) -> ox.RdfFormat:
-    """The RDF syntax of a file, from its suffix; InputError if unknown."""
-    try:
-        return _FORMATS[path.suffix.lower()]
-    except KeyError:
-        known = " ".join(sorted(_FORMATS))
-        raise InputError(f"{path}: unknown RDF file type {path.suffix!r} (known: {known})") from None
-
-
-def check_rdf_file(path: Path) -> ox.RdfFormat:
-    """The file's RDF format, once it parsed in full and writes into no internal graph; else InputError."""
-    return _parsed(path, lambda quads: deque(quads, maxlen=0))
 
 
 def to_ox_term(value: object) -> OxTerm:
@@ -332,12 +281,12 @@ class GraphStore(Closing):
         if sum(path.stat().st_size for path in paths if path.is_file()) <= _SMALL_LOAD:
             return self._load_small(paths, target)
         with tempfile.TemporaryDirectory(prefix="kg-load-") as scratch:
-            prepared = [_prepare(path, Path(scratch) / f"{n}.nt") for n, path in enumerate(paths)]
+            prepared = [prepare(path, Path(scratch) / f"{n}.nt") for n, path in enumerate(paths)]
             before = len(self)
             for path, fmt, union in prepared:
                 try:
                     if union is None:
-                        quads = _retarget(ox.parse(path=os.fspath(path), format=fmt), target)
+                        quads = retarget(ox.parse(path=os.fspath(path), format=fmt), target)
                         self.bulk_add(quads, compact=False)
                         continue
                     to_graph = None if isinstance(target, ox.DefaultGraph) else target
@@ -357,9 +306,9 @@ class GraphStore(Closing):
     def _load_small(self, paths: list[Path], target: GraphName) -> int:
         quads: set[ox.Quad] = set()
         for path in paths:
-            _parsed(path, lambda parsed: quads.update(_retarget(parsed, target)))
+            parsed(path, lambda parsed: quads.update(retarget(parsed, target)))
         added = sum(1 for quad in quads if quad not in self.store)
-        union = {_in(q, UNION_GRAPH) for q in quads}
+        union = {in_graph(q, UNION_GRAPH) for q in quads}
         try:
             self.store.extend([*quads, *union])
         except OSError as e:
@@ -380,7 +329,7 @@ class GraphStore(Closing):
             for quad in quads:
                 yield quad
                 if quad.graph_name not in INTERNAL_GRAPHS:
-                    yield _in(quad, UNION_GRAPH)
+                    yield in_graph(quad, UNION_GRAPH)
 
         try:
             self.store.bulk_extend(with_union())
@@ -587,110 +536,6 @@ def to_rdflib(triples: Iterable[ox.Triple], graph: rdflib.Graph | None = None) -
     return graph
 
 
-def apply_update(
-    *,
-    drop: Iterable[ox.NamedNode] = (),
-    delete: Iterable[ox.Quad] = (),
-    insert: Iterable[ox.Quad] = (),
-    default_graph: bool = True,
-    drop_by_deleting: bool = False,
-) -> str:
-    """One SPARQL update that drops graphs, deletes quads, then inserts quads ("" if nothing to do),
-    and keeps UNION_GRAPH current at a cost proportional to the change, not to the store.
-
-    The triples that may leave the union (the dropped graphs', the deleted quads') are set aside in
-    a scratch graph first; after the change, those no other graph still states leave the union, and
-    the graphs written to are copied into it (a copy, not INSERT DATA, keeps blank nodes the same).
-    Without `default_graph` the store's default graph is not read (see KGStore.has_default_graph).
-    With `drop_by_deleting` the graphs are emptied by one DELETE rather than one DROP each (for a
-    server that keeps no empty graphs and takes only so many operations in one update: Virtuoso).
-    """
-    drop, delete, insert = list(drop), list(delete), list(insert)
-    leaving = [g for g in drop if g not in INTERNAL_GRAPHS]
-    deleted = [q for q in delete if q.graph_name not in INTERNAL_GRAPHS]
-    written = {q.graph_name for q in insert if q.graph_name not in INTERNAL_GRAPHS}
-    parts = []
-    parts += copy_into(_RETRACTED, leaving)
-    if deleted:
-        parts += data_operations("INSERT DATA", (_in(q, _RETRACTED) for q in deleted))
-    if drop and drop_by_deleting:
-        names = " ".join(str(g) for g in drop)
-        where = f"VALUES ?g {{ {names} }} GRAPH ?g {{ ?s ?p ?o }}"
-        parts.append(f"DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ {where} }}")
-    else:
-        parts += [f"DROP SILENT GRAPH {name}" for name in drop]
-    parts += data_operations("DELETE DATA", delete)
-    parts += data_operations("INSERT DATA", insert)
-    if leaving or deleted:
-        parts.append(
-            f"{union_minus(_RETRACTED, default_graph=default_graph)} ;\nDROP SILENT GRAPH {_RETRACTED}"
-        )
-    parts += union_plus(written)
-    return " ;\n".join(parts)
-
-
-def data_operations(verb: str, quads: Iterable[ox.Quad]) -> list[str]:
-    """INSERT DATA or DELETE DATA operations (`verb`) of the quads, OPERATION_TRIPLES in each."""
-    operations = []
-    remaining = iter(quads)
-    while chunk := list(islice(remaining, OPERATION_TRIPLES)):
-        by_graph: dict[str, list[ox.Quad]] = {}
-        for quad in chunk:
-            by_graph.setdefault(str(quad.graph_name), []).append(quad)
-        blocks = "\n".join(_insert_block(name, graph) for name, graph in by_graph.items())
-        operations.append(f"{verb} {{\n{blocks}\n}}")
-    return operations
-
-
-def refresh_union_update(
-    *, default_graph: bool = True, ignore: Iterable[ox.NamedNode] = INTERNAL_GRAPHS
-) -> str:
-    """The SPARQL update that rebuilds UNION_GRAPH from every graph but `ignore` (and the internal
-    ones), and the default graph if `default_graph`."""
-    names = ", ".join(str(g) for g in sorted(INTERNAL_GRAPHS | set(ignore), key=str))
-    named = f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({names}))"
-    where = f"{{ ?s ?p ?o }} UNION {{ {named} }}" if default_graph else named
-    copy = f"INSERT {{ GRAPH {UNION_GRAPH} {{ ?s ?p ?o }} }} WHERE {{ {where} }}"
-    return f"DROP SILENT GRAPH {UNION_GRAPH} ;\n{copy}"
-
-
-#: The SPARQL update that rebuilds UNION_GRAPH from every non-internal graph.
-REFRESH_UNION = refresh_union_update()
-
-
-def union_plus(graphs: Iterable[GraphName]) -> list[str]:
-    """Updates copying graphs' triples into the union (see `copy_into`)."""
-    return copy_into(UNION_GRAPH, graphs)
-
-
-def copy_into(target: ox.NamedNode, graphs: Iterable[GraphName]) -> list[str]:
-    """Updates copying graphs' triples into `target`, one for all the named graphs (a copy keeps
-    blank nodes the same)."""
-    graphs = set(graphs)
-    copy = f"INSERT {{ GRAPH {target} {{ ?s ?p ?o }} }} WHERE"
-    updates = [f"{copy} {{ ?s ?p ?o }}"] if ox.DefaultGraph() in graphs else []
-    names = " ".join(str(g) for g in sorted(graphs, key=str) if not isinstance(g, ox.DefaultGraph))
-    if names:
-        updates.append(f"{copy} {{ VALUES ?g {{ {names} }} GRAPH ?g {{ ?s ?p ?o }} }}")
-    return updates
-
-
-#: A scratch graph inside one update: the triples that may leave the union.
-_RETRACTED = ox.NamedNode(str(ID) + "graph/retracted")
-
-
-def union_minus(source: ox.NamedNode, *, default_graph: bool = True) -> str:
-    """An update removing from the union the triples of `source` no knowledge graph (nor, with
-    `default_graph`, the default graph) states."""
-    internal = ", ".join(str(g) for g in sorted(INTERNAL_GRAPHS | {source}, key=str))
-    others = f"FILTER(?g NOT IN ({internal}))"
-    in_default = " FILTER NOT EXISTS { ?s ?p ?o }" if default_graph else ""
-    return (
-        f"DELETE {{ GRAPH {UNION_GRAPH} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {source} {{ ?s ?p ?o }}"
-        f"{in_default} FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} {others} }} }}"
-    )
-
-
 def store_folder(path: Path) -> Path:
     """The Oxigraph folder `path` names: itself if it is a store, else `path/store` (what `kg build
     --out path` makes); a store still to be made is `path` itself if it is called "store"."""
@@ -700,69 +545,6 @@ def store_folder(path: Path) -> Path:
     if (path / "store").is_dir() or path.name != "store":
         return path / "store"
     return path
-
-
-def graph_name(graph: str) -> ox.NamedNode:
-    """A graph IRI, or a document id (no colon) as its document's graph."""
-    try:
-        return ox.NamedNode(graph if ":" in graph else doc_iri(graph))
-    except ValueError as e:
-        raise InputError(f"{graph!r}: not a graph IRI: {e}") from e
-
-
-def _prepare(path: Path, out: Path) -> tuple[Path, ox.RdfFormat, Path | None]:
-    """Check a file as `check_rdf_file` does, writing its triples (whatever their graph) to `out`
-    as N-Triples on the way; `out` is None in the result if the file has blank nodes."""
-    blank = False
-
-    def without_blank(quad: ox.Quad) -> bool:
-        nonlocal blank
-        blank = blank or isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode)
-        return not blank
-
-    def triples(quads: Iterator[ox.Quad]) -> Iterator[ox.Triple]:
-        return (quad.triple for quad in quads if without_blank(quad))
-
-    fmt = _parsed(path, lambda quads: ox.serialize(triples(quads), out, format=ox.RdfFormat.N_TRIPLES))
-    return path, fmt, None if blank else out
-
-
-def _retarget(quads: Iterable[ox.Quad], target: GraphName) -> Iterator[ox.Quad]:
-    """The quads, those of the default graph moved to `target`."""
-    return (_in(q, target) if isinstance(q.graph_name, ox.DefaultGraph) else q for q in quads)
-
-
-def _parsed(path: Path, consume: Callable[[Iterator[ox.Quad]], object]) -> ox.RdfFormat:
-    """Parse a whole file into `consume`; InputError naming the file if it is missing or bad, or if
-    it writes into an internal graph."""
-
-    def checked(quads: Iterator[ox.Quad]) -> Iterator[ox.Quad]:
-        for quad in quads:
-            if quad.graph_name in INTERNAL_GRAPHS:
-                raise InputError(f"{path}: writes into {quad.graph_name}, an internal graph of the kg store")
-            yield quad
-
-    fmt = rdf_format(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
-    try:
-        consume(checked(ox.parse(path=os.fspath(path), format=fmt)))
-    except (SyntaxError, ValueError) as e:
-        raise InputError(f"{path}: cannot parse {fmt}: {e}") from e
-    except OSError as e:
-        raise InputError(f"{path}: cannot read: {e}") from e
-    return fmt
-
-
-def _in(quad: ox.Quad, graph: GraphName) -> ox.Quad:
-    return ox.Quad(quad.subject, quad.predicate, quad.object, graph)
-
-
-def _insert_block(graph_name: str, quads: Iterable[ox.Quad]) -> str:
-    triples = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
-    if graph_name == str(ox.DefaultGraph()):
-        return triples
-    return f"GRAPH {graph_name} {{\n{triples}\n}}"
 
 
 def bind_prefixes(graph: rdflib.Graph) -> None:

@@ -1,6 +1,6 @@
 """Keeping the union graph current around a write `kg serve` relays, at the cost of what it touches.
 
-A served store's queries read the merged union (`kg.store.UNION_GRAPH`). Rebuilding it after every
+A served store's queries read the merged union (`kg.graphs.UNION_GRAPH`). Rebuilding it after every
 write, as `kg serve` did, took 293 s per write on a 1M-triple store. Instead, a write is planned
 from the graphs it touches:
 
@@ -13,14 +13,14 @@ from the graphs it touches:
   ADD, MOVE or COPY writes (MOVE also empties its source).
 
 Before the write, the triples of those graphs are set aside in a scratch graph; after it, those no
-graph states any more leave the union (`kg.store.union_minus`), and the graphs' new triples join it
-(`kg.store.union_plus`). Both cost what those graphs hold, not what the store holds. A write whose
+graph states any more leave the union (`kg.updates.union_minus`), and the graphs' new triples join it
+(`kg.updates.union_plus`). Both cost what those graphs hold, not what the store holds. A write whose
 graphs cannot be known (a variable graph, `DROP ALL`, `CLEAR NAMED`, a whole-dataset Graph Store
 write, an update rdflib cannot parse) or that writes the union itself gets a full rebuild
-(`kg.store.REFRESH_UNION`), as before. The extraction records' graph is never part of the union.
+(`kg.updates.REFRESH_UNION`), as before. The extraction records' graph is never part of the union.
 
 kg's own clients (`kg.remote.RemoteStore`) keep the union current themselves, in the same requests
-as their writes, and say so with the header `kg.store.UNION_HEADER`: their writes need nothing more.
+as their writes, and say so with the header `kg.graphs.UNION_HEADER`: their writes need nothing more.
 """
 
 from __future__ import annotations
@@ -36,17 +36,9 @@ import rdflib
 from rdflib.plugins.sparql.algebra import translateUpdate
 from rdflib.plugins.sparql.parser import parseUpdate
 
+from kg.graphs import RECORDS_GRAPH, SCRATCH_GRAPH, UNION_GRAPH, GraphName
 from kg.protocol import masked
-from kg.store import (
-    RECORDS_GRAPH,
-    REFRESH_UNION,
-    SCRATCH_GRAPH,
-    UNION_GRAPH,
-    GraphName,
-    copy_into,
-    union_minus,
-    union_plus,
-)
+from kg.updates import REFRESH_UNION, copy_into, union_minus, union_plus
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@
   relation-evidence is refused on a store of 120 triples. The message then says what to change.
 - Drops: an update of 1,500 `DROP GRAPH` operations is "too large" for Virtuoso (SQ156; 800 took
   3 s): kg.remote empties many graphs with one DELETE instead, the same there, since Virtuoso keeps
-  no empty graphs (`kg.store.apply_update`, `drop_by_deleting`).
+  no empty graphs (`kg.updates.apply_update`, `drop_by_deleting`).
 - `update`: Virtuoso's /sparql compiles INSERT DATA into SQL text unless told otherwise; with
   `define sql:big-data-const 1` 5,000 triples went in 0.4 s instead of 36 s.
 """

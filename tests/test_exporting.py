@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 from kg.cli import app
 from kg.errors import InputError, StoreError
 from kg.exporting import EXPORT_FORMATS, RDF_FORMATS, csv_paths, export, import_files
-from kg.store import DOC_PREFIX, REFERENCE_GRAPH, UNION_GRAPH, GraphStore
+from kg.graphs import DOC_PREFIX, REFERENCE_GRAPH, UNION_GRAPH
+from kg.store import GraphStore
 
 SAMPLE = Path(__file__).parent / "data" / "sample.trig"
 SAMPLE_QUADS = 120

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from kg.build import build_documents
 from kg.cli import app
 from kg.errors import InputError, KGError, StoreError
+from kg.graphs import INFERRED_GRAPH, RECORDS_GRAPH, UNION_GRAPH
 from kg.incremental import (
     build_store,
     extraction_from_json,
@@ -24,7 +25,7 @@ from kg.incremental import (
 )
 from kg.mapping import to_dataset, union_graph
 from kg.resolve import resolve
-from kg.store import INFERRED_GRAPH, RECORDS_GRAPH, UNION_GRAPH, GraphStore
+from kg.store import GraphStore
 from kg.types import Document, DocumentExtraction, EntityRecord, Evidence, Mention, RelationClaim
 
 SAMPLE = Path(__file__).parent / "data" / "sample.trig"

@@ -11,8 +11,9 @@ from typer.testing import CliRunner
 
 import kg
 from kg.cli import app
+from kg.graphs import INFERRED_GRAPH, UNION_GRAPH
 from kg.infer import Rule, infer, rules
-from kg.store import INFERRED_GRAPH, UNION_GRAPH, GraphStore
+from kg.store import GraphStore
 
 KG = "https://w3id.org/kg-geo/ontology#"
 ID = "https://w3id.org/kg-geo/id/"

@@ -9,15 +9,9 @@ import pytest
 import rdflib
 
 from kg.errors import InputError, QueryError, StoreError
-from kg.store import (
-    DOC_PREFIX,
-    INFERRED_GRAPH,
-    REFERENCE_GRAPH,
-    REFRESH_UNION,
-    UNION_GRAPH,
-    GraphStore,
-    doc_iri,
-)
+from kg.graphs import DOC_PREFIX, INFERRED_GRAPH, REFERENCE_GRAPH, UNION_GRAPH, doc_iri
+from kg.store import GraphStore
+from kg.updates import REFRESH_UNION
 
 SAMPLE = Path(__file__).parent / "data" / "sample.trig"
 SAMPLE_QUADS = 120  # 4 triples (Japan's) are written in both documents

@@ -18,13 +18,14 @@ from kg.cli import app
 from kg.endpoints import endpoints
 from kg.errors import InputError, QueryError, StoreError
 from kg.exporting import export, import_files
+from kg.graphs import INFERRED_GRAPH, RECORDS_GRAPH, REFERENCE_GRAPH
 from kg.incremental import build_store, read_records, remove_documents
 from kg.infer import infer
 from kg.query import run, saved_query
 from kg.remote import RemoteStore, connect, with_values
 from kg.serve import free_port
 from kg.stats import graph_stats, store_stats
-from kg.store import INFERRED_GRAPH, RECORDS_GRAPH, REFERENCE_GRAPH, GraphStore, store_folder
+from kg.store import GraphStore, store_folder
 from kg.validate import validate, validate_store
 
 DATA = Path(__file__).parent / "data"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from kg.store import INFERRED_GRAPH, RECORDS_GRAPH, UNION_GRAPH, GraphStore
+from kg.graphs import INFERRED_GRAPH, RECORDS_GRAPH, UNION_GRAPH
+from kg.store import GraphStore
 
 EX = "https://e.org/"
 

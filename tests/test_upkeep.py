@@ -8,7 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.store import RECORDS_GRAPH, REFRESH_UNION, SCRATCH_GRAPH, UNION_GRAPH
+from kg.graphs import RECORDS_GRAPH, SCRATCH_GRAPH, UNION_GRAPH
+from kg.updates import REFRESH_UNION
 from kg.upkeep import Plan, _parsed_graphs, plan_store_write, plan_update, update_graphs
 
 E = "http://e.org/"
