@@ -31,6 +31,7 @@ from kg.graphs import (
     graph_name,
     in_graph,
 )
+from kg.protocol import masked
 from kg.rdffiles import parsed, prepare, retarget
 from kg.updates import REFRESH_UNION, apply_update
 from kg.vocab import ID, KG
@@ -109,13 +110,15 @@ class KGStore(Protocol):
     ) -> None: ...
 
 
-_GRAPH_CLAUSE = re.compile(r"\b(?:GRAPH|FROM\s+NAMED)\b", re.I)
+#: The keywords, not a variable (?graph) or a prefixed name (ex:graph, graph:x) spelled the same.
+_GRAPH_CLAUSE = re.compile(r"(?<![?$:\w])(?:GRAPH|FROM\s+NAMED)(?![\w:-])", re.I)
 
 
 def uses_named_graphs(sparql: str) -> bool:
-    """Whether a query may read named graphs (GRAPH, FROM NAMED): only those need the list of graphs,
-    which slows Oxigraph several-fold on stores of thousands of documents."""
-    return _GRAPH_CLAUSE.search(sparql) is not None
+    """Whether a query may read named graphs (GRAPH, FROM NAMED, outside strings, IRIs and comments):
+    only those need the list of graphs, which slows Oxigraph several-fold on stores of thousands of
+    documents."""
+    return _GRAPH_CLAUSE.search(masked(sparql)) is not None
 
 
 def to_ox_term(value: object) -> OxTerm:
