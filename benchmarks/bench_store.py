@@ -317,9 +317,9 @@ def cli_query(location: Path, name: str) -> Result:
     return invoke(["query", name, "--store", str(location), "--format", "csv"])
 
 
-def csv_rows(result: Result) -> int:
-    """The rows of a `kg query --format csv` output (its header not counted)."""
-    return len(list(csv.reader(io.StringIO(result.stdout)))) - 1
+def csv_rows(text: str) -> int:
+    """The rows of CSV query results, `kg query --format csv`'s or Oxigraph's (the header not counted)."""
+    return len(list(csv.reader(io.StringIO(text)))) - 1
 
 
 def time_cli_query(location: Path, name: str) -> tuple[float, int]:
@@ -330,7 +330,7 @@ def time_cli_query(location: Path, name: str) -> tuple[float, int]:
     def once() -> float:
         nonlocal rows
         elapsed, result = _timed(partial(cli_query, location, name))
-        rows = csv_rows(result)
+        rows = csv_rows(result.stdout)
         _release()
         return elapsed
 
@@ -363,11 +363,7 @@ def raw_command(location: Path, sparql: str) -> bytes:
     """What `kg query NAME --format csv` does, on pyoxigraph alone: a new read-only handle on the
     store, the saved text as it is (Oxigraph sorts), Oxigraph's own CSV serialization."""
     store = ox.Store.read_only(os.fspath(store_folder(location)))
-    try:
-        result = _raw_solutions(store, sparql)
-        return result.serialize(format=ox.QueryResultsFormat.CSV) or b""
-    finally:
-        del store
+    return _raw_solutions(store, sparql).serialize(format=ox.QueryResultsFormat.CSV) or b""
 
 
 def time_raw_command(location: Path, name: str) -> tuple[float, int]:
@@ -377,7 +373,7 @@ def time_raw_command(location: Path, name: str) -> tuple[float, int]:
     def once() -> float:
         nonlocal rows
         elapsed, data = _timed(partial(raw_command, location, sparql))
-        rows = len(list(csv.reader(io.StringIO(data.decode("utf-8"))))) - 1
+        rows = csv_rows(data.decode("utf-8"))
         _release()
         return elapsed
 
