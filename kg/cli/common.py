@@ -1,0 +1,87 @@
+"""What the `kg` commands share: the consoles, the store options, turning a KGError into a
+message and an exit code, progress bars."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from kg.errors import KGError
+
+out = Console()
+err = Console(stderr=True)
+
+
+class Format(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+@contextmanager
+def handled() -> Iterator[None]:
+    """Turn library errors into `error: ...` on stderr and the error's exit code."""
+    try:
+        yield
+    except KGError as e:
+        err.print(f"[red]error:[/red] {e}", highlight=False, soft_wrap=True)
+        raise typer.Exit(e.exit_code) from e
+
+
+def store_help(what: str) -> str:
+    return (
+        f"{what}: an output folder holding store/, the store itself, or a SPARQL server's URL "
+        "(Oxigraph http://host:7878, Fuseki .../DATASET, Virtuoso .../sparql, GraphDB "
+        ".../repositories/REPO; user:password@ or KG_STORE_USER/KG_STORE_PASSWORD) (default: output)."
+    )
+
+
+UpdateUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--update-url", help="The server's SPARQL update endpoint, where kg cannot tell it from --store."
+    ),
+]
+GraphStoreUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--graph-store-url",
+        help="The server's Graph Store Protocol endpoint, where kg cannot tell it from --store "
+        "('none': write with SPARQL updates).",
+    ),
+]
+
+
+def location(store: str, update_url: str | None, graph_store_url: str | None) -> Any:
+    """The store --store names, with the endpoints --update-url and --graph-store-url give."""
+    from kg.endpoints import store_location
+
+    return store_location(store, update=update_url, graph_store=graph_store_url)
+
+
+@contextmanager
+def progress_bar() -> Iterator[Progress]:
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
+    with progress:
+        yield progress
+
+
+def graph_file(graph: Path) -> Any:
+    import kg
+
+    return kg.load_graph_file(graph)

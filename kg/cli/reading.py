@@ -1,0 +1,253 @@
+"""The `kg` commands that read the store: query, render, stats, export, serve."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from kg.cli.common import Format, GraphStoreUrl, UpdateUrl, graph_file, handled, location, out, store_help
+from kg.errors import InputError
+
+
+def query(
+    sparql: Annotated[str | None, typer.Argument(help="SPARQL text, or the name of a saved query.")] = None,
+    file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the query from a .rq file.")] = None,
+    store: Annotated[str, typer.Option(help=store_help("Store to query"))] = "output",
+    update_url: UpdateUrl = None,
+    graph_store_url: GraphStoreUrl = None,
+    graph: Annotated[Path | None, typer.Option(help="Query a graph file instead of a store.")] = None,
+    param: Annotated[
+        list[str] | None, typer.Option("--param", "-p", help="name=value, bound safely.")
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="table, csv or json.")] = Format.table,
+    list_saved: Annotated[bool, typer.Option("--list", help="List the saved queries.")] = False,
+    max_rows: Annotated[
+        int, typer.Option(help="Rows a table shows (0: all); csv and json always hold every row.")
+    ] = 1000,
+) -> None:
+    """Run a SPARQL query (text, --file, or a saved query's name) over the store.
+
+    A table shows IRIs with the usual prefixes (kg:, id:, rdfs:...) and its first --max-rows rows;
+    csv and json write every row, with full IRIs.
+
+    Example: kg query allies-of --param country=Japan --format csv
+    """
+    from kg.cells import gc_paused
+    from kg.query import Results, display, parse_params, saved_queries, saved_query, select, to_csv, to_json
+
+    with handled(), gc_paused():  # many acyclic rows: see gc_paused
+        if list_saved:
+            for name, path in saved_queries().items():
+                out.print(f"{name:22} {_first_comment(path)}", highlight=False)
+            return
+        if file is not None:
+            try:
+                text = file.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as e:
+                raise InputError(f"{file}: cannot read query: {e}") from e
+        elif sparql is None:
+            raise InputError("give a SPARQL query, a saved query name, or --file")
+        elif sparql in saved_queries():
+            text = saved_query(sparql)
+        else:
+            text = sparql
+        params = parse_params(param or [])
+        if graph is not None:
+            results = Results.of(graph_file(graph).query(text, **params))
+        else:
+            from kg.remote import connect
+
+            with connect(location(store, update_url, graph_store_url), read_only=True) as source:
+                results = select(source, text, params or None)
+        if fmt is Format.csv:
+            sys.stdout.write(to_csv(results))
+        elif fmt is Format.json:
+            sys.stdout.write(to_json(results) + "\n")
+        else:
+            shown = results.rows[:max_rows] if max_rows > 0 else results.rows
+            table = Table()
+            for column in results.columns:
+                table.add_column(column, overflow="fold")  # wrapped, never cut short
+            for row in shown:
+                table.add_row(*map(display, row))
+            out.print(table)
+            hidden = len(results.rows) - len(shown)
+            more = (
+                f" (the first {len(shown):,} shown: --max-rows 0 for all, or --format csv)" if hidden else ""
+            )
+            out.print(f"{len(results.rows):,} rows{more}", highlight=False)
+
+
+def _first_comment(path: Path) -> str:
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            return line.lstrip("# ").strip()
+    return ""
+
+
+def render(
+    store: Annotated[str, typer.Option(help=store_help("Store to render"))] = "output",
+    update_url: UpdateUrl = None,
+    graph_store_url: GraphStoreUrl = None,
+    graph: Annotated[Path | None, typer.Option(help="Render a graph file instead of a store.")] = None,
+    out_file: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")] = Path(
+        "output/graph.html"
+    ),
+    focus: Annotated[str | None, typer.Option(help="Show only this entity's neighbourhood.")] = None,
+    hops: Annotated[int, typer.Option(help="Neighbourhood size around --focus.")] = 1,
+    relations: Annotated[str | None, typer.Option(help="Comma-separated properties to show.")] = None,
+    classes: Annotated[str | None, typer.Option(help="Comma-separated classes to show.")] = None,
+    since: Annotated[str | None, typer.Option(help="Only evidence dated on or after (YYYY-MM-DD).")] = None,
+    min_confidence: Annotated[float, typer.Option(help="Hide relations below this confidence.")] = 0.0,
+    max_nodes: Annotated[int, typer.Option(help="Show at most this many nodes.")] = 1500,
+) -> None:
+    """Write the interactive HTML view of a store or a graph file.
+
+    Example: kg render --focus Japan --hops 2 --relations alliedWith,memberOf --out view.html
+    """
+    from kg.views.html import render as render_view
+
+    with handled():
+        options: dict[str, Any] = {
+            "focus": focus,
+            "hops": hops,
+            "relations": _split(relations),
+            "classes": _split(classes),
+            "since": _parse_date(since),
+            "min_confidence": min_confidence,
+            "max_nodes": max_nodes,
+        }
+        if graph is not None:
+            union = graph_file(graph).graph
+        else:
+            from kg.neighbourhood import view_graph
+            from kg.remote import connect
+
+            with connect(location(store, update_url, graph_store_url), read_only=True) as source:
+                union = view_graph(source, **options)
+        path = render_view(union, out_file, **options)
+    out.print(f"wrote {path}", highlight=False)
+
+
+def _split(value: str | None) -> list[str] | None:
+    return [v.strip() for v in value.split(",") if v.strip()] if value else None
+
+
+def _parse_date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as e:
+        raise InputError(f"--since: not a date (YYYY-MM-DD): {value!r}") from e
+
+
+def stats(
+    store: Annotated[str, typer.Option(help=store_help("Store to count"))] = "output",
+    update_url: UpdateUrl = None,
+    graph_store_url: GraphStoreUrl = None,
+    graph: Annotated[Path | None, typer.Option(help="Count a graph file instead of a store.")] = None,
+) -> None:
+    """Count documents, entities by class and relations by property.
+
+    Example: kg stats --store output
+    """
+    from kg.remote import connect
+    from kg.stats import store_stats
+
+    with handled():
+        if graph is not None:
+            summary = graph_file(graph).stats()
+        else:
+            with connect(location(store, update_url, graph_store_url), read_only=True) as source:
+                summary = store_stats(source)
+    for line in summary.lines():
+        out.print(line, highlight=False)
+
+
+class ExportFormat(StrEnum):
+    ttl = "ttl"
+    nt = "nt"
+    trig = "trig"
+    nq = "nq"
+    jsonld = "jsonld"
+    graphml = "graphml"
+    gexf = "gexf"
+    csv = "csv"
+
+
+def export(
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="Output format.")],
+    out_path: Annotated[
+        Path, typer.Option("--out", "-o", help="File to write (csv: PATH-nodes.csv and PATH-edges.csv).")
+    ],
+    store: Annotated[str, typer.Option(help=store_help("Store"))] = "output",
+    update_url: UpdateUrl = None,
+    graph_store_url: GraphStoreUrl = None,
+) -> None:
+    """Export the store: RDF (ttl nt: the union graph; trig nq jsonld: named graphs), or the entity
+    network as graphml, gexf or csv.
+
+    Example: kg export --format graphml --out network.graphml --store output
+    """
+    from kg.exporting import export as export_store
+    from kg.remote import connect
+
+    with handled(), connect(location(store, update_url, graph_store_url), read_only=True) as graph_store:
+        written = export_store(graph_store, fmt.value, out_path)
+    for path in written:
+        out.print(f"wrote {path}", highlight=False)
+
+
+def serve(
+    store: Annotated[
+        Path, typer.Option(help="Store folder (an output folder holding store/, or the store).")
+    ] = Path("output"),
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 7878,
+    allow_update: Annotated[bool, typer.Option(help="Accept SPARQL updates and Graph Store writes.")] = False,
+    allow_remote: Annotated[
+        bool, typer.Option(help="Allow a non-loopback --host (no authentication!).")
+    ] = False,
+) -> None:
+    """Serve the store as a SPARQL 1.1 endpoint (oxigraph), read-only unless --allow-update.
+
+    /query answers SPARQL with the union of all graphs as default graph; / is a query page and
+    /explorer the graph.html beside the store. A read-only server follows what other commands
+    (build --append, import, remove, infer) write to the store; a writable one keeps them out:
+    send their writes to it with --store URL. Stop with Ctrl-C.
+
+    Example: kg serve --store output --port 7878
+    """
+    from kg.serve import Backend
+    from kg.serve import serve as run_server
+    from kg.store import store_folder
+
+    def ready(url: str, backend: Backend) -> None:
+        pid = backend.process.pid if backend.process is not None else "?"
+        mode = "read-write" if allow_update else "read-only"
+        out.print(f"serving {store_folder(store)} ({mode}) at {url}/query", highlight=False, soft_wrap=True)
+        out.print(
+            f"query page {url}/  explorer {url}/explorer  oxigraph pid {pid}", highlight=False, soft_wrap=True
+        )
+        out.print(f"other kg commands reach it with --store {url}", highlight=False, soft_wrap=True)
+
+    def reopened(pid: int) -> None:
+        out.print(f"the store changed on disk: serving it as it is now (oxigraph pid {pid})", highlight=False)
+
+    with handled():
+        run_server(
+            store_folder(store),
+            host=host,
+            port=port,
+            allow_update=allow_update,
+            allow_remote=allow_remote,
+            on_ready=ready,
+            on_reopen=reopened,
+        )
