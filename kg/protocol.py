@@ -32,6 +32,7 @@ from kg import virtuoso
 from kg.endpoints import Endpoints
 from kg.errors import QueryError, StoreError
 from kg.graphs import UNION_HEADER, UNION_KEPT
+from kg.sparqltext import at_top_level, masked, query_form, where_group
 
 log = logging.getLogger(__name__)
 
@@ -42,18 +43,8 @@ _ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9
 _MAX_ROWS = "X-SPARQL-MaxRows"
 _FORM_TYPE = "application/x-www-form-urlencoded"
 _ERROR_CHARS = 600
-
-#: What cannot hold a brace or a keyword of the query: strings, IRIs and comments.
-_NOT_CODE = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"'
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r'|<[^<>"{}|^`\\\s]*>'
-    r"|#[^\n]*"
-)
-_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
 _MODIFIER = re.compile(r"\b(ORDER\s+BY|LIMIT|OFFSET|VALUES)\b", re.I)
+
 _XML_BNODE = re.compile(rb"<bnode>([^<]*)</bnode>")
 _JSON_BNODE = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*")([^"]*)(")')
 _JSON_BNODE_AFTER = re.compile(rb'("value"\s*:\s*")([^"]*)("\s*,\s*"type"\s*:\s*"bnode")')
@@ -62,31 +53,6 @@ _XML_LITERAL = re.compile(rb"(<literal[^>]*>)([^<]*)(</literal>)")
 _JSON_BOOLEAN = re.compile(
     rb'("datatype"\s*:\s*"http://www\.w3\.org/2001/XMLSchema#boolean"\s*,\s*"value"\s*:\s*")([01])"'
 )
-
-
-def masked(sparql: str) -> str:
-    """The query with its strings, IRIs and comments blanked out (same length)."""
-    return _NOT_CODE.sub(lambda m: " " * len(m.group()), sparql)
-
-
-def query_form(sparql: str) -> tuple[str, int]:
-    """The query's form (SELECT, ASK, CONSTRUCT, DESCRIBE; "" if none) and where its keyword starts."""
-    found = _FORM.search(masked(sparql))
-    return (found.group(1).upper(), found.start()) if found else ("", -1)
-
-
-def where_group(sparql: str) -> int:
-    """Where the query's WHERE group opens (the first brace after its form keyword, outside any
-    parentheses: a projected EXISTS is not it); -1 if it has none."""
-    code = masked(sparql)
-    form, start = query_form(sparql)
-    depth = 0
-    for index in range(start + len(form), len(code)) if form else ():
-        char = code[index]
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if char == "{" and depth == 0:
-            return index
-    return -1
 
 
 class Client:
@@ -207,7 +173,7 @@ class Client:
         _, start = query_form(sparql)
         prologue, body = sparql[:start], sparql[start:]
         names = " ".join(f"?{v}" for v in variables)
-        if not _at_top_level(masked(body), _MODIFIER):  # a stable order for the pages
+        if not at_top_level(masked(body), _MODIFIER):  # a stable order for the pages
             body += f"\nORDER BY {names}"
         pages: list[bytes] = []
         offset = 0
@@ -280,16 +246,3 @@ def _bnode_id(raw: bytes) -> bytes:
     if _BNODE_ID.match(raw):
         return raw
     return b"b" + re.sub(rb"[^A-Za-z0-9]", lambda m: b"_%x_" % m.group()[0], raw)
-
-
-def _at_top_level(text: str, pattern: re.Pattern[str]) -> bool:
-    """Whether `pattern` occurs outside every brace of the (masked) query text."""
-    depth = 0
-    position = 0
-    for found in pattern.finditer(text):
-        for char in text[position : found.start()]:
-            depth += {"{": 1, "}": -1}.get(char, 0)
-        position = found.start()
-        if depth == 0:
-            return True
-    return False

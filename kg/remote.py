@@ -45,8 +45,9 @@ from kg import virtuoso
 from kg.endpoints import Endpoints, endpoints, is_url
 from kg.errors import QueryError, StoreError
 from kg.graphs import DOC_PREFIX, INTERNAL_GRAPHS, REFERENCE_GRAPH, UNION_GRAPH, GraphName, graph_name
-from kg.protocol import Client, query_form, where_group
+from kg.protocol import Client
 from kg.rdffiles import check_rdf_file, rdf_format
+from kg.sparqltext import query_form, where_group
 from kg.store import (
     DEFAULT_PREFIXES,
     Closing,

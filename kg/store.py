@@ -31,8 +31,8 @@ from kg.graphs import (
     graph_name,
     in_graph,
 )
-from kg.protocol import masked
 from kg.rdffiles import parsed, prepare, retarget
+from kg.sparqltext import masked
 from kg.updates import REFRESH_UNION, apply_update
 from kg.vocab import ID, KG
 

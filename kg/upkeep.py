@@ -37,7 +37,7 @@ from rdflib.plugins.sparql.algebra import translateUpdate
 from rdflib.plugins.sparql.parser import parseUpdate
 
 from kg.graphs import RECORDS_GRAPH, SCRATCH_GRAPH, UNION_GRAPH, GraphName
-from kg.protocol import masked
+from kg.sparqltext import masked
 from kg.updates import REFRESH_UNION, copy_into, union_minus, union_plus
 
 log = logging.getLogger(__name__)
@@ -116,7 +116,7 @@ def _parsed_graphs(update: str) -> set[GraphName] | None:
     return graphs
 
 
-#: What is left to read once strings, IRIs and comments are blanked out (kg.protocol.masked):
+#: What is left to read once strings, IRIs and comments are blanked out (kg.sparqltext.masked):
 #: braces, semicolons, and words (keywords, prefixed names, literals' other parts)
 _CODE_TOKEN = re.compile(r"[{};]|[^\s{};]+")
 

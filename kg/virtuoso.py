@@ -37,7 +37,7 @@ _EXISTS = re.compile(r"\bEXISTS\b", re.I)
 
 def query(sparql: str, code: str) -> str:
     """The query with each IF that has EXISTS in a branch written as && and || (`code`: the query
-    masked, as kg.protocol.masked gives it: same length, strings and IRIs blanked)."""
+    masked, as kg.sparqltext.masked gives it: same length, strings and IRIs blanked)."""
     out: list[str] = []
     position = 0
     while found := _IF.search(code, position):

@@ -6,7 +6,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg import virtuoso
-from kg.protocol import masked, where_group
+from kg.sparqltext import masked, where_group
 
 E = "https://e.org/"
 
