@@ -51,7 +51,7 @@ from benchmarks.bench_store import (
 )
 from kg.exporting import import_files
 from kg.graphs import DOC_PREFIX, UNION_HEADER, UNION_KEPT
-from kg.serve import free_port
+from kg.oxigraph_process import free_port
 from kg.store import GraphStore, store_folder
 from kg.updates import REFRESH_UNION
 from kg.views.html import render

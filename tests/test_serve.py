@@ -22,7 +22,8 @@ from typer.testing import CliRunner
 from kg.cli import app
 from kg.errors import KGError
 from kg.exporting import import_files
-from kg.serve import Backend, check_host, free_port
+from kg.oxigraph_process import Backend, free_port
+from kg.serve import check_host
 
 SAMPLE = Path(__file__).parent / "data" / "sample.trig"
 SAMPLE_TRIPLES = 116

@@ -23,7 +23,7 @@ from kg.incremental import build_store, read_records, remove_documents
 from kg.infer import infer
 from kg.query import run, saved_query
 from kg.remote import RemoteStore, connect, with_values
-from kg.serve import free_port
+from kg.oxigraph_process import free_port
 from kg.stats import graph_stats, store_stats
 from kg.store import GraphStore, store_folder
 from kg.validate import validate, validate_store

@@ -225,7 +225,7 @@ def serve(
 
     Example: kg serve --store output --port 7878
     """
-    from kg.serve import Backend
+    from kg.oxigraph_process import Backend
     from kg.serve import serve as run_server
     from kg.store import store_folder
 
