@@ -25,28 +25,33 @@ take no part in re-resolution. If the store has inferred triples (`kg infer`), t
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, replace
-from datetime import date
-from decimal import Decimal
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from kg.build import Input, Outputs, collect, fresh_folder, swap_in, write_outputs, write_text_atomic
+from kg.build import Input, Outputs, collect, fresh_folder, swap_in, write_outputs
 from kg.errors import InputError, KGError, StoreError
-from kg.graphs import DOC_PREFIX, INFERRED_GRAPH, RECORDS_GRAPH, UNION_GRAPH
+from kg.graphs import DOC_PREFIX
 from kg.infer import refresh_if_present
 from kg.mapping import doc_iri, to_dataset
 from kg.quads import dataset_quads, to_quads
+from kg.records import (
+    Stored,
+    content_hashes,
+    read_records,
+    record_quads,
+    stored_min_confidence,
+    stored_record_quads,
+)
 from kg.resolve import resolve
 from kg.stats import GraphStats, graph_stats, store_stats
-from kg.store import DEFAULT_PREFIXES, GraphStore, KGStore, store_folder, to_rdflib
-from kg.types import Document, DocumentExtraction, EntityRecord, Evidence, RelationClaim
-from kg.vocab import ID, KG, RELATION_PROPERTIES
+from kg.store import GraphStore, KGStore, store_folder
+from kg.store_files import labelled, write_views
+from kg.types import Document, DocumentExtraction
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -54,19 +59,6 @@ if TYPE_CHECKING:
     from kg.endpoints import Endpoints
 
 log = logging.getLogger(__name__)
-
-_RECORD = ox.NamedNode(f"{ID}internal/extraction")  # <doc> _RECORD "json"
-_ORDER = ox.NamedNode(f"{ID}internal/order")  # <doc> _ORDER n: when it was first added
-_MIN_CONFIDENCE = ox.NamedNode(f"{ID}internal/minConfidence")  # <RECORDS_GRAPH> _MIN_CONFIDENCE x
-_FORMAT_VERSION = 1
-
-
-@dataclass(frozen=True)
-class Stored:
-    """A document's extraction records as the store keeps them, with its position in the corpus."""
-
-    order: int
-    extraction: DocumentExtraction
 
 
 @dataclass(frozen=True)
@@ -163,7 +155,6 @@ def _build_remote(
 ) -> StoreChange:
     """Add the documents to the store at a URL; the files in `out_dir` only if it is given."""
     from kg.remote import RemoteStore
-    from kg.stats import store_stats
 
     with RemoteStore(location) as remote:
         change = _append(remote, documents, run, min_confidence)
@@ -206,14 +197,14 @@ def _build_fresh(
     fresh = fresh_folder(path)
     with GraphStore(fresh) as store:
         records = {str(doc_iri(x.document.id)): Stored(n, x) for n, x in enumerate(extractions)}
-        store.bulk_add([*dataset_quads(dataset), *_record_quads(records, min_confidence)])
+        store.bulk_add([*dataset_quads(dataset), *record_quads(records, min_confidence)])
     swap_in(fresh, path)
     from kg.mapping import union_graph
 
     return StoreChange(
         added=tuple(d.id for d in documents),
         errors=errors,
-        written=_labelled(Outputs(outputs.ttl, outputs.trig, outputs.html, path)),
+        written=labelled(Outputs(outputs.ttl, outputs.trig, outputs.html, path)),
         stats=graph_stats(union_graph(dataset)),
     )
 
@@ -339,18 +330,13 @@ def apply_records(
         if set(store.quads_for_pattern(None, None, None, ox.NamedNode(iri))) != quads
     }
     drop = set(drop)
-    old_records = [
-        q
-        for iri in {*write, *drop}
-        for q in store.quads_for_pattern(ox.NamedNode(iri), None, None, RECORDS_GRAPH)
-    ]
-    old_records += store.quads_for_pattern(RECORDS_GRAPH, _MIN_CONFIDENCE, None, RECORDS_GRAPH)
+    old_records = stored_record_quads(store, {*write, *drop})
     store.apply(
         drop=[ox.NamedNode(iri) for iri in sorted(rewrite | drop)],
         delete=old_records,
         insert=[
             *(q for iri in sorted(rewrite) for q in new_graphs[iri]),
-            *_record_quads(write, min_confidence),
+            *record_quads(write, min_confidence),
         ],
     )
     refresh_if_present(store)
@@ -358,181 +344,5 @@ def apply_records(
     return rewrite
 
 
-def read_records(store: KGStore) -> dict[str, Stored]:
-    """The stored extraction records, by document IRI."""
-    orders = {
-        str(q.subject.value): int(q.object.value)  # type: ignore[union-attr]
-        for q in store.quads_for_pattern(None, _ORDER, None, RECORDS_GRAPH)
-    }
-    records = {}
-    for quad in store.quads_for_pattern(None, _RECORD, None, RECORDS_GRAPH):
-        iri = str(quad.subject.value)  # type: ignore[union-attr]
-        try:
-            extraction = extraction_from_json(quad.object.value)  # type: ignore[union-attr]
-        except (KeyError, TypeError, ValueError) as e:
-            raise StoreError(f"{store.location}: corrupt extraction records of {iri}: {e}") from e
-        records[iri] = Stored(orders.get(iri, 0), extraction)
-    return records
-
-
-def stored_min_confidence(store: KGStore) -> float | None:
-    """The --min-confidence the store's corpus was resolved with, if it was recorded."""
-    for quad in store.quads_for_pattern(RECORDS_GRAPH, _MIN_CONFIDENCE, None, RECORDS_GRAPH):
-        return float(quad.object.value)  # type: ignore[union-attr]
-    return None
-
-
-def content_hashes(store: KGStore) -> dict[str, str]:
-    """kg:contentHash of every document node, by document IRI (as stated in its own graph)."""
-    result = store.query("SELECT ?doc ?hash WHERE { GRAPH ?doc { ?doc kg:contentHash ?hash } }")
-    assert isinstance(result, ox.QuerySolutions)
-    return {str(s["doc"].value): str(s["hash"].value) for s in result}
-
-
-def extraction_to_json(extraction: DocumentExtraction) -> str:
-    """What re-resolution needs of an extraction (not the mentions), as JSON."""
-    document = asdict(extraction.document)
-    document["published"] = extraction.document.published and extraction.document.published.isoformat()
-    data = {
-        "version": _FORMAT_VERSION,
-        "document": document,
-        "entities": [asdict(e) for e in extraction.entities],
-        "claims": [asdict(c) for c in extraction.claims],
-    }
-    return json.dumps(data, ensure_ascii=False, sort_keys=True)
-
-
-def extraction_from_json(text: str) -> DocumentExtraction:
-    data: dict[str, Any] = json.loads(text)
-    if data.get("version") != _FORMAT_VERSION:
-        raise ValueError(f"unknown records version {data.get('version')!r}")
-    doc = dict(data["document"])
-    doc["published"] = date.fromisoformat(doc["published"]) if doc["published"] else None
-    entities = tuple(EntityRecord(**{**e, "names": tuple(e["names"])}) for e in data["entities"])
-    claims = tuple(
-        RelationClaim(c["subject"], c["predicate"], c["object"], Evidence(**c["evidence"]))
-        for c in data["claims"]
-    )
-    return DocumentExtraction(Document(**doc), entities, (), claims)
-
-
-def _record_quads(records: Mapping[str, Stored], min_confidence: float) -> list[ox.Quad]:
-    quads = [
-        ox.Quad(
-            RECORDS_GRAPH,
-            _MIN_CONFIDENCE,
-            ox.Literal(str(Decimal(str(min_confidence))), datatype=_XSD_DECIMAL),
-            RECORDS_GRAPH,
-        )
-    ]
-    for iri, record in records.items():
-        node = ox.NamedNode(iri)
-        quads.append(ox.Quad(node, _RECORD, ox.Literal(extraction_to_json(record.extraction)), RECORDS_GRAPH))
-        quads.append(
-            ox.Quad(node, _ORDER, ox.Literal(str(record.order), datatype=_XSD_INTEGER), RECORDS_GRAPH)
-        )
-    return quads
-
-
-_XSD_INTEGER = ox.NamedNode(DEFAULT_PREFIXES["xsd"] + "integer")
-_XSD_DECIMAL = ox.NamedNode(DEFAULT_PREFIXES["xsd"] + "decimal")
-
-
 def _doc_ids(iris: Iterable[str], records: Mapping[str, Stored]) -> set[str]:
     return {records[i].extraction.document.id if i in records else i.removeprefix(DOC_PREFIX) for i in iris}
-
-
-# ---------------------------------------------------------------------- the files beside the store
-
-
-def _labelled(outputs: Outputs) -> tuple[tuple[str, Path], ...]:
-    pairs = (
-        ("graph", outputs.ttl),
-        ("dataset", outputs.trig),
-        ("view", outputs.html),
-        ("store", outputs.store),
-    )
-    return tuple((label, path) for label, path in pairs if path is not None)
-
-
-def write_views(
-    store: KGStore, out_dir: Path, *, html: bool = True, only_existing: bool = False
-) -> tuple[list[tuple[str, Path]], GraphStats | None]:
-    """graph.ttl, graph.trig and graph.html from the store's asserted graphs (not the inferred one).
-
-    With `only_existing`, only the files already in `out_dir` are rewritten. Returns the files
-    written and the counts of the asserted union graph (None when no file was wanted: reading the
-    whole store costs seconds per million triples).
-    """
-
-    def wanted(name: str) -> Path | None:
-        path = out_dir / name
-        return None if only_existing and not path.is_file() else path
-
-    ttl, trig = wanted("graph.ttl"), wanted("graph.trig")
-    page = wanted("graph.html") if html else None
-    if ttl is None and trig is None and page is None:
-        return [], None
-    inferred = bool(store.quads_for_pattern(None, None, None, INFERRED_GRAPH))
-    prefixes = {k: v for k, v in DEFAULT_PREFIXES.items() if k not in ("id", "wd")}  # id:a/b reads badly
-    from kg.neighbourhood import view_graph, whole_union_is_faster
-    from kg.views.html import render
-
-    # The page is drawn from the whole asserted union (read once, for the files, the page and the
-    # counts) when the store is small, or holds inferred triples (the page shows the asserted
-    # graph, the store's union both); else from what the view shows, read from the store
-    # (kg.neighbourhood), and a local store's files are serialized by Oxigraph straight from it.
-    whole = page is not None and (inferred or whole_union_is_faster(store))
-    if isinstance(store, GraphStore) and not inferred and not whole:
-        dumped, stats = _dump_views(store, ttl, trig, prefixes)
-        if page is not None:
-            dumped.append(("view", render(view_graph(store), page)))
-        return dumped, stats
-    quads = list(store.quads(exclude=[INFERRED_GRAPH]))  # in the store's order: by graph, then subject
-    if inferred:
-        triples = sorted({q.triple for q in quads}, key=_key)
-    else:  # the union graph is exactly the asserted triples, merged
-        triples = [q.triple for q in store.quads_for_pattern(None, None, None, UNION_GRAPH)]
-    written: list[tuple[str, Path]] = []
-    if ttl is not None:
-        write_text_atomic(ttl, _text(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)))
-        written.append(("graph", ttl))
-    if trig is not None:
-        write_text_atomic(trig, _text(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)))
-        written.append(("dataset", trig))
-    if whole and page is not None:
-        union = to_rdflib(triples)
-        written.append(("view", render(union, page)))
-    else:
-        if page is not None:
-            written.append(("view", render(view_graph(store), page)))
-        union = to_rdflib(t for t in triples if t.predicate in _STATS_PREDICATES)  # all the counts read
-    return written, replace(graph_stats(union), triples=len(triples))
-
-
-def _dump_views(
-    store: GraphStore, ttl: Path | None, trig: Path | None, prefixes: Mapping[str, str]
-) -> tuple[list[tuple[str, Path]], GraphStats]:
-    """graph.ttl and graph.trig serialized by Oxigraph straight from the store, and the counts by
-    SPARQL: at 1M triples, 61 s through Python objects and an rdflib graph for the counts."""
-    written: list[tuple[str, Path]] = []
-    if ttl is not None:
-        write_text_atomic(ttl, _text(store.dump_union(prefixes)))
-        written.append(("graph", ttl))
-    if trig is not None:
-        write_text_atomic(trig, _text(store.dump_dataset(prefixes, exclude=[INFERRED_GRAPH])))
-        written.append(("dataset", trig))
-    return written, store_stats(store)
-
-
-_STATS_PREDICATES = frozenset(
-    {ox.NamedNode(DEFAULT_PREFIXES["rdf"] + "type")} | {ox.NamedNode(str(KG[p])) for p in RELATION_PROPERTIES}
-)
-
-
-def _key(triple: ox.Triple) -> tuple[str, str, str]:
-    return str(triple.subject), str(triple.predicate), str(triple.object)
-
-
-def _text(data: bytes | None) -> str:
-    return (data or b"").decode("utf-8")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -16,14 +15,9 @@ from kg.build import build_documents
 from kg.cli import app
 from kg.errors import InputError, KGError, StoreError
 from kg.graphs import INFERRED_GRAPH, RECORDS_GRAPH, UNION_GRAPH
-from kg.incremental import (
-    build_store,
-    extraction_from_json,
-    extraction_to_json,
-    read_records,
-    remove_documents,
-)
+from kg.incremental import build_store, remove_documents
 from kg.mapping import to_dataset, union_graph
+from kg.records import read_records
 from kg.resolve import resolve
 from kg.store import GraphStore
 from kg.types import Document, DocumentExtraction, EntityRecord, Evidence, Mention, RelationClaim
@@ -195,18 +189,6 @@ def test_incremental_append_to_nothing_builds(tmp_path: Path, fake_extract: list
     change = build_store([doc("a")], tmp_path / "new", html=False, append=True)
     assert change.added == ("a",)
     assert_same(tmp_path / "new", scratch(doc("a")))
-
-
-def test_incremental_records_round_trip_without_mentions() -> None:
-    document = Document("a", "text", date(2024, 7, 28), "https://e.org/a", "T", "a.txt")
-    extraction = fake_extraction(document)
-    again = extraction_from_json(extraction_to_json(extraction))
-    assert again.mentions == ()
-    assert (again.document, again.entities, again.claims) == (
-        extraction.document,
-        extraction.entities,
-        extraction.claims,
-    )
 
 
 def test_incremental_records_stay_out_of_queries_and_datasets(

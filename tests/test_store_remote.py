@@ -19,11 +19,12 @@ from kg.endpoints import endpoints
 from kg.errors import InputError, QueryError, StoreError
 from kg.exporting import export, import_files
 from kg.graphs import INFERRED_GRAPH, RECORDS_GRAPH, REFERENCE_GRAPH
-from kg.incremental import build_store, read_records, remove_documents
+from kg.incremental import build_store, remove_documents
 from kg.infer import infer
-from kg.query import run, saved_query
-from kg.remote import RemoteStore, connect, with_values
 from kg.oxigraph_process import free_port
+from kg.query import run, saved_query
+from kg.records import read_records
+from kg.remote import RemoteStore, connect, with_values
 from kg.stats import graph_stats, store_stats
 from kg.store import GraphStore, store_folder
 from kg.validate import validate, validate_store

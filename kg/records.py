@@ -1,0 +1,122 @@
+"""Extraction records kept in the store: what the pipeline found in each document (entities and
+relation claims, not the mentions), as JSON in the internal records graph (`kg.graphs.RECORDS_GRAPH`),
+with each document's place in the corpus and the --min-confidence the corpus was resolved with.
+`kg.incremental` re-resolves the corpus from them on every append and removal.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.errors import StoreError
+from kg.graphs import RECORDS_GRAPH
+from kg.store import DEFAULT_PREFIXES, KGStore
+from kg.types import Document, DocumentExtraction, EntityRecord, Evidence, RelationClaim
+from kg.vocab import ID
+
+_RECORD = ox.NamedNode(f"{ID}internal/extraction")  # <doc> _RECORD "json"
+_ORDER = ox.NamedNode(f"{ID}internal/order")  # <doc> _ORDER n: when it was first added
+_MIN_CONFIDENCE = ox.NamedNode(f"{ID}internal/minConfidence")  # <RECORDS_GRAPH> _MIN_CONFIDENCE x
+_FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A document's extraction records as the store keeps them, with its position in the corpus."""
+
+    order: int
+    extraction: DocumentExtraction
+
+
+def read_records(store: KGStore) -> dict[str, Stored]:
+    """The stored extraction records, by document IRI."""
+    orders = {
+        str(q.subject.value): int(q.object.value)  # type: ignore[union-attr]
+        for q in store.quads_for_pattern(None, _ORDER, None, RECORDS_GRAPH)
+    }
+    records = {}
+    for quad in store.quads_for_pattern(None, _RECORD, None, RECORDS_GRAPH):
+        iri = str(quad.subject.value)  # type: ignore[union-attr]
+        try:
+            extraction = extraction_from_json(quad.object.value)  # type: ignore[union-attr]
+        except (KeyError, TypeError, ValueError) as e:
+            raise StoreError(f"{store.location}: corrupt extraction records of {iri}: {e}") from e
+        records[iri] = Stored(orders.get(iri, 0), extraction)
+    return records
+
+
+def stored_min_confidence(store: KGStore) -> float | None:
+    """The --min-confidence the store's corpus was resolved with, if it was recorded."""
+    for quad in store.quads_for_pattern(RECORDS_GRAPH, _MIN_CONFIDENCE, None, RECORDS_GRAPH):
+        return float(quad.object.value)  # type: ignore[union-attr]
+    return None
+
+
+def content_hashes(store: KGStore) -> dict[str, str]:
+    """kg:contentHash of every document node, by document IRI (as stated in its own graph)."""
+    result = store.query("SELECT ?doc ?hash WHERE { GRAPH ?doc { ?doc kg:contentHash ?hash } }")
+    assert isinstance(result, ox.QuerySolutions)
+    return {str(s["doc"].value): str(s["hash"].value) for s in result}
+
+
+def extraction_to_json(extraction: DocumentExtraction) -> str:
+    """What re-resolution needs of an extraction (not the mentions), as JSON."""
+    document = asdict(extraction.document)
+    document["published"] = extraction.document.published and extraction.document.published.isoformat()
+    data = {
+        "version": _FORMAT_VERSION,
+        "document": document,
+        "entities": [asdict(e) for e in extraction.entities],
+        "claims": [asdict(c) for c in extraction.claims],
+    }
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+def extraction_from_json(text: str) -> DocumentExtraction:
+    data: dict[str, Any] = json.loads(text)
+    if data.get("version") != _FORMAT_VERSION:
+        raise ValueError(f"unknown records version {data.get('version')!r}")
+    doc = dict(data["document"])
+    doc["published"] = date.fromisoformat(doc["published"]) if doc["published"] else None
+    entities = tuple(EntityRecord(**{**e, "names": tuple(e["names"])}) for e in data["entities"])
+    claims = tuple(
+        RelationClaim(c["subject"], c["predicate"], c["object"], Evidence(**c["evidence"]))
+        for c in data["claims"]
+    )
+    return DocumentExtraction(Document(**doc), entities, (), claims)
+
+
+def record_quads(records: Mapping[str, Stored], min_confidence: float) -> list[ox.Quad]:
+    """The quads that keep `records` and the corpus's --min-confidence in the records graph."""
+    quads = [
+        ox.Quad(
+            RECORDS_GRAPH,
+            _MIN_CONFIDENCE,
+            ox.Literal(str(Decimal(str(min_confidence))), datatype=_XSD_DECIMAL),
+            RECORDS_GRAPH,
+        )
+    ]
+    for iri, record in records.items():
+        node = ox.NamedNode(iri)
+        quads.append(ox.Quad(node, _RECORD, ox.Literal(extraction_to_json(record.extraction)), RECORDS_GRAPH))
+        quads.append(
+            ox.Quad(node, _ORDER, ox.Literal(str(record.order), datatype=_XSD_INTEGER), RECORDS_GRAPH)
+        )
+    return quads
+
+
+_XSD_INTEGER = ox.NamedNode(DEFAULT_PREFIXES["xsd"] + "integer")
+_XSD_DECIMAL = ox.NamedNode(DEFAULT_PREFIXES["xsd"] + "decimal")
+
+
+def stored_record_quads(store: KGStore, iris: Iterable[str]) -> list[ox.Quad]:
+    """The records graph's quads about the documents `iris`, and the stored --min-confidence."""
+    quads = [q for iri in iris for q in store.quads_for_pattern(ox.NamedNode(iri), None, None, RECORDS_GRAPH)]
+    return quads + store.quads_for_pattern(RECORDS_GRAPH, _MIN_CONFIDENCE, None, RECORDS_GRAPH)
