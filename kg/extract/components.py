@@ -14,7 +14,7 @@ from functools import cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.extract import gazetteer
+from kg.extract import cities, curated, gazetteer, names
 from kg.extract.lexicon import event_nouns, load_data, titles
 from kg.extract.offices import official_by_name
 
@@ -117,7 +117,7 @@ def register(
     return info
 
 
-def register_entry(doc: Doc, entry: gazetteer.GazetteerEntry, name: str | None = None) -> EntityInfo:
+def register_entry(doc: Doc, entry: curated.GazetteerEntry, name: str | None = None) -> EntityInfo:
     return register(
         doc,
         entry.key,
@@ -162,7 +162,7 @@ def person_span(span: Span) -> Span | None:
 
 
 def slug(text: str) -> str:
-    return gazetteer.slug(text)
+    return names.slug(text)
 
 
 def person_key(name: str) -> tuple[str, str]:
@@ -277,7 +277,7 @@ class KGEntities:
             if (entry is None or small_town) and label in ("GPE", "LOC"):
                 entry = subdivision(span.text) or entry  # "Virginia" the state, not a town of that name
             if entry is None and label in ("GPE", "LOC") and not _common_word(span):
-                entry = gazetteer.city_index().get(span.text)
+                entry = cities.city_index().get(span.text)
             if entry is not None:
                 register_entry(doc, entry, span.text)
                 return Span(doc, span.start, span.end, label=entry.cls, kb_id=entry.key)
@@ -415,7 +415,7 @@ def _not_an_entity(span: Span) -> bool:
     return span.text in words or span[0].text in ships
 
 
-def _country_pair(span: Span) -> list[tuple[Span, gazetteer.GazetteerEntry]] | None:
+def _country_pair(span: Span) -> list[tuple[Span, curated.GazetteerEntry]] | None:
     """ "U.S.-Iraq", "US-Japan": a hyphenated pair (or more) of countries, else None."""
     text = span.text
     if "-" not in text:
@@ -454,11 +454,11 @@ def _common_word(span: Span) -> bool:
 
 
 @cache
-def _subdivisions() -> dict[str, gazetteer.GazetteerEntry]:
+def _subdivisions() -> dict[str, curated.GazetteerEntry]:
     """ISO 3166-2 subdivisions (states, provinces, governorates) as Regions, by name."""
     import pycountry
 
-    table: dict[str, gazetteer.GazetteerEntry] = {}
+    table: dict[str, curated.GazetteerEntry] = {}
     alpha3 = {c.alpha_2: c.alpha_3 for c in pycountry.countries}
     for sub in pycountry.subdivisions:
         name = sub.name
@@ -473,8 +473,8 @@ def _subdivisions() -> dict[str, gazetteer.GazetteerEntry]:
         ):
             continue
         country = alpha3.get(sub.country_code)
-        entry = gazetteer.GazetteerEntry(
-            key=f"Region:{gazetteer.slug(name)}-{(country or '').lower()}",
+        entry = curated.GazetteerEntry(
+            key=f"Region:{names.slug(name)}-{(country or '').lower()}",
             cls="Region",
             label=name,
             names=(name,),
@@ -484,5 +484,5 @@ def _subdivisions() -> dict[str, gazetteer.GazetteerEntry]:
     return table
 
 
-def subdivision(name: str) -> gazetteer.GazetteerEntry | None:
+def subdivision(name: str) -> curated.GazetteerEntry | None:
     return _subdivisions().get(name)

@@ -11,9 +11,9 @@ from spacy.tokens import Doc, Span
 
 from kg.errors import ExtractionError
 from kg.extract import dates
+from kg.extract.claims import Claim, EventNode
 from kg.extract.components import SPAN_KEY, entities_of
 from kg.extract.confidence import calibrated
-from kg.extract.relations import Claim, EventNode
 from kg.types import Document, DocumentExtraction, EntityRecord, Evidence, Mention, RelationClaim
 
 log = logging.getLogger(__name__)
@@ -126,7 +126,7 @@ def _event_key(event: EventNode, claims: list[Claim], document: Document) -> str
 
 
 def _slug(text: str) -> str:
-    from kg.extract.gazetteer import slug
+    from kg.extract.names import slug
 
     return slug(text)
 

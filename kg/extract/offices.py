@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from functools import cache
 
-from kg.extract.gazetteer import Official, normalize, officials
+from kg.extract.names import normalize
+from kg.extract.officials import Official, officials
 
 
 @cache

@@ -1,0 +1,139 @@
+"""Event rules: event nodes from event nouns, their locations and participants, and meeting officials."""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from kg.extract import gazetteer
+from kg.extract.arguments import slot
+from kg.extract.claims import PLACES, EventNode, RuleState
+from kg.extract.components import entities_of, register_entry
+from kg.extract.coref import LOCATIVE_PREPS
+from kg.extract.frame_rules import trigger_status
+from kg.extract.lexicon import event_nouns
+
+
+def event_mention(state: RuleState, token: Token, sent: Span) -> None:
+    cls = event_nouns()[token.lemma_.lower()]
+    if cls == "Meeting" and any(c.dep_ == "prep" and c.lower_ == "with" for c in token.children):
+        return  # "talks with X" is a meetsWith between actors, not a separate event node
+    name = event_name(state, token)
+    definite = any(
+        c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "that", "these") for c in token.children
+    )
+    separate = any(c.lower_ in ("separate", "another", "new", "second") for c in token.children)
+    location = location_of(state, token)
+    event = None
+    same = [e for e in state.events if e.cls == cls]
+    sent_no = state.sent_index[sent.start]
+    if name:
+        event = next((e for e in same if e.label == name), None)
+    elif token.dep_ == "pobj" and token.head.head._.kg_event is not None:
+        event = next(
+            (e for e in state.events if e.key == token.head.head._.kg_event), None
+        )  # "session of talks"
+    elif not separate and same:
+        if definite or same[-1].sentences[-1:] == [sent_no]:
+            event = same[-1]
+        elif location is not None:
+            event = next((e for e in reversed(same) if e.location == location), None)
+    if event is None:
+        ordinal = len(state.events) + 1
+        key = f"{cls}:{doc_id()}-{ordinal}"
+        label = name or cls
+        event = EventNode(key=key, cls=cls, label=label, named=bool(name))
+        state.events.append(event)
+    if location and not event.location:
+        event.location = location
+        state.add(event.key, "locatedIn", location, sent, "event-location", 0.75)
+    status = trigger_status(token.head if token.dep_ in ("dobj", "pobj") else token)
+    if status == "planned" and event.status == "occurred" and len(event.sentences) == 0:
+        event.status = "planned"
+    event.sentences.append(state.sent_index[sent.start])
+    token._.kg_event = event.key
+    event_participants(state, token, event, sent)
+
+
+def doc_id() -> str:
+    return "e"
+
+
+def event_name(state: RuleState, token: Token) -> str | None:
+    """A proper name before the noun: the "Vigilant Storm" drill."""
+    heads = [t for t in token.lefts if t.pos_ == "PROPN" and t.dep_ in ("compound", "nmod", "amod")]
+    words = [w for h in heads for w in h.subtree if w.pos_ == "PROPN" and not state.res.keys(w)]
+    if not words:
+        return None
+    start, end = min(w.i for w in words), max(w.i for w in words) + 1
+    return state.doc[start:end].text.strip('"“” ')
+
+
+def location_of(state: RuleState, token: Token) -> str | None:
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ in ("in", "at"):
+            for pobj in child.children:
+                for key in state.res.keys(pobj):
+                    if entities_of(state.doc)[key].cls in PLACES:
+                        return key
+    return None
+
+
+def event_participants(state: RuleState, token: Token, event: EventNode, sent: Span) -> None:
+    prop = "partyTo" if event.cls == "Agreement" else "participatedIn"
+    slots = ("between", "among", "by") if event.cls == "Agreement" else ("gov", "between", "among", "by")
+    actors = state.expand(t for s in slots for t in slot(token, s, False))
+    if event.cls == "MilitaryExercise" and event.named:
+        actors += sentence_countries(state, sent)
+    for actor in dict.fromkeys(actors):
+        if actor not in event.participants:
+            event.participants.append(actor)
+        state.add(actor, prop, event.key, sent, f"event-{prop}", 0.65, status=event.status)
+
+
+def sentence_countries(state: RuleState, sent: Span) -> list[str]:
+    """Countries acting in a sentence (names, demonyms, the countries of bodies), not locations."""
+    out = []
+    for token in sent:
+        for key in state.res.keys(token):
+            info = entities_of(state.doc).get(key)
+            if info is None or _in_locative(token):
+                continue
+            country = (
+                key
+                if info.cls == "Country"
+                else (f"Country:{info.country}" if info.country and info.cls == "GovernmentBody" else None)
+            )
+            if country and country not in out:
+                out.append(country)
+    for c in out:
+        entry = gazetteer.by_key(c)
+        if entry is not None:
+            register_entry(state.doc, entry, None)
+    return out
+
+
+def meeting_officials(state: RuleState) -> None:
+    """Officials of a meeting's participant countries, quoted in a sentence about it, took part."""
+    offices: dict[str, set[str]] = {}
+    for c in state.claims:
+        if c.predicate in ("officialOf", "leaderOf"):
+            offices.setdefault(c.subject, set()).add(c.object)
+    sents = list(state.doc.sents)
+    meetings = [e for e in state.events if e.cls == "Meeting"]
+    for event in meetings:
+        for index in event.sentences:
+            sent = sents[index]
+            for m in state.res.mentions:
+                if m.label_ != "Person" or not sent.start <= m.start < sent.end:
+                    continue
+                countries = offices.get(m.kb_id_, set())
+                target = next((e for e in reversed(meetings) if countries & set(e.participants)), None)
+                if target is not None:
+                    state.add(m.kb_id_, "participatedIn", target.key, sent, "meeting-official", 0.5)
+
+
+def _in_locative(token: Token) -> bool:
+    head = token
+    while head.dep_ in ("conj", "compound", "amod") and head.head is not head:
+        head = head.head
+    return head.dep_ == "pobj" and head.head.lower_ in LOCATIVE_PREPS

@@ -1,0 +1,141 @@
+"""Title and office rules: who is an official or leader of what, from titles, appositives and offices."""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from kg.extract.claims import RuleState
+from kg.extract.lexicon import titles
+from kg.extract.offices import offices_of
+
+
+def person_titles(state: RuleState, sent: Span) -> None:
+    t = titles()
+    for span in (m for m in state.res.mentions if m.label_ == "Person" and sent.start <= m.start < sent.end):
+        before = title_words(state, span)
+        if before:
+            phrase, orgs = before
+            prop = "leaderOf" if _is_leader(phrase) else "officialOf"
+            for org in orgs:
+                state.add(span.kb_id_, prop, org, sent, "title", 0.9, role=phrase)
+            if not orgs:
+                gazetteer_office(state, span, sent, phrase, None)
+        root = span.root
+        if root.dep_ == "poss" and root.head.lemma_.lower() in t.office_terms:
+            gazetteer_office(state, span, sent, None, root.head.lemma_.lower())
+        appositive(state, span, sent, t.leader)
+
+
+def title_words(state: RuleState, span: Span) -> tuple[str, list[str]] | None:
+    """ "US Defense Secretary Lloyd Austin", "Japan's Defense Minister Minoru Kihara"."""
+    t = titles()
+    i = span.start - 1
+    words: list[Token] = []
+    orgs: list[str] = []
+    phrase_tokens = {t.i for t in span.root.subtree}
+    while i >= max(0, span.start - 8):
+        token = state.doc[i]
+        if i not in phrase_tokens:
+            break  # "In Turkey Minister Ellwood": Turkey is not part of the title
+        if token.lower_ in ("'s", "’s") or (token.is_punct and token.text in ("-", "–")):
+            i -= 1
+            continue
+        named = state.res.by_token.get(i) or state.res.demonyms.get(i)
+        keys = [named.kb_id_] if named is not None else []
+        if keys and token._.kg_event is None:
+            if not token.text[0].isupper():
+                break
+            first = named.start if named is not None else i
+            prep = state.doc[first - 1] if first > 0 else None
+            if prep is not None and prep.tag_ == "IN" and span.root.head != prep:
+                break  # "In Turkey Minister Ellwood met": the country is where, not whose
+            orgs = [k for k in keys if k not in orgs] + orgs
+            i -= 1
+            continue
+        if (
+            (token.text[:1].isupper() and token.is_alpha)
+            or token.lower_ in t.office
+            or token.lower_ in t.leader
+        ):
+            words.insert(0, token)
+            i -= 1
+            continue
+        if token.lower_ in ("of", "for", "the") and words and i > 0:
+            words.insert(0, token)  # "Secretary of State", "Minister for the Middle East"
+            i -= 1
+            continue
+        break
+    while words and words[0].lower_ in ("of", "for", "the"):
+        words.pop(0)
+    phrase = " ".join(w.text for w in words)
+    lowered = [w.lower_ for w in words]
+    if not any(w in t.office or w in t.leader for w in lowered) and phrase.lower() not in t.leader:
+        return None
+    return phrase, orgs
+
+
+def appositive(state: RuleState, span: Span, sent: Span, leaders: frozenset[str]) -> None:
+    """ "Gen. Joseph Votel, commander of U.S. Central Command" / "Y, X's foreign minister"."""
+    t = titles()
+    for child in span.root.children:
+        if child.dep_ != "appos" or not (child.lower_ in t.office or child.lower_ in t.leader):
+            continue
+        orgs = state.expand(
+            g for c in child.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
+        )
+        orgs += state.expand(c for c in child.children if c.dep_ in ("poss", "compound", "amod", "appos"))
+        siblings = [c for c in span.root.children if c.dep_ == "appos" and c.i > child.i]
+        orgs += state.expand(
+            s for s in siblings[:1] if state.res.mention(s) is not None
+        )  # "commander, CENTCOM"
+        role = " ".join(
+            w.text for w in child.subtree if w.i <= child.i and not state.res.keys(w) and w.dep_ != "det"
+        )
+        prop = "leaderOf" if child.lower_ in leaders else "officialOf"
+        for org in dict.fromkeys(orgs):
+            state.add(span.kb_id_, prop, org, sent, "appositive", 0.85, role=role or child.text)
+
+
+def gazetteer_office(state: RuleState, span: Span, sent: Span, title: str | None, term: str | None) -> None:
+    """A curated office the text refers to without naming its country: "Secretary of State Antony
+    Blinken" (the title is the office's title) or "Donald Trump's presidency" (an office term)."""
+    offices = offices_of(span.kb_id_)
+    if title:
+        wanted = _title_forms(title)
+        offices = tuple(o for o in offices if _title_forms(o.role) & wanted)
+    elif term:
+        offices = tuple(o for o in offices if o.leader)
+    else:
+        return
+    published = state.published
+    if published is not None and len(offices) > 1:
+        current = tuple(o for o in offices if o.in_office(published))
+        offices = current or offices
+    mentioned = {m.kb_id_ for m in state.res.mentions}
+    for official in offices[:1]:
+        if official.of not in mentioned:
+            continue  # the list knows the office, but the text never names the country
+        prop = "leaderOf" if official.leader else "officialOf"
+        rule = "title+officials-list" if title else "office-term+officials-list"
+        state.add(span.kb_id_, prop, official.of, sent, rule, 0.75, role=official.role)
+
+
+def _title_forms(title: str) -> set[str]:
+    """A title and its reordering: "Defense Secretary" = "Secretary of Defense"."""
+    words = [w for w in title.lower().replace("defence", "defense").split() if w != "the"]
+    forms = {" ".join(words)}
+    if len(words) == 2:
+        forms.add(f"{words[1]} of {words[0]}")
+    if len(words) == 3 and words[1] in ("of", "for"):
+        forms.add(f"{words[2]} {words[0]}")
+    return forms
+
+
+def _is_leader(phrase: str) -> bool:
+    lowered = phrase.lower()
+    leaders = titles().leader
+    words = lowered.split()
+    if not words:
+        return False
+    # the head of a title is its last word ("Defense Minister" is a minister, "Prime Minister" a leader)
+    return lowered in leaders or words[-1] in leaders or " ".join(words[-2:]) in leaders
