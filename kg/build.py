@@ -15,7 +15,7 @@ from rdflib import Dataset
 
 from kg.errors import InputError, KGError, StoreError
 from kg.ingest import TEXT_SUFFIXES, document_from_text, read_inputs
-from kg.mapping import to_dataset
+from kg.mapping import to_dataset, trig_text
 from kg.resolve import resolve
 from kg.types import Corpus, Document
 
@@ -135,7 +135,7 @@ def write_outputs(dataset: Dataset, out_dir: Path, *, html: bool = True, store: 
         raise StoreError(f"{out_dir}: output path exists and is not a folder")
     out_dir.mkdir(parents=True, exist_ok=True)
     union = union_graph(dataset)
-    trig = write_text_atomic(out_dir / "graph.trig", dataset.serialize(format="trig"))
+    trig = write_text_atomic(out_dir / "graph.trig", trig_text(dataset))
     ttl = write_text_atomic(out_dir / "graph.ttl", union.serialize(format="turtle"))
     html_path = None
     if html:
