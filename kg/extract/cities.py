@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from kg.extract.curated import GazetteerEntry, _data
-from kg.extract.names import _unique, fold, slug
+from kg.extract.curated import GazetteerEntry, load_data
+from kg.extract.names import fold, slug, unique
 
 #: A same-named city this populous elsewhere (and a tenth as populous) makes city keys carry the country.
 _RIVAL_CITY_POPULATION = 100_000
@@ -22,7 +22,7 @@ def _alpha2_to_alpha3() -> dict[str, str]:
     import pycountry
 
     mapping = {c.alpha_2: c.alpha_3 for c in pycountry.countries}
-    for alpha3, extra in (_data("countries.yaml").get("extra_countries") or {}).items():
+    for alpha3, extra in (load_data("countries.yaml").get("extra_countries") or {}).items():
         mapping[str(extra["alpha2"])] = alpha3
     return mapping
 
@@ -33,7 +33,7 @@ def _alpha2_to_alpha3() -> dict[str, str]:
 @functools.cache
 def ruler_stoplist() -> frozenset[str]:
     """Case-folded names the entity ruler never tags (cities.yaml `ruler_stoplist`)."""
-    return frozenset(str(w).casefold() for w in _data("cities.yaml").get("ruler_stoplist") or ())
+    return frozenset(str(w).casefold() for w in load_data("cities.yaml").get("ruler_stoplist") or ())
 
 
 #: Usable Latin-script transliterations among geonames' alternate names ("Al Mawsil"), one per
@@ -68,7 +68,7 @@ def _city_records() -> tuple[_City, ...]:
     """Every city with its key, names and whether the ruler tags it; most populous first."""
     geo_cities, geo_countries = _geonames()
     to_alpha3 = _alpha2_to_alpha3()
-    data = _data("cities.yaml")
+    data = load_data("cities.yaml")
 
     by_country: dict[str, list[dict[str, Any]]] = {}
     for city in geo_cities.values():
@@ -108,15 +108,15 @@ def _city_records() -> tuple[_City, ...]:
             cur = curated.get(gid)
             if cur is None:
                 label = name
-                names = (name,) if name.isascii() else _unique([name, fold(name)])
+                names = (name,) if name.isascii() else unique([name, fold(name)])
             else:
                 label = str(cur.get("label") or name)
-                names = _unique([label, name, fold(label), fold(name), *(cur.get("aliases") or ())])
+                names = unique([label, name, fold(label), fold(name), *(cur.get("aliases") or ())])
             ruler = cur is not None or gid in capitals or population >= _RULER_CITY_POPULATION
             records.append(_City(gid, label, alpha3, population, names, ruler))
     for item in data.get("extra_cities") or ():
         label = str(item["label"])
-        names = _unique([label, *(item.get("aliases") or ())])
+        names = unique([label, *(item.get("aliases") or ())])
         records.append(_City(0, label, str(item["country"]), 0, names, True))
 
     # Keys: "City:<slug>", plus "-<alpha3>" when another same-named city has 100,000+ people and

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from kg.extract.names import _strip_the, _unique, slug
+from kg.extract.names import slug, strip_the, unique
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -41,7 +41,7 @@ class GazetteerEntry:
 
 
 @functools.cache
-def _data(name: str) -> Any:
+def load_data(name: str) -> Any:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10x faster
     with (DATA_DIR / name).open(encoding="utf-8") as stream:
         return yaml.load(stream, Loader=loader)
@@ -96,7 +96,7 @@ def countries() -> tuple[GazetteerEntry, ...]:
     import pycountry
     from rigour.territories import get_territory
 
-    data = _data("countries.yaml")
+    data = load_data("countries.yaml")
     curated: Mapping[str, Any] = data.get("countries") or {}
     code_blocklist = set(data.get("alpha3_not_names") or ())
     never_demonyms = {d.casefold() for d in data.get("not_demonyms") or ()}
@@ -142,18 +142,18 @@ def countries() -> tuple[GazetteerEntry, ...]:
     all_names: set[str] = set()
     for item in raw:
         cur = item["cur"]
-        label = _strip_the(str(cur.get("label") or item["default_label"]))
+        label = strip_the(str(cur.get("label") or item["default_label"]))
         candidates = [
             label,
-            *(_strip_the(n) for n in item["generated"] if _generated_name_ok(n)),
+            *(strip_the(n) for n in item["generated"] if _generated_name_ok(n)),
             *(str(a) for a in cur.get("aliases") or ()),
         ]
         if item["alpha3"] not in code_blocklist:
             candidates.append(item["alpha3"])
         drop = set(cur.get("drop") or ())
         item["label"] = label
-        item["names"] = _unique(n for n in candidates if n.strip() not in drop)
-        item["lookup_names"] = _unique(n for n in item["generated"] if not _generated_name_ok(n))
+        item["names"] = unique(n for n in candidates if n.strip() not in drop)
+        item["lookup_names"] = unique(n for n in item["generated"] if not _generated_name_ok(n))
         all_names.update(item["names"])
 
     # Demonyms: countryinfo's plus curated ones; a demonym claimed by several territories goes to
@@ -165,7 +165,7 @@ def countries() -> tuple[GazetteerEntry, ...]:
         removed = set(cur.get("not_demonyms") or ())
         words = [
             d
-            for d in _unique([*item["demonyms"], *(cur.get("demonyms") or ())])
+            for d in unique([*item["demonyms"], *(cur.get("demonyms") or ())])
             if d not in removed and d.casefold() not in never_demonyms and d not in all_names
         ]
         demonyms = [d for d in words if not d.endswith("er")]
@@ -183,7 +183,7 @@ def countries() -> tuple[GazetteerEntry, ...]:
         cur = item["cur"]
         nationals = [
             n
-            for n in _unique(
+            for n in unique(
                 [*_auto_nationals(item["demonyms"]), *item["nouns"], *(cur.get("nationals") or ())]
             )
             if n.casefold() not in never_demonyms and n not in all_names
@@ -213,7 +213,7 @@ def _expand_names(names: Iterable[str], sentence_case: bool, proper_first_words:
     The twin lower-cases the generic words (organizations.yaml `generic_words`) that follow a
     proper first word, as news text often does: "Iraqi Security Forces" -> "Iraqi security forces".
     """
-    generic = frozenset(_data("organizations.yaml").get("generic_words") or ())
+    generic = frozenset(load_data("organizations.yaml").get("generic_words") or ())
     out: list[str] = []
     for name in names:
         variants = [name]
@@ -249,21 +249,21 @@ def _curated_entry(cls: str, item: Mapping[str, Any]) -> GazetteerEntry:
         key=f"{cls}:{item.get('key') or slug(label)}",
         cls=cls,
         label=label,
-        names=_unique(names),
+        names=unique(names),
         wikidata=item.get("wikidata"),
         country=item.get("country"),
-        lookup_names=_unique(str(n) for n in item.get("lookup_only") or ()),
+        lookup_names=unique(str(n) for n in item.get("lookup_only") or ()),
     )
 
 
 @functools.cache
 def regions() -> tuple[GazetteerEntry, ...]:
     """Curated regions: world regions, seas and straits, regions within countries (regions.yaml)."""
-    return tuple(_curated_entry("Region", item) for item in _data("regions.yaml")["regions"])
+    return tuple(_curated_entry("Region", item) for item in load_data("regions.yaml")["regions"])
 
 
 @functools.cache
 def organizations() -> tuple[GazetteerEntry, ...]:
     """Curated organizations of all four organization classes (organizations.yaml)."""
-    data = _data("organizations.yaml")
+    data = load_data("organizations.yaml")
     return tuple(_curated_entry(cls, item) for cls in ORGANIZATION_CLASSES for item in data.get(cls) or ())

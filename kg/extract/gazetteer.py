@@ -28,7 +28,7 @@ from typing import Any
 
 from kg.extract.cities import cities, city_index, ruler_stoplist
 from kg.extract.curated import GazetteerEntry, countries, organizations, regions
-from kg.extract.names import _squash, normalize
+from kg.extract.names import normalize, squash
 from kg.extract.officials import persons
 
 #: Which class wins when two entries share a surface name (ruler patterns and lookup()).
@@ -80,7 +80,7 @@ def _lookup_tables() -> tuple[
         for name in (*entry.names, *entry.lookup_names):
             exact.setdefault(name, entry)
             normal.setdefault(normalize(name), entry)
-            squashed.setdefault(_squash(name), entry)
+            squashed.setdefault(squash(name), entry)
     return exact, normal, squashed
 
 

@@ -75,12 +75,12 @@ def normalize(text: str) -> str:
     return normal[4:] if normal.startswith("the ") else normal
 
 
-def _squash(text: str) -> str:
+def squash(text: str) -> str:
     """normalize() without spaces: "Shin Won-sik" and "Shin Wonsik" both give "shinwonsik"."""
     return normalize(text).replace(" ", "")
 
 
-def _unique(items: Iterable[str]) -> tuple[str, ...]:
+def unique(items: Iterable[str]) -> tuple[str, ...]:
     """Non-empty stripped strings, first occurrence kept, order kept."""
     seen: dict[str, None] = {}
     for item in items:
@@ -90,5 +90,5 @@ def _unique(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def _strip_the(name: str) -> str:
+def strip_the(name: str) -> str:
     return name[4:] if name[:4].lower() == "the " else name

@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from kg.extract.curated import GazetteerEntry, _data, countries, organizations
-from kg.extract.names import _unique, slug
+from kg.extract.curated import GazetteerEntry, countries, load_data, organizations
+from kg.extract.names import slug, unique
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class Official:
 @functools.cache
 def officials() -> tuple[Official, ...]:
     """Every curated office holding (officials.yaml), in file order."""
-    data = _data("officials.yaml")
+    data = load_data("officials.yaml")
     people: Mapping[str, Any] = data["people"]
     known = {e.key for e in (*countries(), *organizations())}
     out = []
@@ -57,7 +57,7 @@ def officials() -> tuple[Official, ...]:
             out.append(
                 Official(
                     name=name,
-                    aliases=_unique(str(a) for a in people[name] or ()),
+                    aliases=unique(str(a) for a in people[name] or ()),
                     role=str(row["role"]),
                     of=str(of),
                     leader=bool(row.get("leader", False)),
@@ -87,7 +87,7 @@ def persons() -> tuple[GazetteerEntry, ...]:
                 key=official.key,
                 cls="Person",
                 label=official.name,
-                names=_unique([official.name, *official.aliases]),
+                names=unique([official.name, *official.aliases]),
                 country=country,
             )
     return tuple(by_key.values())
