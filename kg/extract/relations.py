@@ -12,8 +12,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.extract.claims import Claim, EventNode, RuleState
-from kg.extract.components import register
+from kg.extract.claims import RuleState
 from kg.extract.event_rules import event_mention, meeting_officials
 from kg.extract.frame_rules import apply_frame
 from kg.extract.lexicon import event_nouns, frames
@@ -56,6 +55,3 @@ def run(state: RuleState) -> None:
         located(state, sent)
     structural(state)
     meeting_officials(state)
-
-
-__all__ = ["Claim", "EventNode", "KGRelations", "register"]
