@@ -66,7 +66,8 @@ from benchmarks import synthetic
 from kg.cli import app
 from kg.exporting import import_files
 from kg.query import run, saved_queries, saved_query
-from kg.store import DEFAULT_PREFIXES, GraphStore, store_folder
+from kg.store import GraphStore, store_folder
+from kg.vocab import DEFAULT_PREFIXES
 
 SIZES = (10_000, 100_000)
 LARGE = 1_000_000

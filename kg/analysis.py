@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from kg.store import solutions
+from kg.kgstore import solutions
 from kg.vocab import KG, RELATION_FAMILIES, RELATION_PROPERTIES, class_ancestors
 
 if TYPE_CHECKING:
     import networkx as nx
 
-    from kg.store import KGStore
+    from kg.kgstore import KGStore
 
 _KG = str(KG)
 _SKIPPED = ("Document", "Evidence")

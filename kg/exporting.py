@@ -31,7 +31,9 @@ import pyoxigraph as ox
 
 from kg.errors import InputError, KGError, StoreError
 from kg.graphs import UNION_GRAPH
-from kg.store import DEFAULT_PREFIXES, KGStore, store_folder
+from kg.kgstore import KGStore
+from kg.store import store_folder
+from kg.vocab import DEFAULT_PREFIXES
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -37,6 +37,7 @@ from kg.build import Input, Outputs, collect, fresh_folder, swap_in, write_outpu
 from kg.errors import InputError, KGError, StoreError
 from kg.graphs import DOC_PREFIX
 from kg.infer import refresh_if_present
+from kg.kgstore import KGStore
 from kg.mapping import doc_iri, to_dataset
 from kg.quads import dataset_quads, to_quads
 from kg.records import (
@@ -49,7 +50,7 @@ from kg.records import (
 )
 from kg.resolve import resolve
 from kg.stats import GraphStats, graph_stats, store_stats
-from kg.store import GraphStore, KGStore, store_folder
+from kg.store import GraphStore, store_folder
 from kg.store_files import labelled, write_views
 from kg.types import Document, DocumentExtraction
 

@@ -26,8 +26,8 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from kg.graphs import INFERRED_GRAPH, UNION_GRAPH
+from kg.kgstore import KGStore
 from kg.ontology import ontology_graph
-from kg.store import KGStore
 from kg.updates import union_minus
 
 log = logging.getLogger(__name__)

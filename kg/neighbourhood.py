@@ -33,7 +33,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 
-from kg.store import KGStore, solutions, to_rdflib
+from kg.kgstore import KGStore, solutions, to_rdflib
 from kg.views.network import NODE_CLASSES, network_view
 from kg.vocab import KG, RELATION_PROPERTIES
 

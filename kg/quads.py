@@ -11,8 +11,8 @@ from rdflib import Dataset, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
+from kg.kgstore import OxTerm, to_ox_term
 from kg.mapping import map_corpus
-from kg.store import OxTerm, to_ox_term
 from kg.types import Corpus
 
 

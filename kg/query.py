@@ -38,7 +38,8 @@ from kg.errors import QueryError, StoreError
 from kg.ontology import queries_dir
 from kg.ordering import sort_rows, split_order
 from kg.remote import RemoteStore
-from kg.store import DEFAULT_PREFIXES, GraphStore
+from kg.store import GraphStore
+from kg.vocab import DEFAULT_PREFIXES
 
 log = logging.getLogger(__name__)
 

@@ -17,9 +17,9 @@ import pyoxigraph as ox
 
 from kg.errors import StoreError
 from kg.graphs import RECORDS_GRAPH
-from kg.store import DEFAULT_PREFIXES, KGStore
+from kg.kgstore import KGStore
 from kg.types import Document, DocumentExtraction, EntityRecord, Evidence, RelationClaim
-from kg.vocab import ID
+from kg.vocab import DEFAULT_PREFIXES, ID
 
 _RECORD = ox.NamedNode(f"{ID}internal/extraction")  # <doc> _RECORD "json"
 _ORDER = ox.NamedNode(f"{ID}internal/order")  # <doc> _ORDER n: when it was first added

@@ -1,6 +1,6 @@
 """A kg store on a SPARQL 1.1 server: `--store URL` for every command that reads or writes a store.
 
-`RemoteStore` offers what `kg.store.KGStore` asks, through three endpoints (kg.endpoints: query,
+`RemoteStore` offers what `kg.kgstore.KGStore` asks, through three endpoints (kg.endpoints: query,
 update, and optionally Graph Store Protocol), so the same code builds, queries, renders, imports,
 exports, infers and removes documents there. Tested against Oxigraph's server (`oxigraph serve`)
 and Virtuoso 7.2 (tests/test_store_remote.py), and `kg serve` (tests/test_serve.py); Fuseki and
@@ -45,22 +45,13 @@ from kg import virtuoso
 from kg.endpoints import Endpoints, endpoints, is_url
 from kg.errors import QueryError, StoreError
 from kg.graphs import DOC_PREFIX, INTERNAL_GRAPHS, REFERENCE_GRAPH, UNION_GRAPH, GraphName, graph_name
+from kg.kgstore import Closing, OxTerm, QueryResult, to_ox_term, to_rdflib
 from kg.protocol import Client
 from kg.rdffiles import check_rdf_file, rdf_format
-from kg.sparqltext import query_form, where_group
-from kg.store import (
-    DEFAULT_PREFIXES,
-    Closing,
-    GraphStore,
-    OxTerm,
-    QueryResult,
-    store_folder,
-    to_ox_term,
-    to_rdflib,
-    uses_named_graphs,
-)
+from kg.sparqltext import query_form, uses_named_graphs, where_group
+from kg.store import GraphStore, store_folder
 from kg.updates import apply_update, data_operations, refresh_union_update, union_plus
-from kg.vocab import ID
+from kg.vocab import DEFAULT_PREFIXES, ID
 
 log = logging.getLogger(__name__)
 

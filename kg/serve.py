@@ -50,7 +50,7 @@ from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
 from kg.errors import KGError, StoreError
 from kg.graphs import UNION_GRAPH, UNION_HEADER, UNION_KEPT
 from kg.oxigraph_process import Backend, address_family, url_host
-from kg.store import uses_named_graphs
+from kg.sparqltext import uses_named_graphs
 from kg.upkeep import KEPT, Plan, plan_store_write, plan_update
 
 log = logging.getLogger(__name__)

@@ -25,7 +25,7 @@ from rdflib.collection import Collection
 from rdflib.term import Node
 
 from kg.errors import OntologyError, QueryError
-from kg.store import KGStore
+from kg.kgstore import KGStore
 
 _NODE_KEYS = frozenset({RDF.type, RDFS.comment, RDFS.label, SH.targetClass, SH.targetSubjectsOf})
 _NODE_KEYS |= {SH["class"], SH.property, SH.message}

@@ -56,3 +56,14 @@ def at_top_level(text: str, pattern: re.Pattern[str]) -> bool:
         if depth == 0:
             return True
     return False
+
+
+#: The keywords, not a variable (?graph) or a prefixed name (ex:graph, graph:x) spelled the same.
+_GRAPH_CLAUSE = re.compile(r"(?<![?$:\w])(?:GRAPH|FROM\s+NAMED)(?![\w:-])", re.I)
+
+
+def uses_named_graphs(sparql: str) -> bool:
+    """Whether a query may read named graphs (GRAPH, FROM NAMED, outside strings, IRIs and comments):
+    only those need the list of graphs, which slows Oxigraph several-fold on stores of thousands of
+    documents."""
+    return _GRAPH_CLAUSE.search(masked(sparql)) is not None

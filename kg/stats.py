@@ -15,7 +15,7 @@ from kg.errors import QueryError
 from kg.vocab import KG, RELATION_PROPERTIES, class_ancestors
 
 if TYPE_CHECKING:
-    from kg.store import KGStore
+    from kg.kgstore import KGStore
 
 _CLASSES = (
     "Country",

@@ -1,24 +1,19 @@
 """The graph store: an embedded Oxigraph database, one named graph per document (the graphs and
 their names: kg.graphs), queried over their merged union. Its writes are the SPARQL updates of
-kg.updates; the files it loads are read by kg.rdffiles. `KGStore` is what every store offers, this
-one or a SPARQL server's (kg.remote).
+kg.updates; the files it loads are read by kg.rdffiles. `KGStore` (kg.kgstore) is what every store
+offers, this one or a SPARQL server's (kg.remote).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import re
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
-from decimal import Decimal
 from pathlib import Path
-from types import TracebackType
-from typing import Protocol, Self
 
 import pyoxigraph as ox
 import rdflib
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from kg.errors import InputError, QueryError, StoreError
 from kg.graphs import (
@@ -31,131 +26,16 @@ from kg.graphs import (
     graph_name,
     in_graph,
 )
+from kg.kgstore import Closing, OxTerm, QueryResult, to_ox_term, to_rdflib
 from kg.rdffiles import parsed, prepare, retarget
-from kg.sparqltext import masked
+from kg.sparqltext import uses_named_graphs
 from kg.updates import REFRESH_UNION, apply_update
-from kg.vocab import ID, KG
+from kg.vocab import DEFAULT_PREFIXES, bind_prefixes
 
 log = logging.getLogger(__name__)
 
 #: Files up to this size (in all) are loaded in one transaction rather than by the bulk loader.
 _SMALL_LOAD = 4 * 1024 * 1024
-#: Prefixes every query may use without declaring them (its own PREFIX lines take precedence).
-DEFAULT_PREFIXES: dict[str, str] = {
-    "kg": str(KG._NS),
-    "id": str(ID),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "xsd": str(XSD),
-    "owl": str(OWL),
-    "skos": str(SKOS),
-    "prov": str(PROV),
-    "dcterms": str(DCTERMS),
-    "wd": "http://www.wikidata.org/entity/",
-}
-
-OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
-QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
-
-
-class KGStore(Protocol):
-    """What kg's store-level operations (append, remove, import, export, infer) need of a store:
-    GraphStore (embedded Oxigraph) and kg.remote.RemoteStore (a SPARQL endpoint) both provide it."""
-
-    #: Whether the store's default graph is part of it (a server's is not: Virtuoso and GraphDB
-    #: answer for it with the union of all graphs). See `union_minus` and `refresh_union_update`.
-    has_default_graph: bool
-
-    @property
-    def location(self) -> str: ...
-
-    def query(
-        self, sparql: str, params: Mapping[str, object] | None = None, *, union: bool = True
-    ) -> QueryResult: ...
-
-    def update(self, sparql: str, *, refresh: bool = True) -> None: ...
-
-    def apply(
-        self,
-        *,
-        drop: Iterable[ox.NamedNode] = (),
-        delete: Iterable[ox.Quad] = (),
-        insert: Iterable[ox.Quad] = (),
-    ) -> None: ...
-
-    def quads_for_pattern(
-        self,
-        subject: ox.NamedNode | ox.BlankNode | None,
-        predicate: ox.NamedNode | None,
-        obj: OxTerm | None,
-        graph: GraphName | None,
-    ) -> list[ox.Quad]: ...
-
-    def quads(self, *, exclude: Iterable[ox.NamedNode] = ()) -> Iterator[ox.Quad]: ...
-
-    def graph_names(self) -> list[ox.NamedNode | ox.BlankNode]: ...
-
-    def documents(self) -> list[str]: ...
-
-    def union_graph(self) -> rdflib.Graph: ...
-
-    def load_files(self, paths: Iterable[Path], *, graph: str | None = None, check: bool = True) -> int: ...
-
-    def close(self) -> None: ...
-
-    def __enter__(self) -> Self: ...
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None: ...
-
-
-#: The keywords, not a variable (?graph) or a prefixed name (ex:graph, graph:x) spelled the same.
-_GRAPH_CLAUSE = re.compile(r"(?<![?$:\w])(?:GRAPH|FROM\s+NAMED)(?![\w:-])", re.I)
-
-
-def uses_named_graphs(sparql: str) -> bool:
-    """Whether a query may read named graphs (GRAPH, FROM NAMED, outside strings, IRIs and comments):
-    only those need the list of graphs, which slows Oxigraph several-fold on stores of thousands of
-    documents."""
-    return _GRAPH_CLAUSE.search(masked(sparql)) is not None
-
-
-def to_ox_term(value: object) -> OxTerm:
-    """A Python value, rdflib term or pyoxigraph term as a pyoxigraph term (strings are literals)."""
-    if isinstance(value, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple):
-        return value
-    if isinstance(value, rdflib.URIRef):
-        return ox.NamedNode(str(value))
-    if isinstance(value, rdflib.BNode):
-        return ox.BlankNode(str(value))
-    if isinstance(value, rdflib.Literal):
-        if value.language:
-            return ox.Literal(str(value), language=value.language)
-        if value.datatype is not None:
-            return ox.Literal(str(value), datatype=ox.NamedNode(str(value.datatype)))
-        return ox.Literal(str(value))
-    if isinstance(value, bool | int | float | Decimal):
-        # rdflib knows the XSD datatype and lexical form of Python values
-        return to_ox_term(rdflib.Literal(value))
-    if isinstance(value, str):
-        return ox.Literal(value)
-    raise QueryError(f"cannot bind a {type(value).__name__} as an RDF term: {value!r}")
-
-
-class Closing:
-    """A store handle that a `with` block closes."""
-
-    def close(self) -> None:
-        raise NotImplementedError
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
 
 class GraphStore(Closing):
@@ -518,27 +398,6 @@ class GraphStore(Closing):
         return to_rdflib(quad.triple for quad in self.store.quads_for_pattern(None, None, None, UNION_GRAPH))
 
 
-def solutions(
-    store: KGStore, sparql: str, params: Mapping[str, object] | None = None
-) -> Iterator[ox.QuerySolution]:
-    """The rows of a SELECT on `store` (none for another query form): for code that reads the store
-    with SPARQL whichever store it is (kg.neighbourhood, kg.analysis)."""
-    result = store.query(sparql, params)
-    return iter(result) if isinstance(result, ox.QuerySolutions) else iter(())
-
-
-def to_rdflib(triples: Iterable[ox.Triple], graph: rdflib.Graph | None = None) -> rdflib.Graph:
-    """The triples added to `graph`, or to a new rdflib Graph with kg's prefixes (through N-Triples,
-    which rdflib reads faster than it adds terms converted one by one)."""
-    if graph is None:
-        graph = rdflib.Graph()
-        bind_prefixes(graph)
-    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-    if data:
-        graph.parse(data=data, format="nt")
-    return graph
-
-
 def store_folder(path: Path) -> Path:
     """The Oxigraph folder `path` names: itself if it is a store, else `path/store` (what `kg build
     --out path` makes); a store still to be made is `path` itself if it is called "store"."""
@@ -548,9 +407,3 @@ def store_folder(path: Path) -> Path:
     if (path / "store").is_dir() or path.name != "store":
         return path / "store"
     return path
-
-
-def bind_prefixes(graph: rdflib.Graph) -> None:
-    graph.bind("kg", KG._NS)
-    for prefix, namespace in (("prov", PROV), ("skos", SKOS), ("dcterms", DCTERMS), ("owl", OWL)):
-        graph.bind(prefix, namespace)

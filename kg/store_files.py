@@ -11,9 +11,10 @@ import pyoxigraph as ox
 
 from kg.build import Outputs, write_text_atomic
 from kg.graphs import INFERRED_GRAPH, UNION_GRAPH
+from kg.kgstore import KGStore, to_rdflib
 from kg.stats import GraphStats, graph_stats, store_stats
-from kg.store import DEFAULT_PREFIXES, GraphStore, KGStore, to_rdflib
-from kg.vocab import KG, RELATION_PROPERTIES
+from kg.store import GraphStore
+from kg.vocab import DEFAULT_PREFIXES, KG, RELATION_PROPERTIES
 
 
 def labelled(outputs: Outputs) -> tuple[tuple[str, Path], ...]:

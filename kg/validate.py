@@ -24,7 +24,7 @@ from kg.ontology import ontology_graph, shapes_graph
 from kg.shacl import Finding, Unsupported, compile_shapes, run_checks
 
 if TYPE_CHECKING:
-    from kg.store import KGStore
+    from kg.kgstore import KGStore
 
 log = logging.getLogger(__name__)
 

@@ -5,8 +5,8 @@
 
 from __future__ import annotations
 
-from rdflib import Namespace, URIRef
-from rdflib.namespace import DefinedNamespace
+from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
 
 ONTOLOGY_IRI = "https://w3id.org/kg-geo/ontology"
 #: Namespace of entity, document and evidence IRIs (minted by `kg.mapping.mint_iri`).
@@ -128,3 +128,25 @@ def class_ancestors(cls: str) -> set[str]:
                 seen.add(parent)
                 todo.append(parent)
     return seen
+
+
+#: Prefixes every query may use without declaring them (its own PREFIX lines take precedence).
+DEFAULT_PREFIXES: dict[str, str] = {
+    "kg": str(KG._NS),
+    "id": str(ID),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "xsd": str(XSD),
+    "owl": str(OWL),
+    "skos": str(SKOS),
+    "prov": str(PROV),
+    "dcterms": str(DCTERMS),
+    "wd": "http://www.wikidata.org/entity/",
+}
+
+
+def bind_prefixes(graph: Graph) -> None:
+    """Bind kg's usual prefixes on an rdflib graph (kg:, prov:, skos:, dcterms:, owl:)."""
+    graph.bind("kg", KG._NS)
+    for prefix, namespace in (("prov", PROV), ("skos", SKOS), ("dcterms", DCTERMS), ("owl", OWL)):
+        graph.bind(prefix, namespace)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from kg.sparqltext import at_top_level, masked, query_form, where_group
+from kg.sparqltext import at_top_level, masked, query_form, uses_named_graphs, where_group
 
 
 @pytest.mark.parametrize(
@@ -67,3 +67,23 @@ def test_sparqltext_where_group_is_minus_one_without_a_form() -> None:
 )
 def test_sparqltext_at_top_level_ignores_nested_groups(sparql: str, expected: bool) -> None:
     assert at_top_level(masked(sparql), re.compile(r"\bORDER\s+BY\b", re.I)) is expected
+
+
+@pytest.mark.parametrize(
+    ("sparql", "expected"),
+    [
+        ("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }", True),
+        ("SELECT * FROM NAMED <http://example.org/g> WHERE { ?s ?p ?o }", True),
+        ("select * where { graph ?g { ?s ?p ?o } }", True),
+        ("SELECT * WHERE { ?s ?p ?o }", False),
+        ("# every GRAPH of the store\nSELECT * WHERE { ?s ?p ?o }", False),
+        ('SELECT * WHERE { ?s ?p "GRAPH" }', False),
+        ("SELECT * WHERE { ?s <http://example.org/GRAPH> ?o }", False),
+        ("SELECT ?graph WHERE { ?graph ?p ?o }", False),
+        ("PREFIX ex: <http://example.org/> SELECT * WHERE { ?s ex:graph ?o }", False),
+        ("PREFIX graph: <http://example.org/> SELECT * WHERE { ?s graph:p ?o }", False),
+        ("SELECT * WHERE {GRAPH<http://example.org/g>{ ?s ?p ?o }}", True),
+    ],
+)
+def test_sparqltext_uses_named_graphs_only_for_graph_clauses(sparql: str, expected: bool) -> None:
+    assert uses_named_graphs(sparql) is expected

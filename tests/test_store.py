@@ -10,7 +10,7 @@ import rdflib
 
 from kg.errors import InputError, QueryError, StoreError
 from kg.graphs import DOC_PREFIX, INFERRED_GRAPH, REFERENCE_GRAPH, UNION_GRAPH, doc_iri
-from kg.store import GraphStore, uses_named_graphs
+from kg.store import GraphStore
 from kg.updates import REFRESH_UNION
 
 SAMPLE = Path(__file__).parent / "data" / "sample.trig"
@@ -475,26 +475,6 @@ def test_store_read_only_needs_a_store(tmp_path: Path) -> None:
         GraphStore.open_existing(tmp_path / "missing", read_only=True)
     with pytest.raises(StoreError, match="cannot open the kg store"):
         GraphStore(tmp_path / "missing", read_only=True)
-
-
-@pytest.mark.parametrize(
-    ("sparql", "expected"),
-    [
-        ("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }", True),
-        ("SELECT * FROM NAMED <http://example.org/g> WHERE { ?s ?p ?o }", True),
-        ("select * where { graph ?g { ?s ?p ?o } }", True),
-        ("SELECT * WHERE { ?s ?p ?o }", False),
-        ("# every GRAPH of the store\nSELECT * WHERE { ?s ?p ?o }", False),
-        ('SELECT * WHERE { ?s ?p "GRAPH" }', False),
-        ("SELECT * WHERE { ?s <http://example.org/GRAPH> ?o }", False),
-        ("SELECT ?graph WHERE { ?graph ?p ?o }", False),
-        ("PREFIX ex: <http://example.org/> SELECT * WHERE { ?s ex:graph ?o }", False),
-        ("PREFIX graph: <http://example.org/> SELECT * WHERE { ?s graph:p ?o }", False),
-        ("SELECT * WHERE {GRAPH<http://example.org/g>{ ?s ?p ?o }}", True),
-    ],
-)
-def test_store_uses_named_graphs_only_for_graph_clauses(sparql: str, expected: bool) -> None:
-    assert uses_named_graphs(sparql) is expected
 
 
 def test_store_query_with_graph_clause_reads_document_graphs() -> None:
