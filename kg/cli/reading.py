@@ -11,8 +11,16 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from kg.cli.common import Format, GraphStoreUrl, UpdateUrl, graph_file, handled, location, out, store_help
+from kg.cli.common import GraphStoreUrl, UpdateUrl, graph_file, handled, location, out, store_help
 from kg.errors import InputError
+
+
+class Format(StrEnum):
+    """What `kg query` writes."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
 
 
 def query(
