@@ -14,8 +14,6 @@ their `?<param>Name` variables; `run` drops those input-only columns from its re
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import logging
 import math
@@ -34,6 +32,7 @@ from rdflib.query import ResultRow
 from rdflib.term import Identifier, Node
 
 from kg.cells import IRI, XSD, BlankNodeId, TypedText, from_ox, from_rdflib, gc_paused, read_tsv
+from kg.csv_text import csv_text
 from kg.errors import QueryError, StoreError
 from kg.ontology import queries_dir
 from kg.ordering import sort_rows, split_order
@@ -301,11 +300,7 @@ def _run_rdflib(
 def to_csv(data: pd.DataFrame | Results) -> str:
     """The results as CSV with a header row; unbound cells are empty."""
     results = Results.of(data)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(results.columns)
-    writer.writerows(results.rows)  # None is written as an empty cell
-    return buffer.getvalue()
+    return csv_text(results.columns, results.rows)
 
 
 _LOCAL_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.~/%-]*")

@@ -80,6 +80,8 @@ def test_cells_read_tsv_blank_nodes_and_unbound_rows() -> None:
         (b"?x\n\n1\n\n", (["x"], [[None], [1], [None]])),
         (b"\n\n", ([], [[]])),
         (b"?a\t?b\n<http://e/x>\t\n", (["a", "b"], [[IRI("http://e/x"), None]])),
+        (b"?a\t?b\n1\t2\n3\t4", (["a", "b"], [[1, 2], [3, 4]])),  # no newline after the last row
+        (b"", ([], [])),
     ],
 )
 def test_cells_read_tsv_shapes(data: bytes, expected: tuple[list[str], list[list[object]]]) -> None:
