@@ -96,12 +96,18 @@ class RuleState:
         for key in (subject, obj):  # a demonym's country becomes a node when a relation needs it
             if key not in entities_of(self.doc) and (entry := gazetteer.by_key(key)) is not None:
                 register_entry(self.doc, entry, None)
-        classes = {k: v.cls for k, v in entities_of(self.doc).items()}
-        classes.update({e.key: e.cls for e in self.events})
         subj_ok, obj_ok = SIGNATURES[predicate]
-        if classes.get(subject) not in subj_ok or classes.get(obj) not in obj_ok:
+        if self.class_of(subject) not in subj_ok or self.class_of(obj) not in obj_ok:
             return
         self.claims.append(Claim(subject, predicate, obj, sent, rule, confidence, **kw))  # type: ignore[arg-type,unused-ignore]
+
+    def class_of(self, key: str) -> str | None:
+        """The class of an event node found so far (the latest with that key), else of an entity."""
+        for event in reversed(self.events):
+            if event.key == key:
+                return event.cls
+        entity = entities_of(self.doc).get(key)
+        return entity.cls if entity is not None else None
 
     def keys(self, token: Token) -> list[str]:
         if token._.kg_event is not None:
