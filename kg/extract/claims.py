@@ -101,13 +101,14 @@ class RuleState:
             return
         self.claims.append(Claim(subject, predicate, obj, sent, rule, confidence, **kw))  # type: ignore[arg-type,unused-ignore]
 
+    def event(self, key: str) -> EventNode | None:
+        """The event node found so far with that key (keys are unique: they carry an ordinal)."""
+        return next((e for e in self.events if e.key == key), None)
+
     def class_of(self, key: str) -> str | None:
-        """The class of an event node found so far (the latest with that key), else of an entity."""
-        for event in reversed(self.events):
-            if event.key == key:
-                return event.cls
-        entity = entities_of(self.doc).get(key)
-        return entity.cls if entity is not None else None
+        """The class of the event node or entity with that key."""
+        node = self.event(key) or entities_of(self.doc).get(key)
+        return node.cls if node is not None else None
 
     def keys(self, token: Token) -> list[str]:
         if token._.kg_event is not None:

@@ -29,9 +29,7 @@ def event_mention(state: RuleState, token: Token, sent: Span) -> None:
     if name:
         event = next((e for e in same if e.label == name), None)
     elif token.dep_ == "pobj" and token.head.head._.kg_event is not None:
-        event = next(
-            (e for e in state.events if e.key == token.head.head._.kg_event), None
-        )  # "session of talks"
+        event = state.event(token.head.head._.kg_event)  # "session of talks"
     elif not separate and same:
         if definite or same[-1].sentences[-1:] == [sent_no]:
             event = same[-1]
