@@ -52,7 +52,7 @@ def eval_(
     Example: kg eval ../shared/eval/gold --graph output/graph.trig
     """
     from kg.evaluate import as_json as to_json
-    from kg.evaluate import error_lines, evaluate, report_lines
+    from kg.evaluate import error_lines, evaluate, half_lines, report_lines
 
     with handled():
         result = evaluate(graph, gold)
@@ -61,6 +61,9 @@ def eval_(
         return
     for line in report_lines(result):
         if not any(k in line for k in (": missed_", ": extra_", ": duplicate_")):
+            out.print(line, highlight=False, soft_wrap=True)
+    if len(result.documents) > 1:
+        for line in half_lines(result):
             out.print(line, highlight=False, soft_wrap=True)
     if errors:
         out.print("errors (each miss with the gold's cue, each extra with its evidence):", highlight=False)
