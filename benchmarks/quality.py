@@ -13,13 +13,12 @@ what the table is for. `--errors` writes the misses and extras of the chosen hal
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 import tempfile
 from pathlib import Path
 
-from kg.evaluate import HALVES, EvalResult, error_lines, evaluate, restrict
+from kg.evaluate import HALVES, EvalResult, error_lines, evaluate, gold_documents, restrict
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "eval"
 SETS = {
@@ -29,31 +28,13 @@ SETS = {
 }
 
 
-def corpus(gold_dir: Path) -> list[dict[str, str]]:
-    """The documents of a gold folder as kg's JSON-lines records (id, text, published)."""
-    records = []
-    for path in sorted(gold_dir.glob("*.json")):
-        gold = json.loads(path.read_text(encoding="utf-8"))
-        text_path = gold_dir.parent / gold["text"]
-        if not text_path.is_file():
-            text_path = gold_dir.parent.parent / gold["text"]
-        record = {"id": gold["doc"], "text": text_path.read_text(encoding="utf-8")}
-        if gold.get("published"):
-            record["published"] = gold["published"]
-        records.append(record)
-    return records
-
-
 def build_set(name: str, out: Path, nlp: object) -> Path:
+    """Build one set's texts with `nlp` into OUT/<set>/graph.trig."""
     from kg.build import build_documents
-    from kg.ingest import read_inputs
 
     folder = out / name
     folder.mkdir(parents=True, exist_ok=True)
-    jsonl = folder / "corpus.jsonl"
-    jsonl.write_text("".join(json.dumps(r) + "\n" for r in corpus(SETS[name])), encoding="utf-8")
-    documents = read_inputs([jsonl]).documents
-    _, dataset = build_documents(documents, nlp=nlp)  # type: ignore[arg-type]
+    _, dataset = build_documents(gold_documents(SETS[name]), nlp=nlp)  # type: ignore[arg-type]
     trig = folder / "graph.trig"
     dataset.serialize(trig, format="trig")
     return trig

@@ -14,6 +14,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -22,6 +23,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from kg.errors import InputError
+from kg.types import Document
 from kg.vocab import CLASS_PARENTS, KG, RELATION_PROPERTIES, SYMMETRIC_PROPERTIES
 
 ENTITY_ROOTS = {"Actor", "Place"}
@@ -262,6 +264,34 @@ def load_gold(path: Path) -> dict[str, Any]:
     if not isinstance(gold, dict) or not {"doc", "entities", "relations"} <= gold.keys():
         raise InputError(f"{path}: gold file needs 'doc', 'entities' and 'relations'")
     return gold
+
+
+def gold_documents(gold_dir: Path) -> list[Document]:
+    """The documents a gold folder annotates, with their texts and publication dates, to build."""
+    documents = []
+    for path in sorted(gold_dir.glob("*.json")):
+        gold = load_gold(path)
+        text_path = next(
+            (
+                p
+                for p in (gold_dir.parent / gold["text"], gold_dir.parent.parent / gold["text"])
+                if p.is_file()
+            ),
+            None,
+        )
+        if text_path is None:
+            raise InputError(f"{path}: its text {gold.get('text')!r} is not beside the gold folder")
+        published = gold.get("published")
+        try:
+            day = date.fromisoformat(published) if published else None
+        except ValueError as e:
+            raise InputError(f"{path}: 'published' is not an ISO date: {published!r}") from e
+        documents.append(
+            Document(
+                id=gold["doc"], text=text_path.read_text(encoding="utf-8"), published=day, source=str(path)
+            )
+        )
+    return documents
 
 
 def evaluate(graph_path: Path, gold_path: Path) -> EvalResult:

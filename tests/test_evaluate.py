@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from kg.errors import InputError
-from kg.evaluate import PRF, evaluate, half_lines, half_of, report_lines, restrict
+from kg.evaluate import PRF, evaluate, gold_documents, half_lines, half_of, report_lines, restrict
 from kg.evaluate import as_json as eval_json
 
 NS = "https://example.org/"
@@ -150,3 +152,31 @@ def test_restrict_sums_one_half_only(shared_eval: Path, tmp_path: Path) -> None:
     assert lines[1].startswith(f"check half, {len(check.documents)} documents: entity F1")
     with pytest.raises(InputError, match="unknown half 'all'"):
         restrict(whole, "all")
+
+
+def test_gold_documents_reads_texts_and_dates(tmp_path: Path) -> None:
+    (tmp_path / "gold").mkdir()
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "texts" / "a.txt").write_text("Kenya and Uganda met.", encoding="utf-8")
+    gold = {"doc": "a", "text": "texts/a.txt", "published": "2024-05-02", "entities": [], "relations": []}
+    (tmp_path / "gold" / "a.json").write_text(json.dumps(gold), encoding="utf-8")
+    (doc,) = gold_documents(tmp_path / "gold")
+    assert (doc.id, doc.text, doc.published) == ("a", "Kenya and Uganda met.", date(2024, 5, 2))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"text": "texts/missing.txt"}, "its text 'texts/missing.txt' is not beside the gold folder"),
+        ({"published": "May 2"}, "'published' is not an ISO date: 'May 2'"),
+    ],
+)
+def test_gold_documents_errors_name_the_file(tmp_path: Path, change: dict[str, str], message: str) -> None:
+    (tmp_path / "gold").mkdir()
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "texts" / "a.txt").write_text("text", encoding="utf-8")
+    gold = {"doc": "a", "text": "texts/a.txt", "entities": [], "relations": [], **change}
+    (tmp_path / "gold" / "a.json").write_text(json.dumps(gold), encoding="utf-8")
+    with pytest.raises(InputError, match=re.escape(message)) as caught:
+        gold_documents(tmp_path / "gold")
+    assert "a.json" in str(caught.value)

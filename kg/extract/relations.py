@@ -16,6 +16,7 @@ from kg.extract.claims import RuleState
 from kg.extract.event_rules import event_mention, meeting_officials
 from kg.extract.frame_rules import apply_frame
 from kg.extract.lexicon import event_nouns, frames
+from kg.extract.place_rules import gazetteer_links, place_links
 from kg.extract.structural_rules import located, structural
 from kg.extract.title_rules import person_titles
 
@@ -53,5 +54,7 @@ def run(state: RuleState) -> None:
                     apply_frame(state, token, frame, sent, verb=False)
         person_titles(state, sent)
         located(state, sent)
+        place_links(state, sent)
     structural(state)
+    gazetteer_links(state)
     meeting_officials(state)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Span
 
 from kg.extract import gazetteer
 from kg.extract.claims import ORGS, RuleState
@@ -30,33 +30,20 @@ def located(state: RuleState, sent: Span) -> None:
 
 
 def structural(state: RuleState) -> None:
-    """Facts the text states by naming things together: a city beside its country in one
-    sentence, a body named with its country ("South Korean Defense Ministry", "Japan's SDF")."""
+    """Facts the text states by naming things together: a body named with its country ("South
+    Korean Defense Ministry", "Japan's SDF")."""
     entities = entities_of(state.doc)
     for m in state.res.mentions:
         info = entities.get(m.kb_id_)
         if info is None:
             continue
         sent = m.sent
-        if info.cls == "City" and info.country:
-            country = f"Country:{info.country}"
-            if country in linked_places(state, m.root):
-                state.add(m.kb_id_, "locatedIn", country, sent, "city-country", 0.9)
-        elif info.cls in ORGS - {"MediaOrganization"}:
+        if info.cls in ORGS - {"MediaOrganization"}:
             owner = f"Country:{info.part_of}" if info.part_of else None
             owners = [owner] if owner else state.expand(c for c in m.root.children if c.dep_ == "poss")
             for key in owners:
                 if res_class(state, key) == "Country":
                     state.add(m.kb_id_, "partOf", key, sent, "government-body", 0.9)
-
-
-def linked_places(state: RuleState, token: Token) -> list[str]:
-    """Places the parse ties to a place name: "Mosul, Iraq" (apposition), "Mosul in Iraq"."""
-    linked = [c for c in token.children if c.dep_ == "appos"]
-    linked += [g for c in token.children if c.dep_ == "prep" and c.lower_ == "in" for g in c.children]
-    if token.dep_ == "appos":
-        linked.append(token.head)
-    return state.expand(linked)
 
 
 def res_class(state: RuleState, key: str) -> str | None:

@@ -1,0 +1,167 @@
+"""Where places are: `locatedIn` between places, as the text states it and the gazetteer allows it.
+
+A place is tied to a larger one by the way encyclopaedias and news write it:
+
+- apposition or a dateline: "Mosul, Iraq", "KHARTOUM, Sudan (Reuters) -";
+- a preposition: "Hanover in northern Germany";
+- a description: "Durán is a city in Guayas", "Rockhampton, a city in Queensland", "X, the capital
+  of Y", "X is located in Y";
+- a place noun with its owner: "the Sudanese region of Darfur", "Sudan's Darfur region",
+  "Russia's Katyn Forest".
+
+A link is kept only when it runs from a smaller kind of place to a larger one (a place or city in a
+region or country, a region in a country) and the gazetteer does not contradict it (a city it
+knows lies in another country). A city the gazetteer knows, named in the same sentence as its
+country, lies in it too; and what lies in a region that lies in a country lies in that country.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from spacy.tokens import Span, Token
+
+from kg.extract import gazetteer
+from kg.extract.claims import RuleState
+from kg.extract.components import entities_of
+from kg.extract.lexicon import load_data
+
+#: How large a kind of place is: a link runs from a lower rank to a higher one.
+RANK = {"Place": 0, "City": 1, "Region": 2, "Country": 3}
+#: What each way of stating a link is worth before calibration.
+PRIORS = {"place-apposition": 0.8, "place-in": 0.7, "place-description": 0.8, "place-owner": 0.75}
+
+
+@cache
+def place_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(place nouns, region heads, location verbs) of data/places.yaml."""
+    data = load_data("places.yaml")
+    return (
+        frozenset(data["place_nouns"]),
+        frozenset(data["region_heads"]),
+        frozenset(data["location_verbs"]),
+    )
+
+
+def place_links(state: RuleState, sent: Span) -> None:
+    """Every locatedIn the sentence states between two places."""
+    for mention in _places_in(state, sent):
+        for rule, tokens in _linked(state, mention):
+            for key in state.expand(tokens):
+                _link(state, mention.kb_id_, key, sent, rule)
+
+
+def gazetteer_links(state: RuleState) -> None:
+    """Known cities and regions in the countries named beside them, and links through regions."""
+    entities = entities_of(state.doc)
+    for sent in state.doc.sents:
+        named = {m.kb_id_ for m in state.res.mentions if sent.start <= m.start < sent.end}
+        for key in sorted(named):
+            info = entities.get(key)
+            if info is None or info.cls not in ("City", "Region") or not info.country:
+                continue
+            country = f"Country:{info.country}"
+            if country in named:
+                state.add(key, "locatedIn", country, sent, "place-gazetteer", 0.7)
+    _through_regions(state)
+
+
+def _places_in(state: RuleState, sent: Span) -> list[Span]:
+    return [
+        m
+        for m in state.res.mentions
+        if sent.start <= m.start < sent.end and m.label_ in RANK and m.label_ != "Country"
+    ]
+
+
+def _linked(state: RuleState, mention: Span) -> list[tuple[str, list[Token]]]:
+    nouns, _, verbs = place_words()
+    root = mention.root
+    out: list[tuple[str, list[Token]]] = []
+    appos = [c for c in root.children if c.dep_ == "appos"]
+    out.append(("place-apposition", [a for a in appos if state.res.mention(a) is not None]))
+    out.append(("place-apposition", _comma_follower(state, mention)))
+    out.append(("place-in", _objects(root, ("in",))))
+    # "Rockhampton, a city in Queensland", "X, the capital of Y"
+    for noun in appos:
+        if noun.lemma_.lower() in nouns:
+            out.append(("place-description", _objects(noun, ("in", "of")) + _owners(noun)))
+    # "Durán is a city in Guayas", "X is located in Y"
+    if root.dep_ in ("nsubj", "nsubjpass"):
+        verb = root.head
+        for attr in (c for c in verb.children if c.dep_ == "attr" and c.lemma_.lower() in nouns):
+            out.append(("place-description", _objects(attr, ("in", "of")) + _owners(attr)))
+        if verb.lemma_.lower() in verbs:
+            out.append(("place-description", _objects(verb, ("in", "near", "on"))))
+    # "the Sudanese region of Darfur": the noun the name is "of"
+    if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lemma_.lower() in nouns:
+        out.append(("place-owner", _owners(root.head.head)))
+    # "Sudan's Darfur region", "Russia's Katyn Forest"
+    head = root.head if root.dep_ == "compound" and root.head.lemma_.lower() in nouns else root
+    out.append(("place-owner", [c for c in head.children if c.dep_ == "poss"]))
+    return [(rule, tokens) for rule, tokens in out if tokens]
+
+
+def _objects(token: Token, preps: tuple[str, ...]) -> list[Token]:
+    """The objects of the token's prepositions `preps`, with their conjuncts' heads."""
+    return [
+        g
+        for c in token.children
+        if c.dep_ == "prep" and c.lower_ in preps
+        for g in c.children
+        if g.dep_ == "pobj"
+    ]
+
+
+def _owners(noun: Token) -> list[Token]:
+    """Possessors and modifiers of a place noun: "Sudan's", "Sudanese", "Iraqi"."""
+    return [c for c in noun.children if c.dep_ in ("poss", "amod", "compound", "nmod")]
+
+
+def _comma_follower(state: RuleState, mention: Span) -> list[Token]:
+    """ "KHARTOUM, Sudan": a place right after a comma, when it does not start a list."""
+    doc = state.doc
+    after = mention.end
+    if after + 1 >= len(doc) or doc[after].text != ",":
+        return []
+    follower = state.res.mention(doc[after + 1])
+    if follower is None or follower.start != after + 1 or follower.label_ not in ("Country", "Region"):
+        return []
+    nxt = doc[follower.end] if follower.end < len(doc) else None
+    if nxt is not None and (
+        nxt.lower_ in ("and", "or") or (nxt.text == "," and _starts_place(state, follower.end + 1))
+    ):
+        return []  # "Mosul, Raqqa and Aleppo": a list, not an address
+    return [doc[follower.start]]
+
+
+def _starts_place(state: RuleState, i: int) -> bool:
+    if i >= len(state.doc):
+        return False
+    span = state.res.mention(state.doc[i])
+    return span is not None and span.label_ in RANK
+
+
+def _link(state: RuleState, subject: str, obj: str, sent: Span, rule: str) -> None:
+    inner = entities_of(state.doc).get(subject)
+    entry = gazetteer.by_key(obj)
+    outer = state.class_of(obj) or (entry.cls if entry is not None else None)
+    if inner is None or inner.cls not in RANK or outer not in RANK or RANK[inner.cls] >= RANK[outer]:
+        return
+    if outer == "Country" and inner.country and f"Country:{inner.country}" != obj:
+        return  # the gazetteer places this city or region in another country
+    state.add(subject, "locatedIn", obj, sent, rule, PRIORS[rule])
+
+
+def _through_regions(state: RuleState) -> None:
+    """A place in a region that lies in a country lies in that country (stated once, by the region)."""
+    located = [c for c in state.claims if c.predicate == "locatedIn"]
+    regions = {c.subject: c for c in located if state.class_of(c.subject) == "Region"}
+    for claim in located:
+        via = regions.get(claim.object)
+        if via is None or state.class_of(via.object) != "Country":
+            continue
+        inner = entities_of(state.doc).get(claim.subject)
+        if inner is not None and inner.country and f"Country:{inner.country}" != via.object:
+            continue
+        state.add(claim.subject, "locatedIn", via.object, claim.sentence, "place-through-region", 0.6)
