@@ -14,7 +14,7 @@ from functools import cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.extract import cities, curated, gazetteer, names
+from kg.extract import cities, conflicts, curated, gazetteer, names
 from kg.extract.lexicon import event_nouns, load_data, titles
 from kg.extract.offices import official_by_name
 
@@ -240,10 +240,16 @@ class KGEntities:
                 continue
             if label in ("PERSON", "ORG") and not ent.ent_id_ and _locative(span):
                 label = "GPE"  # "near Ayn Isa", "in Marea": a place the NER took for a name
+            if not ent.ent_id_:
+                label = _label_by_head(span, label)
             mention = self._mention(doc, span, label, ent.ent_id_)
             if mention is not None:
                 mentions.append(mention)
         mentions.extend(self._government_bodies(doc, mentions, demonyms))
+        for span, label in conflicts.conflict_spans(doc):  # wars and battles the NER splits
+            key = conflicts.conflict_key(label)
+            register(doc, key, conflicts.CLASS, label, span.text)
+            mentions.append(Span(doc, span.start, span.end, label=conflicts.CLASS, kb_id=key))
         doc.spans[SPAN_KEY] = _without_overlaps(mentions)
         doc.spans[DEMONYM_KEY] = [
             d for d in demonyms if not any(m.start <= d.start < m.end for m in doc.spans[SPAN_KEY])
@@ -361,6 +367,27 @@ class KGEntities:
             entities_of(doc)[key].part_of = country.iso3
             found.append(Span(doc, start, anchor.end, label="GovernmentBody", kb_id=key))
         return found
+
+
+def _label_by_head(span: Span, label: str) -> str:
+    """The NER label a name's head word calls for: "Soviet Army", "Department of Labor" are bodies
+    (ORG), "Tver Oblast", "Guayas Province" regions (LOC), whatever the NER said."""
+    if label not in ("PERSON", "GPE", "LOC", "FAC", "ORG", "NORP"):
+        return label
+    words = [t.lower_ for t in span]
+    head = words[words.index("of") - 1] if "of" in words[1:-1] else words[-1]
+    lemma = span[words.index(head)].lemma_.lower() if head in words else head
+    if head in titles().government_heads or lemma in titles().government_heads:
+        return "ORG"
+    if label != "ORG" and (head in region_heads() or lemma in region_heads()):
+        return "LOC"
+    return label
+
+
+@cache
+def region_heads() -> frozenset[str]:
+    """Last words of administrative regions' names (data/places.yaml)."""
+    return frozenset(load_data("places.yaml")["region_heads"])
 
 
 def _is_title_part(span: Span) -> bool:

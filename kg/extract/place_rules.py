@@ -70,7 +70,9 @@ def _places_in(state: RuleState, sent: Span) -> list[Span]:
     return [
         m
         for m in state.res.mentions
-        if sent.start <= m.start < sent.end and m.label_ in RANK and m.label_ != "Country"
+        if sent.start <= m.start < sent.end
+        and (m.label_ in RANK or m.label_ == "Event")
+        and m.label_ != "Country"
     ]
 
 
@@ -146,8 +148,10 @@ def _link(state: RuleState, subject: str, obj: str, sent: Span, rule: str) -> No
     inner = entities_of(state.doc).get(subject)
     entry = gazetteer.by_key(obj)
     outer = state.class_of(obj) or (entry.cls if entry is not None else None)
-    if inner is None or inner.cls not in RANK or outer not in RANK or RANK[inner.cls] >= RANK[outer]:
+    if inner is None or outer not in RANK:
         return
+    if inner.cls != "Event" and (inner.cls not in RANK or RANK[inner.cls] >= RANK[outer]):
+        return  # a place lies in a larger kind of place; a battle in any
     if outer == "Country" and inner.country and f"Country:{inner.country}" != obj:
         return  # the gazetteer places this city or region in another country
     state.add(subject, "locatedIn", obj, sent, rule, PRIORS[rule])

@@ -13,6 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.claims import RuleState
+from kg.extract.conflict_rules import conflict_participants
 from kg.extract.event_rules import event_mention, meeting_officials
 from kg.extract.frame_rules import apply_frame
 from kg.extract.lexicon import event_nouns, frames
@@ -55,6 +56,7 @@ def run(state: RuleState) -> None:
         person_titles(state, sent)
         located(state, sent)
         place_links(state, sent)
+        conflict_participants(state, sent)
     structural(state)
     gazetteer_links(state)
     meeting_officials(state)
