@@ -325,8 +325,12 @@ class KGEntities:
                 end += 1
                 if doc[end - 1].lower_ in heads and (end >= len(doc) or not _name_word(doc[end].text)):
                     break
+            lowercase = False
             if end == i or doc[end - 1].lower_ not in heads:
-                continue
+                common = _common_body_end(doc, i, taken)  # "the Israeli army", "Somalia's parliament"
+                if common is None:
+                    continue
+                end, lowercase = common, True
             if end + 1 < len(doc) and doc[end].lower_ == "of" and _name_word(doc[end + 1].text):
                 end += 1  # "Ministry of Defense", "Department of State"
                 while end < len(doc) and end not in taken and _name_word(doc[end].text):
@@ -337,6 +341,8 @@ class KGEntities:
             rest = doc[i:end].text
             surface = doc[anchor.start : end].text
             label = f"{anchor.text} {rest}" if anchor in demonyms else f"{country.label} {rest}"
+            if lowercase:
+                label = " ".join(surface.split())
             key = f"GovernmentBody:{(country.iso3 or '').lower()}-{slug(rest)}"
             register(doc, key, "GovernmentBody", label, surface, country=country.iso3, part_of=country.iso3)
             entities_of(doc)[key].names.add(rest)
@@ -367,6 +373,21 @@ class KGEntities:
             entities_of(doc)[key].part_of = country.iso3
             found.append(Span(doc, start, anchor.end, label="GovernmentBody", kb_id=key))
         return found
+
+
+def _common_body_end(doc: Doc, i: int, taken: set[int]) -> int | None:
+    """The end of a body named in lower case after its country: "army", "foreign ministry"."""
+    heads = titles().common_body_heads
+    for length in (1, 2):
+        end = i + length
+        words = doc[i:end]
+        if end > len(doc) or any(t.i in taken or not t.is_alpha or not t.is_lower for t in words):
+            return None
+        if words[-1].lower_ in heads and not (end < len(doc) and doc[end].pos_ in ("NOUN", "PROPN")):
+            return end  # not "army officers": there the body only modifies a noun
+        if words[-1].pos_ not in ("ADJ", "NOUN"):
+            return None
+    return None
 
 
 def _label_by_head(span: Span, label: str) -> str:

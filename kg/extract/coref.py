@@ -254,7 +254,7 @@ class Resolver:
         if collective:
             return collective
         if lower in PERSON_PRONOUNS:
-            return self._nearest(token, {"Person"})
+            return self._person(token)
         if lower in THING_PRONOUNS:
             return self._nearest(token, ACTOR_CLASSES)
         if lower in GROUP_PRONOUNS:
@@ -273,6 +273,26 @@ class Resolver:
             if any(t.lower_ == token.lower_ for t in before):
                 return [span.kb_id_]
         return []
+
+    def _person(self, token: Token) -> list[str]:
+        """ "he", "his": a person named earlier in this sentence, else the latest person who was the
+        subject of a sentence before (the one a story or a biography is about), else the nearest."""
+        sent_start = token.sent.start
+        for span in reversed(self.mentions):
+            if (
+                span.label_ == "Person"
+                and sent_start <= span.start < token.i
+                and span.root.head != token.head
+            ):
+                return [span.kb_id_]
+        for span in reversed(self.mentions):
+            if (
+                span.label_ == "Person"
+                and span.start < sent_start
+                and span.root.dep_ in ("nsubj", "nsubjpass")
+            ):
+                return [span.kb_id_]
+        return self._nearest(token, {"Person"})
 
     def _nearest(self, token: Token, classes: frozenset[str] | set[str]) -> list[str]:
         """The closest preceding mention of those classes (this sentence first, then earlier)."""

@@ -34,6 +34,8 @@ class Titles:
     media_heads: frozenset[str]
     international_heads: frozenset[str]
     collective_heads: frozenset[str]
+    role_verbs: frozenset[str]
+    common_body_heads: frozenset[str]
 
     def is_title(self, phrase: str) -> bool:
         return phrase in self.office or phrase in self.leader
@@ -51,6 +53,8 @@ def titles() -> Titles:
         media_heads=frozenset(data["media_heads"]),
         international_heads=frozenset(data["international_heads"]),
         collective_heads=frozenset(data["collective_heads"]),
+        role_verbs=frozenset(data["role_verbs"]),
+        common_body_heads=frozenset(data["common_body_heads"]),
     )
 
 

@@ -44,6 +44,14 @@ def structural(state: RuleState) -> None:
             for key in owners:
                 if res_class(state, key) == "Country":
                     state.add(m.kb_id_, "partOf", key, sent, "government-body", 0.9)
+            known = f"Country:{info.country}" if info.country else None
+            if info.cls == "GovernmentBody" and not owners and known in named_in(state, sent):
+                # "the State Department" in a story that names the United States
+                state.add(m.kb_id_, "partOf", known, sent, "government-body-gazetteer", 0.7)
+
+
+def named_in(state: RuleState, sent: Span) -> set[str]:
+    return {m.kb_id_ for m in state.res.mentions if sent.start <= m.start < sent.end}
 
 
 def res_class(state: RuleState, key: str) -> str | None:

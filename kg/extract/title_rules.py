@@ -24,6 +24,7 @@ def person_titles(state: RuleState, sent: Span) -> None:
         if root.dep_ == "poss" and root.head.lemma_.lower() in t.office_terms:
             gazetteer_office(state, span, sent, None, root.head.lemma_.lower())
         appositive(state, span, sent, t.leader)
+    role_statements(state, sent)
 
 
 def title_words(state: RuleState, span: Span) -> tuple[str, list[str]] | None:
@@ -33,6 +34,15 @@ def title_words(state: RuleState, span: Span) -> tuple[str, list[str]] | None:
     words: list[Token] = []
     orgs: list[str] = []
     phrase_tokens = {t.i for t in span.root.subtree}
+    head = span.root.head
+    if (
+        span.root.dep_ == "appos"
+        and head.i < span.start
+        and (head.lower_ in t.office or head.lower_ in t.leader)
+    ):
+        phrase_tokens |= {
+            t.i for t in head.subtree
+        }  # "Prime Minister Gulbuddin Hekmatyar" parsed as apposition
     while i >= max(0, span.start - 8):
         token = state.doc[i]
         if i not in phrase_tokens:
@@ -94,6 +104,63 @@ def appositive(state: RuleState, span: Span, sent: Span, leaders: frozenset[str]
         prop = "leaderOf" if child.lower_ in leaders else "officialOf"
         for org in dict.fromkeys(orgs):
             state.add(span.kb_id_, prop, org, sent, "appositive", 0.85, role=role or child.text)
+
+
+def role_statements(state: RuleState, sent: Span) -> None:
+    """An office a clause gives a person: "X was the President of Y", "X served as Prime Minister of
+    Y", "X was elected President of Y", "X became Y's foreign minister", "Y appointed him Attorney
+    General of Z"."""
+    t = titles()
+    for verb in (tok for tok in sent if tok.lemma_.lower() in t.role_verbs):
+        roles = [c for c in verb.children if c.dep_ in ("attr", "oprd") and _is_role(c)]
+        roles += [
+            g
+            for c in verb.children
+            if c.dep_ == "prep" and c.lower_ == "as"
+            for g in c.children
+            if _is_role(g)
+        ]
+        objects = [c for c in verb.children if c.dep_ == "dobj"]
+        for obj in (o for o in objects if _is_role(o) and verb.lemma_.lower() != "be"):
+            # "appointed her Finance Minister", which the parser reads as "her Finance Minister"
+            pronouns = [c for c in obj.children if c.dep_ == "poss" and c.lower_ == "her"]
+            if pronouns:
+                roles.append(obj)
+                objects = pronouns
+        if not roles:
+            continue
+        subjects = state.expand(c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass"))
+        # "Karzai appointed him Attorney General": the object holds the office, and is not the subject
+        holders = [k for k in state.expand(objects) if k not in subjects] if objects else subjects
+        people = [k for k in holders if state.class_of(k) == "Person"]
+        for role in roles:
+            orgs = state.expand(
+                [
+                    g
+                    for c in role.children
+                    if c.dep_ == "prep" and c.lower_ in ("of", "for")
+                    for g in c.children
+                ]
+                + [
+                    c
+                    for c in role.children
+                    if c.dep_ in ("poss", "compound", "amod", "nmod") and c not in objects
+                ]
+            )
+            phrase = " ".join(
+                w.text
+                for w in role.subtree
+                if w.i <= role.i and not state.res.keys(w) and w.dep_ not in ("det", "poss", "case")
+            )
+            prop = "leaderOf" if _is_leader(phrase) else "officialOf"
+            for person in people:
+                for org in orgs:
+                    state.add(person, prop, org, sent, "role-statement", 0.8, role=phrase)
+
+
+def _is_role(token: Token) -> bool:
+    t = titles()
+    return token.pos_ in ("NOUN", "PROPN") and (token.lower_ in t.office or token.lower_ in t.leader)
 
 
 def gazetteer_office(state: RuleState, span: Span, sent: Span, title: str | None, term: str | None) -> None:

@@ -1,0 +1,73 @@
+"""Offices stated by a clause, and state bodies named in lower case (the real model, own sentences)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from kg.extract.document import to_records
+from kg.types import Document
+
+pytestmark = pytest.mark.model
+
+
+def _facts(nlp, text: str) -> set[tuple[str, str, str]]:
+    x = to_records(nlp(text), Document(id="t", text=text, published=date(2021, 6, 1)))
+    labels = {e.key: e.label for e in x.entities}
+    return {(labels.get(c.subject, c.subject), c.predicate, labels.get(c.object, c.object)) for c in x.claims}
+
+
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        (
+            "Juan Ortega was the President of Uruguay from 1990 to 1995.",
+            ("Juan Ortega", "leaderOf", "Uruguay"),
+        ),
+        ("Lena Holm served as Prime Minister of Sweden.", ("Lena Holm", "leaderOf", "Sweden")),
+        ("Omar Haddad became Jordan's foreign minister in 2001.", ("Omar Haddad", "officialOf", "Jordan")),
+        (
+            "Petra Novak was a lawyer. She was later named defence minister of Slovakia.",
+            ("Petra Novak", "officialOf", "Slovakia"),
+        ),
+        (
+            "Aisha Bello is an economist. The president appointed her Finance Minister of Nigeria.",
+            ("Aisha Bello", "officialOf", "Nigeria"),
+        ),
+        ("He met former Kenyan Prime Minister David Mwangi.", ("David Mwangi", "leaderOf", "Kenya")),
+    ],
+)
+def test_office_stated_by_a_clause(nlp, text: str, fact: tuple[str, str, str]) -> None:
+    assert fact in _facts(nlp, text)
+
+
+def test_the_appointer_does_not_get_the_office(nlp) -> None:
+    facts = _facts(nlp, "Carlos Mendes appointed him Attorney General of Angola.")
+    assert ("Carlos Mendes", "officialOf", "Angola") not in facts
+
+
+@pytest.mark.parametrize(
+    ("text", "body", "country"),
+    [
+        ("The Peruvian army said the road was open.", "Peruvian army", "Peru"),
+        ("Kenya's parliament passed the budget.", "Kenya's parliament", "Kenya"),
+        ("The Turkish foreign ministry summoned the envoy.", "Turkish foreign ministry", "Turkey"),
+    ],
+)
+def test_body_named_in_lower_case_is_part_of_its_country(nlp, text: str, body: str, country: str) -> None:
+    assert (body, "partOf", country) in _facts(nlp, text)
+
+
+@pytest.mark.parametrize(
+    "text", ["Peruvian troops crossed the river.", "Peruvian army officers crossed the river."]
+)
+def test_troops_and_modifiers_are_no_body(nlp, text: str) -> None:
+    assert not [f for f in _facts(nlp, text) if f[1] == "partOf"]
+
+
+def test_known_body_is_part_of_the_country_named_beside_it(nlp) -> None:
+    facts = _facts(nlp, "The State Department said the United States would send aid.")
+    assert ("US Department of State", "partOf", "United States") in facts
+    alone = _facts(nlp, "The State Department said nothing.\n\nThe United States sent aid.")
+    assert not [f for f in alone if f[1] == "partOf"]
