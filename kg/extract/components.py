@@ -14,8 +14,8 @@ from functools import cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.extract import cities, conflicts, curated, gazetteer, names
-from kg.extract.lexicon import event_nouns, load_data, titles
+from kg.extract import cities, conflicts, curated, gazetteer, headlines, names
+from kg.extract.lexicon import capitals, event_nouns, load_data, titles
 from kg.extract.offices import official_by_name
 
 SPAN_KEY = "kg"
@@ -218,10 +218,14 @@ class KGEntities:
         mentions: list[Span] = []
         demonyms: list[Span] = []
         credits = [s for s in doc.sents if _CREDIT_LINE.match(s.text.strip())]
+        heads = headlines.headline_ranges(doc)
+        body = headlines.body_text(doc, heads) if heads else doc.text
         for ent in doc.ents:
             if any(c.start <= ent.start < c.end for c in credits):
                 continue  # bylines, photo credits and "with assistance from" lines name no actors
             span = trim(ent)
+            if span is not None and not ent.ent_id_ and any(a <= span.start < b for a, b in heads):
+                span = headlines.confirmed(span, body)  # "Chirac Sees Opportunity" -> "Chirac"
             if span is None:
                 continue
             label = ent.label_
@@ -242,6 +246,8 @@ class KGEntities:
                 label = "GPE"  # "near Ayn Isa", "in Marea": a place the NER took for a name
             if not ent.ent_id_:
                 label = _label_by_head(span, label)
+                if label in ("GPE", "LOC", "ORG") and _after_title(span):
+                    label = "PERSON"  # "President Bush", "Secretary Rumsfeld": a title names a person
             mention = self._mention(doc, span, label, ent.ent_id_)
             if mention is not None:
                 mentions.append(mention)
@@ -272,8 +278,8 @@ class KGEntities:
             if name is None:
                 return None
             entry = gazetteer.lookup(name.text)
-            if entry is not None and entry.cls != "Person":  # "Washington said", NER's mistake
-                return self._mention(doc, name, "GPE", "")
+            if entry is not None and _place_not_person(entry) and not _after_title(name):
+                return self._mention(doc, name, "GPE", "")  # "Washington said", NER's mistake
             key, canonical = person_key(name.text)
             register(doc, key, "Person", canonical, name.text)
             return Span(doc, name.start, name.end, label="Person", kb_id=key)
@@ -373,6 +379,25 @@ class KGEntities:
             entities_of(doc)[key].part_of = country.iso3
             found.append(Span(doc, start, anchor.end, label="GovernmentBody", kb_id=key))
         return found
+
+
+def _place_not_person(entry: curated.GazetteerEntry) -> bool:
+    """Whether a name the NER took for a person is rather this gazetteer entry: a country, region or
+    organization, a capital or a city of a million ("Washington said"), not any town ("Bush")."""
+    if entry.cls == "Person":
+        return False
+    if entry.cls != "City":
+        return True
+    return (entry.population or 0) >= 1_000_000 or entry.label in capitals()
+
+
+def _after_title(span: Span) -> bool:
+    """Whether a short name follows a capitalised title word: "President Bush"."""
+    if span.start == 0 or len(span) > 3 or (gazetteer.lookup(span.text) is not None and len(span) > 1):
+        return False
+    before = span.doc[span.start - 1]
+    t = titles()
+    return before.text[:1].isupper() and (before.lower_ in t.office or before.lower_ in t.leader)
 
 
 def _common_body_end(doc: Doc, i: int, taken: set[int]) -> int | None:
