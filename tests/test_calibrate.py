@@ -8,7 +8,9 @@ import yaml
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from kg.calibrate import RuleReliability, measure, to_yaml
+from kg.calibrate import Judged, RuleReliability, judged, measure, reliability, to_yaml
+from kg.errors import InputError
+from kg.evaluate import half_of
 from kg.extract import confidence
 from kg.vocab import KG
 
@@ -55,7 +57,7 @@ def test_calibrate_counts_hits_and_extras_per_rule_and_kind(tmp_path: Path) -> N
     }
     (tmp_path / "g.ttl").write_text(graph.serialize(format="turtle"), encoding="utf-8")
     (tmp_path / "d.json").write_text(json.dumps(gold), encoding="utf-8")
-    measured = {m.rule: (m.hits, m.extras) for m in measure(tmp_path / "g.ttl", tmp_path / "d.json")}
+    measured = {m.rule: (m.hits, m.extras) for m in measure([(tmp_path / "g.ttl", tmp_path / "d.json")])}
     assert measured == {
         "verb-frame:include": (1, 0),
         "verb-frame:attack": (0, 1),
@@ -88,3 +90,64 @@ def test_calibrate_lookup_falls_back_to_kind_then_prior(
 ) -> None:
     monkeypatch.setattr(confidence, "_table", lambda: {"verb-frame:include": 0.9, "kind:verb-frame": 0.7})
     assert confidence.calibrated(rule, 0.42) == expected
+
+
+def _two_documents(tmp_path: Path) -> Path:
+    """A dataset of two documents, one per half, each with one right and one wrong relation."""
+    from rdflib import Dataset
+
+    dataset = Dataset()
+    candidates = [f"doc-{i}" for i in range(20)]
+    docs = [next(d for d in candidates if half_of(d) == half) for half in ("tuning", "check")]
+    golds = tmp_path / "gold"
+    golds.mkdir()
+    for n, doc in enumerate(docs):
+        graph = dataset.graph(URIRef(f"{NS}doc/{doc}"))
+        a, b, c = (URIRef(f"{NS}{doc}/{x}") for x in "abc")
+        for node, label in ((a, "Aland"), (b, "Bland"), (c, "Cland")):
+            graph.add((node, RDF.type, KG.Country))
+            graph.add((node, RDFS.label, Literal(label)))
+        right, wrong = (a, KG.attacks, b), (a, KG.attacks, c)
+        for i, (triple, rule, conf) in enumerate(
+            ((right, "verb-frame:attack", "0.9"), (wrong, "title", "0.2"))
+        ):
+            graph.add(triple)
+            _evidence(graph, 10 * n + i, *triple, rule)
+            graph.add((URIRef(f"{NS}ev{10 * n + i}"), KG.confidence, Literal(conf)))
+        gold = {
+            "doc": doc,
+            "entities": [{"id": x, "type": "Country", "names": [x]} for x in ("Aland", "Bland", "Cland")],
+            "relations": [{"s": "Aland", "p": "attacks", "o": "Bland"}],
+        }
+        (golds / f"{doc}.json").write_text(json.dumps(gold), encoding="utf-8")
+    trig = tmp_path / "g.trig"
+    dataset.serialize(trig, format="trig")
+    return trig
+
+
+def test_calibrate_measures_one_half_only(tmp_path: Path) -> None:
+    sets = [(_two_documents(tmp_path), tmp_path / "gold")]
+    tuning = {m.rule: (m.hits, m.extras) for m in measure(sets, "tuning")}
+    everything = {m.rule: (m.hits, m.extras) for m in measure(sets, None)}
+    assert tuning["verb-frame:attack"] == (1, 0)
+    assert everything["verb-frame:attack"] == (2, 0)
+    with pytest.raises(InputError, match="unknown half 'both'"):
+        measure(sets, "both")
+
+
+def test_reliability_table_and_brier_on_the_check_half(tmp_path: Path) -> None:
+    sets = [(_two_documents(tmp_path), tmp_path / "gold")]
+    items = judged(sets, "check")
+    assert sorted((round(j.confidence, 6), j.right) for j in items) == [(0.2, False), (0.9, True)]
+    checked = reliability(items)
+    assert checked.brier == round(((0.9 - 1) ** 2 + 0.2**2) / 2, 4)
+    assert (checked.at_least(0.7).right, checked.at_least(0.7).wrong) == (1, 0)
+    assert (checked.below(0.5).right, checked.below(0.5).wrong) == (0, 1)
+    assert [b.right + b.wrong for b in checked.bands] == [1, 0, 0, 0, 1]
+
+
+def test_reliability_of_evidence_is_its_noisy_or() -> None:
+    table = reliability([Judged(1 - 0.5 * 0.5, True), Judged(0.1, False)])
+    assert table.at_least(0.7).right == 1
+    with pytest.raises(InputError, match="no judged relations"):
+        reliability([])

@@ -89,24 +89,56 @@ def eval_(
 
 
 def calibrate(
-    gold: Annotated[Path, typer.Argument(help="A folder of gold .json files.")],
-    graph: Annotated[Path, typer.Option(help="The .trig dataset built from the gold texts.")],
+    gold: Annotated[list[Path], typer.Argument(help="Gold folders, one per --graph, in the same order.")],
+    graph: Annotated[list[Path], typer.Option(help="The .trig dataset built from each gold folder's texts.")],
     out_file: Annotated[Path | None, typer.Option("--out", "-o", help="Write the rule table here.")] = None,
+    half: Annotated[
+        str, typer.Option(help="Measure rules on this half of each set: tuning, check or all.")
+    ] = "tuning",
 ) -> None:
     """Measure each rule's precision on gold; the table sets the confidence of its evidence.
 
-    Example: kg calibrate ../shared/eval/gold --graph out/graph.trig --out rules.yaml
+    Rules are measured on one half of the documents (`--half tuning`, the default) and the
+    confidences the graphs carry are checked on the other: Brier score and a reliability table.
+
+    Example: kg calibrate gold/ agworld/gold --graph gold.trig --graph ag.trig --out rules.yaml
     """
     from kg.build import write_text_atomic
-    from kg.calibrate import measure, to_yaml
+    from kg.calibrate import judged, measure, reliability, to_yaml
+    from kg.errors import InputError
+    from kg.evaluate import HALVES
 
     with handled():
-        measured = measure(graph, gold)
+        if len(gold) != len(graph):
+            raise InputError(
+                f"{len(gold)} gold folders but {len(graph)} --graph files: give one graph per folder"
+            )
+        if half not in (*HALVES, "all"):
+            raise InputError(f"unknown half {half!r}: use tuning, check or all")
+        sets = list(zip(graph, gold, strict=True))
+        measured = measure(sets, None if half == "all" else half)
+        other = next((h for h in HALVES if h != half), None) if half != "all" else None
+        checked = reliability(judged(sets, other)) if other else None
         if out_file is not None:
-            write_text_atomic(out_file, to_yaml(measured, f"{gold.name} scored against {graph.name}"))
+            source = ", ".join(f"{g.name} scored against {t.name}" for g, t in zip(gold, graph, strict=True))
+            write_text_atomic(out_file, to_yaml(measured, f"the {half} half of {source}"))
     table = Table("rule", "hits", "extras", "confidence")
     for m in measured:
         table.add_row(m.rule, str(m.hits), str(m.extras), f"{m.confidence:.3f}")
     out.print(table)
+    if checked is not None:
+        bands = Table("confidence", "right", "wrong", "precision", title=f"reliability on the {other} half")
+        for band in checked.bands:
+            bands.add_row(
+                f"{band.low:.1f}-{band.high:.1f}", str(band.right), str(band.wrong), f"{band.precision:.3f}"
+            )
+        out.print(bands)
+        high, dropped = checked.at_least(0.7), checked.below(0.5)
+        out.print(
+            f"{other} half: Brier score {checked.brier:.4f}; confidence >= 0.7 right {high.precision:.3f} "
+            f"({high.right} of {high.right + high.wrong}); --min-confidence 0.5 drops {dropped.right} right "
+            f"and {dropped.wrong} wrong relations",
+            highlight=False,
+        )
     if out_file is not None:
         out.print(f"wrote {out_file}", highlight=False)
