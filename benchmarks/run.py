@@ -1,6 +1,6 @@
 """Run the benchmarks and print their markdown tables, with the machine they ran on.
 
-    .venv/bin/python -m benchmarks.run [--large] [--only views|store|grown|append]
+    .venv/bin/python -m benchmarks.run [--large] [--only views|store|grown|append|extract]
 
 Progress goes to stderr, the tables to stdout (paste them into benchmarks/README.md).
 """
@@ -16,7 +16,7 @@ import time
 from collections.abc import Sequence
 from importlib import metadata
 
-from benchmarks import bench_append, bench_grown, bench_store, bench_views
+from benchmarks import bench_append, bench_extract, bench_grown, bench_store, bench_views
 
 
 def _cpu() -> str:
@@ -52,7 +52,7 @@ def _chromium() -> str:
 def machine() -> str:
     versions = ", ".join(
         f"{name} {metadata.version(name)}"
-        for name in ("pyoxigraph", "rdflib", "pyvis", "networkx", "playwright")
+        for name in ("pyoxigraph", "rdflib", "pyvis", "networkx", "playwright", "spacy")
     )
     return (
         f"{_cpu()}, {os.cpu_count()} cores, {_memory_gb()}; {platform.system()} {platform.release()}; "
@@ -65,7 +65,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--large", action="store_true", help="also 1M triples in the store benchmark")
-    parser.add_argument("--only", choices=("views", "store", "grown", "append"), help="run one benchmark")
+    parser.add_argument(
+        "--only", choices=("views", "store", "grown", "append", "extract"), help="run one benchmark"
+    )
     parser.add_argument("--cap", type=float, default=120.0, help="seconds a page may take to draw")
     parser.add_argument("--query-cap", type=float, default=60.0, help="seconds an rdflib query may take")
     parser.add_argument(
@@ -87,6 +89,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.only in (None, "append"):
         append_sizes = [*bench_append.SIZES, *([bench_append.LARGE] if args.large else [])]
         sections += bench_append.sections(bench_append.run_all(append_sizes))
+    if args.only in (None, "extract"):
+        sections += bench_extract.sections(bench_extract.run())
     minutes = (time.perf_counter() - start) / 60
     sections.append(
         f"Total time: {minutes:.1f} min; load average {load:.1f} at the start, "
