@@ -71,3 +71,16 @@ def test_known_body_is_part_of_the_country_named_beside_it(nlp) -> None:
     assert ("US Department of State", "partOf", "United States") in facts
     alone = _facts(nlp, "The State Department said nothing.\n\nThe United States sent aid.")
     assert not [f for f in alone if f[1] == "partOf"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Elena Ruiz met Ukrainian Foreign Minister Andrii Sybiha on the sidelines of the summit in Brussels.",
+        "US Secretary of State Marco Rubio met Ukrainian Foreign Minister Andrii Sybiha on the sidelines of "
+        "the NATO summit in The Hague.",
+    ],
+)
+def test_title_before_a_name_holds_whatever_the_parse(nlp, text: str) -> None:
+    facts = _facts(nlp, text)
+    assert ("Andrii Sybiha", "officialOf", "Ukraine") in facts

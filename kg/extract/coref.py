@@ -244,6 +244,14 @@ class Resolver:
                     for t in (c, *c.conjuncts)
                     if t.i in self.by_token
                 ]
+        if is_title and token.i + 1 < len(self.doc):
+            named_after = self.by_token.get(token.i + 1)  # "met Foreign Minister Andrii Sybiha"
+            if (
+                named_after is not None
+                and named_after.start == token.i + 1
+                and named_after.label_ == "Person"
+            ):
+                return [named_after.kb_id_]
         if is_title and any(c.dep_ == "det" and c.lower_ == "the" for c in token.children):
             titled = self._titled_before(
                 token

@@ -34,15 +34,15 @@ def title_words(state: RuleState, span: Span) -> tuple[str, list[str]] | None:
     words: list[Token] = []
     orgs: list[str] = []
     phrase_tokens = {t.i for t in span.root.subtree}
-    head = span.root.head
+    before = state.doc[span.start - 1] if span.start > 0 else None
     if (
-        span.root.dep_ == "appos"
-        and head.i < span.start
-        and (head.lower_ in t.office or head.lower_ in t.leader)
+        before is not None
+        and before.i not in phrase_tokens
+        and (before.lower_ in t.office or before.lower_ in t.leader)
     ):
-        phrase_tokens |= {
-            t.i for t in head.subtree
-        }  # "Prime Minister Gulbuddin Hekmatyar" parsed as apposition
+        # the title right before the name, however the parser attached them ("Prime Minister
+        # Gulbuddin Hekmatyar" as an apposition, "Foreign Minister Andrii Sybiha" as a clause)
+        phrase_tokens |= {t.i for t in before.subtree}
     while i >= max(0, span.start - 8):
         token = state.doc[i]
         if i not in phrase_tokens:
