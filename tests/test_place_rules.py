@@ -32,6 +32,9 @@ def _located(nlp, text: str) -> set[tuple[str, str]]:
         ("Aid reached the Ethiopian region of Tigray.", ("Tigray", "Ethiopia")),
         ("Fighting spread across Ethiopia's Tigray region.", ("Tigray", "Ethiopia")),
         ("Mombasa, a port city in Kenya, handles most of the trade.", ("Mombasa", "Kenya")),
+        ("She was born in Bundaberg, Queensland, Australia, in 1950.", ("Bundaberg", "Queensland")),
+        ("She was born in Bundaberg, Queensland, Australia, in 1950.", ("Queensland", "Australia")),
+        ("Guayaquil is a city located in the province of Guayas.", ("Guayaquil", "Guayas")),
     ],
 )
 def test_place_link_stated_by_the_text(nlp, text: str, pair: tuple[str, str]) -> None:
@@ -43,6 +46,7 @@ def test_place_link_stated_by_the_text(nlp, text: str, pair: tuple[str, str]) ->
     [
         "Talks moved from Paris, Berlin and Rome to Madrid.",  # a list of cities, not addresses
         "Officials from Lyon, France and Germany met.",  # Lyon is in France, never in Germany
+        "Envoys from Paris, Berlin, Rome and Madrid met.",
     ],
 )
 def test_place_list_is_not_an_address(nlp, text: str) -> None:

@@ -87,12 +87,12 @@ def _linked(state: RuleState, mention: Span) -> list[tuple[str, list[Token]]]:
     # "Rockhampton, a city in Queensland", "X, the capital of Y"
     for noun in appos:
         if noun.lemma_.lower() in nouns:
-            out.append(("place-description", _objects(noun, ("in", "of")) + _owners(noun)))
+            out.append(("place-description", _described(noun) + _owners(noun)))
     # "Durán is a city in Guayas", "X is located in Y"
     if root.dep_ in ("nsubj", "nsubjpass"):
         verb = root.head
         for attr in (c for c in verb.children if c.dep_ == "attr" and c.lemma_.lower() in nouns):
-            out.append(("place-description", _objects(attr, ("in", "of")) + _owners(attr)))
+            out.append(("place-description", _described(attr) + _owners(attr)))
         if verb.lemma_.lower() in verbs:
             out.append(("place-description", _objects(verb, ("in", "near", "on"))))
     # "the Sudanese region of Darfur": the noun the name is "of"
@@ -104,15 +104,44 @@ def _linked(state: RuleState, mention: Span) -> list[tuple[str, list[Token]]]:
     return [(rule, tokens) for rule, tokens in out if tokens]
 
 
+def _described(noun: Token) -> list[Token]:
+    """Where a place noun puts its place: "a town in Y", "the capital of Y", "a city located in Y"."""
+    verbs = place_words()[2]
+    located = [c for c in noun.children if c.dep_ == "acl" and c.lemma_.lower() in verbs]
+    return _objects(noun, ("in", "of")) + [t for v in located for t in _objects(v, ("in", "near", "on"))]
+
+
 def _objects(token: Token, preps: tuple[str, ...]) -> list[Token]:
-    """The objects of the token's prepositions `preps`, with their conjuncts' heads."""
-    return [
+    """The objects of the token's prepositions `preps`, through place nouns: "in the province of
+    Guayas", "in the Lazio region", "in the northern part of Rieti"."""
+    out = []
+    for c in token.children:
+        if c.dep_ == "prep" and c.lower_ in preps:
+            out.extend(_named(g) for g in c.children if g.dep_ == "pobj")
+    return out
+
+
+def _named(token: Token, depth: int = 0) -> Token:
+    """The name a place noun stands for: "the province of Guayas" -> Guayas, "the Lazio region" ->
+    Lazio, "part of X" -> X; any other token is itself."""
+    nouns = place_words()[0]
+    if (
+        depth > 2
+        or token.pos_ not in ("NOUN",)
+        or not (token.lemma_.lower() in nouns or token.lemma_.lower() == "part")
+    ):
+        return token
+    of = [
         g
         for c in token.children
-        if c.dep_ == "prep" and c.lower_ in preps
+        if c.dep_ == "prep" and c.lower_ == "of"
         for g in c.children
         if g.dep_ == "pobj"
     ]
+    if of:
+        return _named(of[0], depth + 1)
+    names = [c for c in token.children if c.dep_ in ("compound", "appos") and c.pos_ == "PROPN"]
+    return names[0] if names else token
 
 
 def _owners(noun: Token) -> list[Token]:
@@ -130,18 +159,20 @@ def _comma_follower(state: RuleState, mention: Span) -> list[Token]:
     if follower is None or follower.start != after + 1 or follower.label_ not in ("Country", "Region"):
         return []
     nxt = doc[follower.end] if follower.end < len(doc) else None
-    if nxt is not None and (
-        nxt.lower_ in ("and", "or") or (nxt.text == "," and _starts_place(state, follower.end + 1))
-    ):
+    if nxt is not None and nxt.lower_ in ("and", "or"):
         return []  # "Mosul, Raqqa and Aleppo": a list, not an address
+    if nxt is not None and nxt.text == ",":
+        third = _place_at(state, follower.end + 1)
+        if third is not None and RANK[third.label_] <= RANK[follower.label_]:
+            return []  # "Iraq, Syria, Lebanon": a list; "Rockhampton, Queensland, Australia" an address
     return [doc[follower.start]]
 
 
-def _starts_place(state: RuleState, i: int) -> bool:
+def _place_at(state: RuleState, i: int) -> Span | None:
     if i >= len(state.doc):
-        return False
+        return None
     span = state.res.mention(state.doc[i])
-    return span is not None and span.label_ in RANK
+    return span if span is not None and span.start == i and span.label_ in RANK else None
 
 
 def _link(state: RuleState, subject: str, obj: str, sent: Span, rule: str) -> None:
