@@ -114,7 +114,7 @@ def _described(noun: Token) -> list[Token]:
 def _objects(token: Token, preps: tuple[str, ...]) -> list[Token]:
     """The objects of the token's prepositions `preps`, through place nouns: "in the province of
     Guayas", "in the Lazio region", "in the northern part of Rieti"."""
-    out = []
+    out: list[Token] = []
     for c in token.children:
         if c.dep_ == "prep" and c.lower_ in preps:
             out.extend(_named(g) for g in c.children if g.dep_ == "pobj")
