@@ -67,3 +67,19 @@ def test_a_capital_the_ner_took_for_a_person_is_still_a_place(nlp) -> None:
     text = "Washington said the talks would go on."
     x = to_records(nlp(text), Document(id="t", text=text))
     assert not [e for e in x.entities if e.cls == "Person"]
+
+
+def test_seats_are_big_capitals_and_the_overlay() -> None:
+    from kg.extract.seats import seats
+
+    table = seats()
+    assert table["Kampala"] == "UGA"  # a capital of geonames, not in the reviewed overlay
+    assert table["Tel Aviv"] == "ISR"  # the overlay: a seat that is not the capital
+    assert "Victoria" not in table  # a small capital whose name other places share
+
+
+@pytest.mark.model
+def test_a_capital_acting_is_its_state(nlp) -> None:
+    text = "The ruling angered Kampala."
+    x = to_records(nlp(text), Document(id="t", text=text))
+    assert [e.key for e in x.entities] == ["Country:UGA"]

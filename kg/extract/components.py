@@ -14,8 +14,8 @@ from functools import cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.extract import cities, conflicts, curated, gazetteer, headlines, names
-from kg.extract.lexicon import capitals, event_nouns, load_data, titles
+from kg.extract import cities, conflicts, curated, gazetteer, headlines, names, seats
+from kg.extract.lexicon import event_nouns, load_data, titles
 from kg.extract.offices import official_by_name
 
 SPAN_KEY = "kg"
@@ -388,7 +388,7 @@ def _place_not_person(entry: curated.GazetteerEntry) -> bool:
         return False
     if entry.cls != "City":
         return True
-    return (entry.population or 0) >= 1_000_000 or entry.label in capitals()
+    return (entry.population or 0) >= 1_000_000 or entry.label in seats.seats()
 
 
 def _after_title(span: Span) -> bool:

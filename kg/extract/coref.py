@@ -16,8 +16,9 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.extract import gazetteer
 from kg.extract.components import DEMONYM_KEY, SPAN_KEY, entities_of, register_entry
-from kg.extract.lexicon import capitals, titles
+from kg.extract.lexicon import titles
 from kg.extract.offices import offices_of
+from kg.extract.seats import seats as seat_table
 
 LOCATIVE_PREPS = frozenset(
     {
@@ -92,7 +93,7 @@ class KGCoref:
         return doc
 
     def _metonymy(self, doc: Doc, spans: list[Span]) -> list[Span]:
-        seats = capitals()
+        seats = seat_table()
         out = []
         for span in spans:
             iso3 = seats.get(span.text)
