@@ -84,3 +84,19 @@ def test_known_body_is_part_of_the_country_named_beside_it(nlp) -> None:
 def test_title_before_a_name_holds_whatever_the_parse(nlp, text: str) -> None:
     facts = _facts(nlp, text)
     assert ("Andrii Sybiha", "officialOf", "Ukraine") in facts
+
+
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        ("The Kenyan foreign minister, Amina Mohamed, flew to Paris.", ("Amina Mohamed", "officialOf", "Kenya")),
+        (
+            "Nepal's ambassador to Qatar, Ram Thapa, said the workers were safe.",
+            ("Ram Thapa", "officialOf", "Nepal"),
+        ),
+    ],
+)
+def test_title_phrase_before_an_apposed_name(nlp, text: str, fact: tuple[str, str, str]) -> None:
+    facts = _facts(nlp, text)
+    assert fact in facts
+    assert (fact[0], "officialOf", "Qatar") not in facts

@@ -87,13 +87,26 @@ def title_words(state: RuleState, span: Span) -> tuple[str, list[str]] | None:
 def appositive(state: RuleState, span: Span, sent: Span, leaders: frozenset[str]) -> None:
     """ "Gen. Joseph Votel, commander of U.S. Central Command" / "Y, X's foreign minister"."""
     t = titles()
-    for child in span.root.children:
-        if child.dep_ != "appos" or not (child.lower_ in t.office or child.lower_ in t.leader):
+    root = span.root
+    titled = [c for c in root.children if c.dep_ == "appos"]
+    if root.dep_ == "appos" and root.head.i < span.start:
+        head = root.head  # "the Kenyan foreign minister, Amina Mohamed,"
+        if head.dep_ == "pobj" and head.head.dep_ == "prep" and head.head.head.i < head.i:
+            head = (
+                head.head.head
+            )  # "Nepal's ambassador to Qatar, Somananda Suman,": the parser's appos of Qatar
+        titled.append(head)
+    for child in titled:
+        if not (child.lower_ in t.office or child.lower_ in t.leader):
             continue
         orgs = state.expand(
             g for c in child.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
         )
-        orgs += state.expand(c for c in child.children if c.dep_ in ("poss", "compound", "amod", "appos"))
+        orgs += state.expand(
+            c
+            for c in child.children
+            if c.dep_ in ("poss", "compound", "amod", "appos") and c.i not in range(span.start, span.end)
+        )
         siblings = [c for c in span.root.children if c.dep_ == "appos" and c.i > child.i]
         orgs += state.expand(
             s for s in siblings[:1] if state.res.mention(s) is not None
