@@ -100,3 +100,20 @@ def test_title_phrase_before_an_apposed_name(nlp, text: str, fact: tuple[str, st
     facts = _facts(nlp, text)
     assert fact in facts
     assert (fact[0], "officialOf", "Qatar") not in facts
+
+
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        ("Kenya and Uganda held joint military drills near the border.", ("Kenya", "cooperatesWith", "Uganda")),
+        ("Kenya and Uganda signed a trade agreement on Monday.", ("Kenya", "cooperatesWith", "Uganda")),
+    ],
+)
+def test_co_participants_are_related_to_each_other(nlp, text: str, fact: tuple[str, str, str]) -> None:
+    facts = _facts(nlp, text)
+    assert fact in facts or (fact[2], fact[1], fact[0]) in facts
+
+
+def test_co_participants_of_a_planned_event_are_not_yet_related(nlp) -> None:
+    facts = _facts(nlp, "Kenya and Uganda will hold joint drills next year.")
+    assert not [f for f in facts if f[1] == "cooperatesWith"]

@@ -16,6 +16,7 @@ from kg.extract.claims import RuleState
 from kg.extract.conflict_rules import conflict_participants
 from kg.extract.event_rules import event_mention, meeting_officials
 from kg.extract.frame_rules import apply_frame
+from kg.extract.joint_rules import co_participants
 from kg.extract.lexicon import event_nouns, frames
 from kg.extract.place_rules import gazetteer_links, place_links
 from kg.extract.structural_rules import located, structural
@@ -60,3 +61,4 @@ def run(state: RuleState) -> None:
     structural(state)
     gazetteer_links(state)
     meeting_officials(state)
+    co_participants(state)
