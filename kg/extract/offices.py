@@ -114,3 +114,25 @@ def _phoenix_on(person_key: str, on: datetime.date) -> tuple[Official, ...]:
     if covering:
         return _as_offices(person_key, covering)
     return _as_offices(person_key, [r for r in roles if r.default])
+
+
+@cache
+def _surnames() -> dict[str, tuple[str, ...]]:
+    """Last words (four letters or more) of every known person's names -> their keys."""
+    table: dict[str, list[str]] = {}
+    for entry in persons():
+        for name in entry.names:
+            words = normalize(name).split()
+            if len(words) >= 2 and len(words[-1]) >= 4:
+                keys = table.setdefault(words[-1], [])
+                if entry.key not in keys:
+                    keys.append(entry.key)
+    return {k: tuple(v) for k, v in table.items()}
+
+
+def official_by_surname(surname: str, on: datetime.date | None) -> str | None:
+    """The key of the one known person of this surname who held an office on `on` ("Erdogan" in
+    2004: Recep Tayyip Erdogan), or whose latest role is an office when `on` is None; None if
+    none or several did."""
+    holders = [k for k in _surnames().get(normalize(surname), ()) if offices_on(k, on)]
+    return holders[0] if len(holders) == 1 else None
