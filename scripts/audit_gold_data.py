@@ -1,7 +1,9 @@
 """Audit the curated data files for gold-shaped entries: names that are there because an evaluation
 document has them, not because a general source does.
 
-    PYTHONPATH=. python scripts/audit_gold_data.py [--eval ../shared/eval] [--petrarch ../shared/resources/petrarch2]
+    PYTHONPATH=. python scripts/audit_gold_data.py [--eval DIR] [--petrarch DIR]
+
+(defaults: ../shared/eval and ../shared/resources/petrarch2 beside the repository)
 
 For every name in the curated `kg/extract/data/*.yaml` files (organizations, regions, cities,
 countries, officials, metonyms) that equals a gold entity name of the evaluation sets (after
@@ -37,16 +39,37 @@ TEXT_DIRS = ("texts", "redocred/texts", "agworld/texts")
 #: one item of a systematic list of its kind, not there for one document.
 REVIEWED: dict[tuple[str, str], str] = {
     **{
-        ("regions.yaml", region): "world regions and seas: a systematic list (continents, UN-style regions, seas)"
-        for region in ("Americas", "Black Sea", "Caucasus", "Central Asia", "East Asia", "Gulf of Aden",
-                       "Gulf of Oman", "Mediterranean Sea", "Pacific Ocean", "Persian Gulf")
+        (
+            "regions.yaml",
+            region,
+        ): "world regions and seas: a systematic list (continents, UN-style regions, seas)"
+        for region in (
+            "Americas",
+            "Black Sea",
+            "Caucasus",
+            "Central Asia",
+            "East Asia",
+            "Gulf of Aden",
+            "Gulf of Oman",
+            "Mediterranean Sea",
+            "Pacific Ocean",
+            "Persian Gulf",
+        )
     },
     ("regions.yaml", "South Ossetia"): "disputed regions: a systematic list (Abkhazia, Transnistria, ...)",
     **{
         ("officials.yaml", person): "officials.yaml's series of heads of state and government, foreign and "
         "defence ministers (the reviewed overlay)"
-        for person in ("Antony Blinken", "Boris Johnson", "Donald Trump", "Kim Jong Un", "Lloyd Austin",
-                       "Minoru Kihara", "Shin Won-sik", "Nechirvan Barzani")
+        for person in (
+            "Antony Blinken",
+            "Boris Johnson",
+            "Donald Trump",
+            "Kim Jong Un",
+            "Lloyd Austin",
+            "Minoru Kihara",
+            "Shin Won-sik",
+            "Nechirvan Barzani",
+        )
     },
     **{
         ("countries.yaml", code): "nationality nouns and common short names of countries"
@@ -92,7 +115,10 @@ def curated_names() -> Iterator[tuple[str, str, str]]:
             yield "cities.yaml", label, str(name)
     countries = _load("countries.yaml")
     assert isinstance(countries, dict)
-    for code, item in {**(countries.get("countries") or {}), **(countries.get("extra_countries") or {})}.items():
+    for code, item in {
+        **(countries.get("countries") or {}),
+        **(countries.get("extra_countries") or {}),
+    }.items():
         for field in ("label", "aliases", "demonyms", "nationals"):
             value = item.get(field) if isinstance(item, dict) else None
             for name in [value] if isinstance(value, str) else value or ():

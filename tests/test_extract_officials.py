@@ -70,7 +70,9 @@ def test_gazetteer_officials_examples() -> None:
     assert all(o.leader for o in trump)
     assert {o.name for o in officials.officials_in_office(None)} >= {"Kim Jong Un", "Donald Trump"}
     assert "Barack Obama" not in {o.name for o in officials.officials_in_office(None)}
-    nato = {o.name for o in officials.curated_officials() if o.of == "InternationalOrganization:nato" and o.leader}
+    nato = {
+        o.name for o in officials.curated_officials() if o.of == "InternationalOrganization:nato" and o.leader
+    }
     assert {"Jens Stoltenberg", "Mark Rutte"} <= nato
 
 

@@ -223,7 +223,11 @@ def test_gazetteer_no_pattern_is_a_stoplisted_word() -> None:
             [
                 ("Latin American", "Region", "Region:latin-america"),
                 ("New Mexico", "Region", "Region:new-mexico"),
-                ("Popular Mobilization Forces", "GovernmentBody", "GovernmentBody:popular-mobilization-forces"),
+                (
+                    "Popular Mobilization Forces",
+                    "GovernmentBody",
+                    "GovernmentBody:popular-mobilization-forces",
+                ),
             ],
         ),
         (
@@ -235,7 +239,11 @@ def test_gazetteer_no_pattern_is_a_stoplisted_word() -> None:
             [
                 ("Kim Jong-un", "Person", "Person:kim-jong-un"),
                 ("Japan", "Country", "Country:JPN"),
-                ("Maritime Self-Defense Force", "GovernmentBody", "GovernmentBody:japan-maritime-self-defense-force"),
+                (
+                    "Maritime Self-Defense Force",
+                    "GovernmentBody",
+                    "GovernmentBody:japan-maritime-self-defense-force",
+                ),
                 ("Da'esh", "Organization", "Organization:isil"),
             ],
         ),

@@ -23,7 +23,8 @@ def _module(name: str):
 
 
 fmt = _module("petrarch_format")
-convert = _module("convert_actors")
+convert = _module("phoenix_actors")
+words = _module("phoenix_words")
 
 ACTORS = """\
 # a comment
@@ -46,7 +47,12 @@ EXAMPLE_PARTY_
 
 def test_petrarch_parse_actor_records() -> None:
     records = fmt.parse_actors(ACTORS.splitlines(), "snippet.txt")
-    assert [r.phrases[0] for r in records] == ["RUTANIA_", "JOHN_QUILLER_", "MARIA_DE_LA_VEGA_", "EXAMPLE_PARTY_"]
+    assert [r.phrases[0] for r in records] == [
+        "RUTANIA_",
+        "JOHN_QUILLER_",
+        "MARIA_DE_LA_VEGA_",
+        "EXAMPLE_PARTY_",
+    ]
     quiller = records[1]
     assert quiller.synonyms == ["PRESIDENT_JOHN_QUILLER_", "QUILLER_", "MR._QUILLER"]
     assert "CountryInfo" in quiller.comment
@@ -130,7 +136,11 @@ HUMAN_RIGHTS_BODY  [NGO~]
 
 @pytest.mark.parametrize(
     ("line", "problem"),
-    [("DEPARMENT_OF_ENVIRONMENT [~ENV}", "not `PHRASE"), ("REBEL [REB]", "not ~CODE"), ("!X!_BOSS [~BUS]", "!X!")],
+    [
+        ("DEPARMENT_OF_ENVIRONMENT [~ENV}", "not `PHRASE"),
+        ("REBEL [REB]", "not ~CODE"),
+        ("!X!_BOSS [~BUS]", "!X!"),
+    ],
 )
 def test_petrarch_malformed_agent_lines_name_file_and_line(line: str, problem: str) -> None:
     with pytest.raises(fmt.PetrarchFormatError, match=rf"^agents\.txt:2: .*{problem}"):
@@ -161,7 +171,14 @@ def test_petrarch_org_names_keep_connectors_and_abbreviations_lower_or_upper() -
 
 def test_petrarch_person_of_strips_titles_and_drops_surnames_and_strangers() -> None:
     record = fmt.parse_actors(
-        ["JOHN_QUILLER_", "+PRESIDENT_JOHN_QUILLER_", "+QUILLER_", "+MR._QUILLER", "+TWIN_FALLS_", "\t[GBRGOV]"],
+        [
+            "JOHN_QUILLER_",
+            "+PRESIDENT_JOHN_QUILLER_",
+            "+QUILLER_",
+            "+MR._QUILLER",
+            "+TWIN_FALLS_",
+            "\t[GBRGOV]",
+        ],
         "s.txt",
     )[0]
     person = convert.person_of(record, frozenset({"BRITISH"}))
@@ -171,17 +188,22 @@ def test_petrarch_person_of_strips_titles_and_drops_surnames_and_strangers() -> 
 
 
 def test_petrarch_name_variants_both_hyphen_styles_and_accents() -> None:
-    assert set(convert.name_variants("Ban Ki-Moon")) == {"Ban Ki-Moon", "Ban Ki-moon"}
-    assert set(convert.name_variants("Bashar al-Assad")) == {"Bashar al-Assad", "Bashar Al-Assad"}
-    assert "Recep Tayyip Erdogan" in convert.name_variants("Recep Tayyip Erdoğan")
+    assert set(words.name_variants("Ban Ki-Moon")) == {"Ban Ki-Moon", "Ban Ki-moon"}
+    assert set(words.name_variants("Bashar al-Assad")) == {"Bashar al-Assad", "Bashar Al-Assad"}
+    assert "Recep Tayyip Erdogan" in words.name_variants("Recep Tayyip Erdoğan")
 
 
 def test_petrarch_role_strings() -> None:
     countries = frozenset({"AFG", "XKX"})
     code = fmt.ActorCode
-    assert convert.role_string(code("AFGGOV", datetime.date(2001, 12, 22)), countries) == "AFG GOV 2001-12-22/.."
+    assert (
+        convert.role_string(code("AFGGOV", datetime.date(2001, 12, 22)), countries) == "AFG GOV 2001-12-22/.."
+    )
     assert convert.role_string(code("AFGELI"), countries) == "AFG ELI"
-    assert convert.role_string(code("KSVGOV", None, datetime.date(2010, 1, 1)), countries) == "XKX GOV ../2010-01-01"
+    assert (
+        convert.role_string(code("KSVGOV", None, datetime.date(2010, 1, 1)), countries)
+        == "XKX GOV ../2010-01-01"
+    )
     assert convert.role_string(code("IGOUNO"), countries) == "IGOUNO"
     assert convert.role_string(code("SUNGOV"), countries) is None  # a state that is gone
 

@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from kg.extract import admin1, agents, officials, offices, phoenix
+from kg.extract import admin1, agents, offices, officials, phoenix
 from kg.extract import gazetteer as gz
 from kg.extract.curated import organization_of_code
 
@@ -36,7 +36,7 @@ def test_phoenix_parse_role(text: str, expected: phoenix.PhoenixRole) -> None:
 
 @pytest.mark.parametrize("text", ["AFG", "afg GOV", "AFG GOV 2001-13-01/..", "AFG GOV 2001"])
 def test_phoenix_parse_role_rejects_malformed(text: str) -> None:
-    with pytest.raises(ValueError, match="phoenix_people.yaml: X"):
+    with pytest.raises(ValueError, match=r"^phoenix_people\.yaml: X: "):
         phoenix.parse_role(text, "phoenix_people.yaml: X")
 
 

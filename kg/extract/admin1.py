@@ -46,7 +46,7 @@ def _stem(name: str) -> str:
 
 
 def _stems(name: str) -> set[str]:
-    """A subdivision's stem, and without an adjective ending ("Kharkivska" -> "Kharkiv", "Donetska" -> "Donetsk")."""
+    """A subdivision's stem, also without an adjective ending ("Kharkivska" -> "Kharkiv")."""
     stem = _stem(name)
     out = {stem}
     if stem.endswith("ska"):
@@ -65,7 +65,9 @@ def _subdivisions() -> dict[str, list[Subdivision]]:
     out: dict[str, list[Subdivision]] = {}
     for sub in pycountry.subdivisions:
         if sub.parent_code is None and sub.country_code in alpha3:
-            out.setdefault(sub.country_code, []).append(Subdivision(sub.code, sub.name, alpha3[sub.country_code]))
+            out.setdefault(sub.country_code, []).append(
+                Subdivision(sub.code, sub.name, alpha3[sub.country_code])
+            )
     return out
 
 
@@ -82,11 +84,10 @@ def _region_table() -> dict[tuple[str, str], Subdivision]:
         subs = _subdivisions().get(country, [])
         if not code or not subs:
             continue
-        if code.isalpha():
-            found = next((s for s in subs if s.code == f"{country}-{code}"), None)
-            if found is not None:
-                table[(country, code)] = found
-                continue
+        coded = next((s for s in subs if s.code == f"{country}-{code}"), None) if code.isalpha() else None
+        if coded is not None:
+            table[(country, code)] = coded
+            continue
         stems: dict[str, Subdivision] = {}
         for sub in subs:
             for stem in _stems(sub.name):
@@ -96,11 +97,11 @@ def _region_table() -> dict[tuple[str, str], Subdivision]:
             if int(city["population"]) * 5 < largest:
                 continue  # a village named like a region elsewhere ("Saint-Martin" in Lyon's region)
             names = [city["name"], *(n for n in city["alternatenames"] if n.isascii() and n[:1].isupper())]
-            for name in names:
-                sub = stems.get(_stem(name))
-                if sub is not None:
-                    by_name.setdefault((country, sub.code), []).append((int(city["population"]), (country, code), sub))
-                    break
+            named = next((stems[_stem(n)] for n in names if _stem(n) in stems), None)
+            if named is not None:
+                by_name.setdefault((country, named.code), []).append(
+                    (int(city["population"]), (country, code), named)
+                )
     # a subdivision named after cities of one geonames region only; that region's most populous match
     chosen: dict[tuple[str, str], tuple[int, Subdivision]] = {}
     for matches in by_name.values():

@@ -91,7 +91,7 @@ def _agents() -> dict[str, Agent]:
             try:
                 item = json.loads("{" + line.strip() + "}")
             except json.JSONDecodeError as e:
-                raise ValueError(f"{name}:{number}: not `\"noun\": \"~CODE\"`: {e}") from None
+                raise ValueError(f'{name}:{number}: not `"noun": "~CODE"`: {e}') from None
             for word, code in item.items():
                 if not isinstance(code, str) or "~" not in code:
                     raise ValueError(f"{name}:{number}: agent code {code!r} is not ~CODE or CODE~")

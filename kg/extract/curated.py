@@ -297,7 +297,9 @@ def organizations() -> tuple[GazetteerEntry, ...]:
         if known is not None:
             entry = entries[known]
             entries[known] = replace(
-                entry, names=unique([*entry.names, *tagged]), lookup_names=unique([*entry.lookup_names, *lookup])
+                entry,
+                names=unique([*entry.names, *tagged]),
+                lookup_names=unique([*entry.lookup_names, *lookup]),
             )
         elif fresh:
             key = f"{org.cls}:{slug(org.label)}"

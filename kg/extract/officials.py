@@ -160,7 +160,9 @@ def _person_table() -> tuple[dict[str, GazetteerEntry], dict[str, str]]:
     keys: dict[str, str] = {}
     for person in phoenix.people():
         key = "Person:" + slug(person.name)
-        same = next((curated[k] for n in (person.name, *person.aliases) if (k := normalize(n)) in curated), None)
+        same = next(
+            (curated[k] for n in (person.name, *person.aliases) if (k := normalize(n)) in curated), None
+        )
         if same is not None:
             entry = by_key[same]
             by_key[same] = replace(entry, names=unique([*entry.names, person.name, *person.aliases]))

@@ -27,7 +27,9 @@ OFFICIAL_SECTORS: dict[str, str] = {
     "COP": "police",
 }
 
-_ROLE = re.compile(r"^(?:(?P<country>[A-Z]{3}) (?P<sector>[A-Z]+)|(?P<org>(?:IGO|NGO)[A-Z]*))(?: (?P<dates>\S+))?$")
+_ROLE = re.compile(
+    r"^(?:(?P<country>[A-Z]{3}) (?P<sector>[A-Z]+)|(?P<org>(?:IGO|NGO)[A-Z]*))(?: (?P<dates>\S+))?$"
+)
 
 
 @dataclass(frozen=True)
@@ -90,13 +92,13 @@ def _json_lines(name: str, key: str) -> tuple[dict[str, Any], list[dict[str, Any
     return header, items
 
 
-def _date(text: str, name: str, number: int) -> datetime.date | None:
+def _date(text: str, where: str) -> datetime.date | None:
     if text == "..":
         return None
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"{name}: person {number}: bad date {text!r}") from None
+        raise ValueError(f"{where}: bad date {text!r} (YYYY-MM-DD or ..)") from None
 
 
 def parse_role(text: str, where: str = "role") -> PhoenixRole:
@@ -109,7 +111,7 @@ def parse_role(text: str, where: str = "role") -> PhoenixRole:
     if dates is None:
         return PhoenixRole(of, found["sector"] or "", None, None, default=True)
     first, _, last = dates.partition("/")
-    return PhoenixRole(of, found["sector"] or "", _date(first, where, 0), _date(last, where, 0))
+    return PhoenixRole(of, found["sector"] or "", _date(first, where), _date(last, where))
 
 
 @functools.cache
@@ -140,10 +142,17 @@ def organizations() -> tuple[PhoenixOrganization, ...]:
     for number, item in enumerate(items, start=1):
         label, cls, names = item.get("label"), item.get("class"), item.get("names")
         if not isinstance(label, str) or not isinstance(cls, str) or not isinstance(names, list):
-            raise ValueError(f"phoenix_organizations.yaml: organization {number} needs label, class and names")
+            raise ValueError(
+                f"phoenix_organizations.yaml: organization {number} needs label, class and names"
+            )
         out.append(
             PhoenixOrganization(
-                label, cls, tuple(str(n) for n in names), item.get("country"), item.get("code"), item.get("ruler", True)
+                label,
+                cls,
+                tuple(str(n) for n in names),
+                item.get("country"),
+                item.get("code"),
+                item.get("ruler", True),
             )
         )
     return tuple(out)

@@ -119,7 +119,9 @@ def gazetteer_office(state: RuleState, span: Span, sent: Span, title: str | None
             prop = "leaderOf" if official.leader else "officialOf"
         else:
             # "President General Pervez Musharraf": the first title is the office held
-            prop = "leaderOf" if title and (_is_leader(title) or _is_leader(title.split()[0])) else "officialOf"
+            prop = (
+                "leaderOf" if title and (_is_leader(title) or _is_leader(title.split()[0])) else "officialOf"
+            )
         rule = "title+officials-list" if title else "office-term+officials-list"
         state.add(span.kb_id_, prop, official.of, sent, rule, 0.75, role=title or official.role)
         return

@@ -155,7 +155,9 @@ def parse_actors(
                 _problem(PetrarchFormatError(path, number, "a code line before any actor"), errors)
                 continue
             if "[" not in text:
-                _problem(PetrarchFormatError(path, number, f"code line without a [code]: {text.strip()!r}"), errors)
+                _problem(
+                    PetrarchFormatError(path, number, f"code line without a [code]: {text.strip()!r}"), errors
+                )
                 continue
             current.codes.extend(_codes(text, path, number, errors))
         elif text[0] == "+":
@@ -201,7 +203,9 @@ def parse_agents(
             continue
         phrase, plural, raw_code = found.group(1).strip(), found.group(2), found.group(3).strip()
         if "~" not in raw_code or not re.fullmatch(r"~?[A-Z0-9]+~?", raw_code):
-            _problem(PetrarchFormatError(path, number, f"agent code {raw_code!r} is not ~CODE or CODE~"), errors)
+            _problem(
+                PetrarchFormatError(path, number, f"agent code {raw_code!r} is not ~CODE or CODE~"), errors
+            )
             continue
         prefix, code = raw_code.endswith("~"), raw_code.strip("~")
         forms: list[str] = []
@@ -236,10 +240,33 @@ def _plural(phrase: str) -> str:
 
 #: Lower-case inside names ("Bashar al-Assad", "Organization of the Islamic Conference").
 PARTICLES = frozenset(
-    {"al", "el", "bin", "ibn", "bint", "de", "da", "di", "du", "del", "della", "dos", "das", "van", "von",
-     "der", "den", "la", "le", "y", "e"}
+    {
+        "al",
+        "el",
+        "bin",
+        "ibn",
+        "bint",
+        "de",
+        "da",
+        "di",
+        "du",
+        "del",
+        "della",
+        "dos",
+        "das",
+        "van",
+        "von",
+        "der",
+        "den",
+        "la",
+        "le",
+        "y",
+        "e",
+    }
 )
-CONNECTORS = frozenset({"of", "the", "and", "for", "in", "on", "to", "against", "at", "de", "des", "du", "la"})
+CONNECTORS = frozenset(
+    {"of", "the", "and", "for", "in", "on", "to", "against", "at", "de", "des", "du", "la"}
+)
 #: Abbreviations kept upper-case inside organization names ("US House of Representatives").
 KEPT_UPPER = frozenset({"US", "UK", "UN", "EU", "UAE", "USA", "PLA", "NATO", "AU", "OSCE", "ICC", "IMF"})
 ROMAN = re.compile(r"^(?:I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)$")
