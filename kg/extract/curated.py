@@ -323,10 +323,19 @@ def organizations() -> tuple[GazetteerEntry, ...]:
     return tuple(entries)
 
 
-@functools.cache
 def organization_of_code(code: str) -> str | None:
     """The key of the organization a Phoenix code names ("IGOWSTNAT" -> NATO's), the nearest
     coded one for sub-codes ("IGOUNOKID" -> UNICEF's, else the UN's)."""
+    coded = _coded_organizations()
+    for length in range(len(code), 2, -1):
+        if code[:length] in coded:
+            return coded[code[:length]]
+    return None
+
+
+@functools.cache
+def _coded_organizations() -> dict[str, str]:
+    """Phoenix code -> key of the organization entry of the code's first Phoenix organization."""
     from kg.extract.names import normalize
     from kg.extract.phoenix import organizations as phoenix_organizations
 
@@ -337,7 +346,4 @@ def organization_of_code(code: str) -> str | None:
             key = by_name.get(normalize(org.label))
             if key is not None:
                 coded[org.code] = key
-    for length in range(len(code), 2, -1):
-        if code[:length] in coded:
-            return coded[code[:length]]
-    return None
+    return coded
