@@ -275,8 +275,9 @@ def organizations() -> tuple[GazetteerEntry, ...]:
     Phoenix organizations (international bodies, NGOs, media, armed groups, national institutions).
 
     A Phoenix organization sharing a name with a curated one is that one; Phoenix names another
-    entry already has stay with it. Names too generic for running text ("Senate"), and
-    two-letter acronyms, are lookup names only.
+    entry already has stay with it. Names too generic for running text ("Senate"), and single
+    words of organizations only Phoenix knows (but acronyms of three letters or more), are
+    lookup names only.
     """
     from kg.extract.names import normalize
     from kg.extract.phoenix import organizations as phoenix_organizations
@@ -292,7 +293,14 @@ def organizations() -> tuple[GazetteerEntry, ...]:
         keys = [normalize(n) for n in org.names]
         known = next((owner[k] for k in keys if k in owner), None)
         fresh = [n for n, k in zip(org.names, keys, strict=True) if k not in owner]
-        tagged = [n for n in fresh if org.ruler and not (n.isupper() and len(n) <= 2)]
+        # the ruler tags Phoenix names of two words or more, and acronyms of three letters or more;
+        # a single word ("McClatchy") is left to the NER, whose span may be longer ("McClatchy
+        # News Service"), and lookup() classifies it
+        tagged = [
+            n
+            for n in fresh
+            if org.ruler and (" " in n or (n.isupper() and len(n) >= 3) or known is not None)
+        ]
         lookup = [n for n in fresh if n not in tagged]
         if known is not None:
             entry = entries[known]
