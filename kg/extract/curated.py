@@ -297,9 +297,7 @@ def organizations() -> tuple[GazetteerEntry, ...]:
         # a single word ("McClatchy") is left to the NER, whose span may be longer ("McClatchy
         # News Service"), and lookup() classifies it
         tagged = [
-            n
-            for n in fresh
-            if org.ruler and (" " in n or (n.isupper() and len(n) >= 3) or known is not None)
+            n for n in fresh if org.ruler and (" " in n or (n.isupper() and len(n) >= 3) or known is not None)
         ]
         lookup = [n for n in fresh if n not in tagged]
         if known is not None:
