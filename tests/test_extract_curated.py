@@ -110,5 +110,5 @@ def test_gazetteer_us_name_variants() -> None:
     centcom = gz.by_key("GovernmentBody:us-central-command")
     assert centcom is not None
     assert {"US Central Command", "U.S. Central Command", "CENTCOM", "Central Command"} <= set(centcom.names)
-    isf = gz.by_key("GovernmentBody:iraqi-security-forces")
-    assert isf is not None and "Iraqi security forces" in isf.names and isf.country == "IRQ"
+    idf = gz.by_key("GovernmentBody:israel-defense-forces")
+    assert idf is not None and "Israel defense forces" in idf.names and idf.country == "ISR"

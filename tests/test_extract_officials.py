@@ -12,7 +12,7 @@ from kg.extract import officials
 
 
 def test_gazetteer_officials_dates_sane() -> None:
-    rows = officials.officials()
+    rows = officials.curated_officials()
     assert len(rows) >= 200
     for row in rows:
         assert date(1950, 1, 1) <= row.start <= date.today(), row
@@ -25,7 +25,7 @@ def test_gazetteer_officials_dates_sane() -> None:
 def test_gazetteer_officials_successive_holders_do_not_overlap() -> None:
     """Holders of one office overlap by a month at most (approximate dates): catches typos."""
     by_office: dict[tuple[str, str], list[officials.Official]] = {}
-    for row in officials.officials():
+    for row in officials.curated_officials():
         by_office.setdefault((row.of, row.role), []).append(row)
     for office, rows in by_office.items():
         rows.sort(key=lambda r: r.start)
@@ -58,11 +58,11 @@ def test_gazetteer_officials_in_office(on: date, name: str, held: bool) -> None:
 
 
 def test_gazetteer_officials_examples() -> None:
-    austin = [o for o in officials.officials() if o.name == "Lloyd Austin"]
+    austin = [o for o in officials.curated_officials() if o.name == "Lloyd Austin"]
     assert [(o.role, o.of, o.start, o.end, o.leader) for o in austin] == [
         ("Secretary of Defense", "Country:USA", date(2021, 1, 22), date(2025, 1, 20), False)
     ]
-    trump = [o for o in officials.officials() if o.name == "Donald Trump" and o.role == "President"]
+    trump = [o for o in officials.curated_officials() if o.name == "Donald Trump" and o.role == "President"]
     assert [(o.start, o.end) for o in trump] == [
         (date(2017, 1, 20), date(2021, 1, 20)),
         (date(2025, 1, 20), None),
@@ -70,7 +70,9 @@ def test_gazetteer_officials_examples() -> None:
     assert all(o.leader for o in trump)
     assert {o.name for o in officials.officials_in_office(None)} >= {"Kim Jong Un", "Donald Trump"}
     assert "Barack Obama" not in {o.name for o in officials.officials_in_office(None)}
-    nato = {o.name for o in officials.officials() if o.of == "InternationalOrganization:nato" and o.leader}
+    nato = {
+        o.name for o in officials.curated_officials() if o.of == "InternationalOrganization:nato" and o.leader
+    }
     assert {"Jens Stoltenberg", "Mark Rutte"} <= nato
 
 

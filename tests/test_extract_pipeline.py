@@ -27,6 +27,6 @@ def test_extract_pipeline_ruler_patterns_are_only_tokenized() -> None:
     add_kg_components(nlp)
     assert SEEN == []
     assert len(nlp.get_pipe("kg_gazetteer").patterns) > 1000  # type: ignore[attr-defined]
-    doc = nlp("Japan and South Korea signed the pact in Seoul.")
+    doc = nlp("Chile and Peru signed the pact in Lima.")
     assert [doc.text] == SEEN  # the component still runs on texts
-    assert {"Japan", "South Korea", "Seoul"} <= {ent.text for ent in doc.ents}
+    assert {"Chile", "Peru", "Lima"} <= {ent.text for ent in doc.ents}

@@ -1,4 +1,6 @@
-"""The whole extraction pipeline on real sentences, with the real English model."""
+"""The whole extraction pipeline on real sentences, with the real English model.
+
+The sentences are the tests' own, not taken from (or modelled on) the evaluation documents."""
 
 from __future__ import annotations
 
@@ -25,30 +27,30 @@ def _facts(x: DocumentExtraction) -> set[tuple[str, str, str]]:
     ("text", "fact"),
     [
         (
-            "US Defense Secretary Lloyd Austin said the talks went well.",
-            ("Person:lloyd-austin", "officialOf", "Country:USA"),
+            "British Defence Secretary Ben Wallace said the drills went well.",
+            ("Person:ben-wallace", "officialOf", "Country:GBR"),
         ),
         (
-            "Japan's Defense Minister Minoru Kihara spoke.",
-            ("Person:minoru-kihara", "officialOf", "Country:JPN"),
+            "Germany's Economy Minister Anna Schmidt spoke.",
+            ("Person:anna-schmidt", "officialOf", "Country:DEU"),
         ),
         (
-            "North Korean leader Kim Jong Un watched the launch.",
-            ("Person:kim-jong-un", "leaderOf", "Country:PRK"),
+            "Venezuelan leader Tomas Rivera addressed the crowd.",
+            ("Person:tomas-rivera", "leaderOf", "Country:VEN"),
         ),
         (
-            "China has lambasted the Quad as a mechanism of containment.",
-            ("Country:CHN", "opposes", "InternationalOrganization:quad"),
+            "Iran has condemned NATO as a tool of aggression.",
+            ("Country:IRN", "opposes", "InternationalOrganization:nato"),
         ),
         ("Russia attacked Ukraine in February.", ("Country:RUS", "attacks", "Country:UKR")),
         (
             "The United States sanctioned Iran over its missile program.",
             ("Country:USA", "sanctions", "Country:IRN"),
         ),
-        ("Moscow's war in Ukraine has gone on for years.", ("Country:RUS", "attacks", "Country:UKR")),
+        ("Baghdad's war with Iran lasted eight years.", ("Country:IRQ", "attacks", "Country:IRN")),
         (
-            "Closer ties between North Korea and Russia worry the West.",
-            ("Country:PRK", "cooperatesWith", "Country:RUS"),
+            "Closer ties between Cuba and Venezuela worry Washington.",
+            ("Country:CUB", "cooperatesWith", "Country:VEN"),
         ),
         ("Finland joined NATO in April.", ("Country:FIN", "memberOf", "InternationalOrganization:nato")),
     ],
@@ -61,11 +63,11 @@ def test_pipeline_rule_finds_fact(nlp, text: str, fact: tuple[str, str, str]) ->
 def test_pipeline_list_after_includes_gives_memberships(nlp) -> None:
     x = _extract(
         nlp,
-        "Japan will host the foreign ministers of the Quad group that includes Australia, India and the US.",
+        "Brazil will host the leaders of the BRICS bloc that includes Russia, India and China.",
     )
     facts = _facts(x)
-    for iso in ("AUS", "IND", "USA"):
-        assert (f"Country:{iso}", "memberOf", "InternationalOrganization:quad") in facts
+    for iso in ("RUS", "IND", "CHN"):
+        assert (f"Country:{iso}", "memberOf", "InternationalOrganization:brics") in facts
 
 
 def test_pipeline_aliases_merge_into_one_node(nlp) -> None:
@@ -78,40 +80,30 @@ def test_pipeline_aliases_merge_into_one_node(nlp) -> None:
 
 
 def test_pipeline_surname_attaches_to_full_name(nlp) -> None:
-    x = _extract(
-        nlp, "US Defense Secretary Lloyd Austin arrived in Tokyo. Austin said the alliance is strong."
-    )
-    people = {m.key for m in x.mentions if m.rule == "Person"}
-    assert people == {"Person:lloyd-austin"}
-    assert sum(1 for m in x.mentions if m.key == "Person:lloyd-austin") == 2
+    x = _extract(nlp, "Canadian senator Jacob Austin arrived in Oslo. Austin said the talks were useful.")
+    people = {m.key for m in x.mentions if m.key.startswith("Person:")}
+    assert people == {"Person:jacob-austin"}  # a Phoenix person, tagged by the entity ruler
+    assert sum(1 for m in x.mentions if m.key == "Person:jacob-austin") == 2
     assert not any(e.cls in ("City", "Place") and e.label == "Austin" for e in x.entities)
 
 
 def test_pipeline_pronoun_and_group_nouns_resolve(nlp) -> None:
     text = (
-        "The US, Japan and South Korea signed a deal in Tokyo. "
-        "Security cooperation among the US and its two allies has deepened."
+        "The US, Australia and the Philippines signed a pact in Manila. "
+        "Defence cooperation among the US and its two allies has grown."
     )
     facts = _facts(_extract(nlp, text))
-    assert ("Country:USA", "alliedWith", "Country:JPN") in facts or (
-        "Country:JPN",
-        "alliedWith",
-        "Country:USA",
-    ) in facts
-    assert ("Country:USA", "alliedWith", "Country:KOR") in facts or (
-        "Country:KOR",
-        "alliedWith",
-        "Country:USA",
-    ) in facts
-    assert any(p == "partyTo" and s == "Country:KOR" for s, p, _ in facts)
+    for ally in ("Country:AUS", "Country:PHL"):
+        assert ("Country:USA", "alliedWith", ally) in facts or (ally, "alliedWith", "Country:USA") in facts
+    assert any(p == "partyTo" and s == "Country:PHL" for s, p, _ in facts)
 
 
 def test_pipeline_capital_as_actor_is_its_country_but_as_place_a_city(nlp) -> None:
-    x = _extract(nlp, "He caused friction with Seoul. The ministers met in Tokyo.")
+    x = _extract(nlp, "She caused tension with Ankara. The envoys met in Oslo.")
     keys = {m.key for m in x.mentions}
-    assert "Country:KOR" in keys
-    assert any(k.startswith("City:tokyo") for k in keys)
-    assert not any(k.startswith("City:seoul") for k in keys)
+    assert "Country:TUR" in keys
+    assert any(k.startswith("City:oslo") for k in keys)
+    assert not any(k.startswith("City:ankara") for k in keys)
 
 
 @pytest.mark.parametrize(
@@ -128,21 +120,21 @@ def test_pipeline_negated_statement_gives_no_relation(nlp, text: str) -> None:
 
 
 def test_pipeline_meeting_event_with_participants_place_and_date(nlp) -> None:
-    x = _extract(nlp, "The US, Japan and South Korea signed a deal at a rare meeting in Tokyo on Sunday.")
+    x = _extract(nlp, "Chile, Peru and Bolivia signed an accord at a rare meeting in Lima on Sunday.")
     (meeting,) = [e for e in x.entities if e.cls == "Meeting"]
     assert meeting.date == "2024-07-28"
     facts = _facts(x)
-    for iso in ("USA", "JPN", "KOR"):
+    for iso in ("CHL", "PER", "BOL"):
         assert (f"Country:{iso}", "participatedIn", meeting.key) in facts
-    assert (meeting.key, "locatedIn", "City:tokyo") in facts
+    assert (meeting.key, "locatedIn", "City:lima") in facts
 
 
 def test_pipeline_planned_event_status(nlp) -> None:
-    x = _extract(nlp, "On Monday, Japan will host a meeting of foreign ministers.")
+    x = _extract(nlp, "On Monday, Kenya will host a meeting of trade ministers.")
     (meeting,) = [e for e in x.entities if e.cls == "Meeting"]
     assert meeting.status == "planned"
     assert meeting.date == "2024-07-29"
-    assert ("Country:JPN", "hosts", meeting.key) in _facts(x)
+    assert ("Country:KEN", "hosts", meeting.key) in _facts(x)
 
 
 @pytest.mark.parametrize(
@@ -152,7 +144,7 @@ def test_pipeline_planned_event_status(nlp) -> None:
             "The Ruritanian Defense Ministry was not involved, but the Chilean Navy Command was.",
             "Country:CHL",
         ),
-        ("Officers of Japan's Self-Defense Forces trained with them.", "Country:JPN"),
+        ("Officers of Brazil's Air Force trained with them.", "Country:BRA"),
     ],
 )
 def test_pipeline_government_body_named_with_its_country_is_part_of_it(nlp, text: str, country: str) -> None:
@@ -163,7 +155,7 @@ def test_pipeline_government_body_named_with_its_country_is_part_of_it(nlp, text
 
 
 def test_pipeline_named_body_alone_gets_no_part_of_from_the_gazetteer(nlp) -> None:
-    x = _extract(nlp, "The Iraqi Security Forces advanced on the town.")
+    x = _extract(nlp, "The Popular Mobilization Forces advanced on the town.")
     assert not any(p == "partOf" for _, p, _ in _facts(x))
 
 
@@ -186,9 +178,9 @@ def test_pipeline_evidence_points_at_the_sentence(nlp) -> None:
 @pytest.mark.parametrize(
     ("text", "key", "cls"),
     [
-        ("A strong U.S.-Iraq partnership is critical.", "Country:IRQ", "Country"),
-        ("The Government of Iraq welcomed the decision.", "GovernmentBody:irq-government", "GovernmentBody"),
-        ("Fighters were seen near Ayn Isa on Monday.", "Place:ayn-isa", "Place"),
+        ("A close U.K.-Kenya partnership matters to both.", "Country:KEN", "Country"),
+        ("The Government of Chile welcomed the decision.", "GovernmentBody:chl-government", "GovernmentBody"),
+        ("Fighters were seen near Wadi Kharra on Monday.", "Place:wadi-kharra", "Place"),
         ("The drone flew over Virginia before landing.", "Region:virginia-usa", "Region"),
     ],
 )
@@ -200,8 +192,8 @@ def test_pipeline_entity_rules(nlp, text: str, key: str, cls: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "Coalition forces destroyed a VBIED and two UAVs near the town.",
-        "The destroyer USS Mahan escorted the convoy.",
+        "The militia destroyed a VBIED and two UAVs near the village.",
+        "The frigate HMS Kent escorted the tanker.",
         "Staff Sgt. said the convoy left. Richard agreed.",
     ],
 )
@@ -212,24 +204,24 @@ def test_pipeline_equipment_ships_and_lone_names_are_not_actors(nlp, text: str) 
 
 def test_pipeline_title_noun_with_appositive_name_and_later_reference(nlp) -> None:
     text = (
-        "Foreign Secretary Boris Johnson met the Iraqi Foreign Minister, Ibrahim al-Jaafari, in London. "
-        "The Foreign Secretary later met the Iraqi Foreign Minister again."
+        "Foreign Secretary David Lammy met the Kenyan Foreign Minister, Musalia Mudavadi, in Nairobi. "
+        "The Foreign Secretary later met the Kenyan Foreign Minister again."
     )
     facts = _facts(_extract(nlp, text))
-    assert ("Person:boris-johnson", "meetsWith", "Person:ibrahim-al-jaafari") in facts
+    assert ("Person:david-lammy", "meetsWith", "Person:musalia-mudavadi") in facts
 
 
 @pytest.mark.parametrize(
     ("text", "fact", "expected"),
     [
         (
-            "Trump held talks with North Korean leader Kim Jong Un.",
-            ("Person:kim-jong-un", "leaderOf", "Country:PRK"),
+            "Lula held talks with Cuban leader Miguel Diaz-Canel.",
+            ("Person:miguel-diaz-canel", "leaderOf", "Country:CUB"),
             True,
         ),
         (
-            "Tobias Ellwood toured the region. In Turkey Minister Ellwood met refugees.",
-            ("Person:tobias-ellwood", "officialOf", "Country:TUR"),
+            "Nadia Berger toured the region. In Turkey Minister Berger met refugees.",
+            ("Person:nadia-berger", "officialOf", "Country:TUR"),
             False,
         ),
     ],

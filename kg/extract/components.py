@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 
 from spacy.language import Language
@@ -16,7 +17,7 @@ from spacy.tokens import Doc, Span
 
 from kg.extract import cities, conflicts, curated, gazetteer, headlines, names, seats
 from kg.extract.lexicon import event_nouns, load_data, titles
-from kg.extract.offices import official_by_name
+from kg.extract.offices import official_by_surname, person_by_name
 
 SPAN_KEY = "kg"
 DEMONYM_KEY = "kg_demonyms"
@@ -165,10 +166,16 @@ def slug(text: str) -> str:
     return names.slug(text)
 
 
-def person_key(name: str) -> tuple[str, str]:
-    """(key, canonical label) of a person: a curated official's name where it matches."""
-    official = official_by_name(name)
-    label = official.name if official else " ".join(name.split())
+def person_key(name: str, on: date | None = None) -> tuple[str, str]:
+    """(key, canonical label) of a person: a known person's (official or Phoenix) where the name
+    matches; for a lone surname, the one known official of that name in office on `on`."""
+    entry = person_by_name(name)
+    if entry is None and " " not in name.strip():
+        key = official_by_surname(name, on)
+        entry = gazetteer.by_key(key) if key else None
+    if entry is not None:
+        return entry.key, entry.label
+    label = " ".join(name.split())
     return f"Person:{slug(label)}", label
 
 
@@ -280,7 +287,7 @@ class KGEntities:
             entry = gazetteer.lookup(name.text)
             if entry is not None and _place_not_person(entry) and not _after_title(name):
                 return self._mention(doc, name, "GPE", "")  # "Washington said", NER's mistake
-            key, canonical = person_key(name.text)
+            key, canonical = person_key(name.text, doc._.kg_published)
             register(doc, key, "Person", canonical, name.text)
             return Span(doc, name.start, name.end, label="Person", kb_id=key)
         if label in ("GPE", "LOC", "FAC", "ORG", "NORP"):

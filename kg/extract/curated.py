@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -263,7 +263,93 @@ def regions() -> tuple[GazetteerEntry, ...]:
 
 
 @functools.cache
-def organizations() -> tuple[GazetteerEntry, ...]:
+def curated_organizations() -> tuple[GazetteerEntry, ...]:
     """Curated organizations of all four organization classes (organizations.yaml)."""
     data = load_data("organizations.yaml")
     return tuple(_curated_entry(cls, item) for cls in ORGANIZATION_CLASSES for item in data.get(cls) or ())
+
+
+@functools.cache
+def organizations() -> tuple[GazetteerEntry, ...]:
+    """The curated organizations, with the Phoenix names of the same bodies added, then the other
+    Phoenix organizations (international bodies, NGOs, media, armed groups, national institutions).
+
+    A Phoenix organization sharing a name with a curated one is that one; Phoenix names another
+    entry already has stay with it. Names too generic for running text ("Senate"), and single
+    words of organizations only Phoenix knows (but acronyms of three letters or more), are
+    lookup names only.
+    """
+    from kg.extract.names import normalize
+    from kg.extract.phoenix import organizations as phoenix_organizations
+
+    entries = list(curated_organizations())
+    owner: dict[str, int] = {}
+    for i, entry in enumerate(entries):
+        for name in (*entry.names, *entry.lookup_names):
+            owner.setdefault(normalize(name), i)
+    for org in phoenix_organizations():
+        if org.cls not in ORGANIZATION_CLASSES:
+            raise ValueError(f"phoenix_organizations.yaml: {org.label!r} has unknown class {org.cls!r}")
+        keys = [normalize(n) for n in org.names]
+        known = next((owner[k] for k in keys if k in owner), None)
+        fresh = [n for n, k in zip(org.names, keys, strict=True) if k not in owner]
+        # the ruler tags Phoenix names of two words or more, and acronyms of three letters or more;
+        # a single word ("McClatchy") is left to the NER, whose span may be longer ("McClatchy
+        # News Service"), and lookup() classifies it
+        tagged = [
+            n for n in fresh if org.ruler and (" " in n or (n.isupper() and len(n) >= 3) or known is not None)
+        ]
+        lookup = [n for n in fresh if n not in tagged]
+        if known is not None:
+            entry = entries[known]
+            entries[known] = replace(
+                entry,
+                names=unique([*entry.names, *tagged]),
+                lookup_names=unique([*entry.lookup_names, *lookup]),
+            )
+        elif fresh:
+            key = f"{org.cls}:{slug(org.label)}"
+            if any(e.key == key for e in entries):
+                continue
+            entries.append(
+                GazetteerEntry(
+                    key=key,
+                    cls=org.cls,
+                    label=org.label,
+                    names=unique(tagged),
+                    country=org.country if org.cls != "InternationalOrganization" else None,
+                    lookup_names=unique(lookup),
+                )
+            )
+            known = len(entries) - 1
+        else:
+            continue
+        for k in keys:
+            owner.setdefault(k, known)
+    return tuple(entries)
+
+
+def organization_of_code(code: str) -> str | None:
+    """The key of the organization a Phoenix code names ("IGOWSTNAT" -> NATO's), the nearest
+    coded one for sub-codes ("IGOUNOKID" -> UNICEF's, else the UN's)."""
+    coded = _coded_organizations()
+    for length in range(len(code), 2, -1):
+        if code[:length] in coded:
+            return coded[code[:length]]
+    return None
+
+
+@functools.cache
+def _coded_organizations() -> dict[str, str]:
+    """Phoenix code -> key of the organization entry of the code's first Phoenix organization."""
+    from kg.extract.names import normalize
+    from kg.extract.phoenix import organizations as phoenix_organizations
+
+    by_name = {normalize(n): e.key for e in organizations() for n in (*e.names, *e.lookup_names)}
+    coded: dict[str, str] = {}
+    for org in phoenix_organizations():
+        if org.code and org.code not in coded:
+            key = by_name.get(normalize(org.label))
+            if key is not None:
+                coded[org.code] = key
+    return coded

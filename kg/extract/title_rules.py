@@ -6,7 +6,7 @@ from spacy.tokens import Span, Token
 
 from kg.extract.claims import RuleState
 from kg.extract.lexicon import titles
-from kg.extract.offices import offices_of
+from kg.extract.offices import offices_on
 
 
 def person_titles(state: RuleState, sent: Span) -> None:
@@ -177,27 +177,34 @@ def _is_role(token: Token) -> bool:
 
 
 def gazetteer_office(state: RuleState, span: Span, sent: Span, title: str | None, term: str | None) -> None:
-    """A curated office the text refers to without naming its country: "Secretary of State Antony
-    Blinken" (the title is the office's title) or "Donald Trump's presidency" (an office term)."""
-    offices = offices_of(span.kb_id_)
+    """An office the officials lists know, held on the document's date (the latest, undated), that
+    the text refers to without naming its country: "Secretary of State Antony Blinken" (a curated
+    office of that title), "President Hamid Karzai" (a Phoenix government role in Afghanistan: a
+    leader title gives leaderOf, another officialOf) or "Donald Trump's presidency" (an office
+    term: curated leaders only). The text must name the country or organization somewhere."""
+    offices = offices_on(span.kb_id_, state.published)
     if title:
         wanted = _title_forms(title)
-        offices = tuple(o for o in offices if _title_forms(o.role) & wanted)
+        titled = tuple(o for o in offices if o.curated and _title_forms(o.role) & wanted)
+        offices = titled or tuple(o for o in offices if not o.curated)
     elif term:
-        offices = tuple(o for o in offices if o.leader)
+        offices = tuple(o for o in offices if o.curated and o.leader)
     else:
         return
-    published = state.published
-    if published is not None and len(offices) > 1:
-        current = tuple(o for o in offices if o.in_office(published))
-        offices = current or offices
     mentioned = {m.kb_id_ for m in state.res.mentions}
-    for official in offices[:1]:
+    for official in offices:
         if official.of not in mentioned:
             continue  # the list knows the office, but the text never names the country
-        prop = "leaderOf" if official.leader else "officialOf"
+        if official.curated:
+            prop = "leaderOf" if official.leader else "officialOf"
+        else:
+            # "President General Pervez Musharraf": the first title is the office held
+            prop = (
+                "leaderOf" if title and (_is_leader(title) or _is_leader(title.split()[0])) else "officialOf"
+            )
         rule = "title+officials-list" if title else "office-term+officials-list"
-        state.add(span.kb_id_, prop, official.of, sent, rule, 0.75, role=official.role)
+        state.add(span.kb_id_, prop, official.of, sent, rule, 0.75, role=title or official.role)
+        return
 
 
 def _title_forms(title: str) -> set[str]:
