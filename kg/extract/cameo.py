@@ -453,7 +453,8 @@ def _result(
     open_pobjs: list[Token],
 ) -> CameoMatch:
     objects = [o for o in objs if o != noun and o.dep_ != "attr"]
-    objects += [c for c in verb.children if c.dep_ == "dative"]
+    for dative in (c for c in verb.children if c.dep_ == "dative"):  # "gave Kyiv arms", "sent arms to Kyiv"
+        objects += _pobjs(dative) if dative.pos_ == "ADP" else [dative]
     taken = set(used) | set(open_pobjs)
     return CameoMatch(
         code=code,
