@@ -240,3 +240,14 @@ def test_cameo_real_dictionary_loads_once_and_quickly() -> None:
     first = cameo.dictionary()
     assert cameo.dictionary() is first
     assert len(first.verbs) > 1500
+
+
+def test_cameo_missing_or_malformed_data_file_is_an_extraction_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    cameo.dictionary.cache_clear()
+    monkeypatch.setattr(cameo, "DATA_FILE", "no-such-file.yaml")
+    with pytest.raises(ExtractionError, match=re.escape("kg/extract/data/no-such-file.yaml: cannot load")):
+        cameo.dictionary()
+    monkeypatch.setattr(cameo, "DATA_FILE", "../__init__.py")  # empty: not a mapping
+    with pytest.raises(ExtractionError, match="expected a mapping"):
+        cameo.dictionary()
+    cameo.dictionary.cache_clear()

@@ -144,6 +144,17 @@ def test_pipeline_negated_statement_gives_no_relation(nlp, text: str) -> None:
             ("Country:SWE", "memberOf", "InternationalOrganization:nato"),
             None,
         ),
+        ("Israel fired rockets at Gaza.", ("Country:ISR", "attacks", "Region:gaza-strip"), "194"),
+        (
+            "Japan and China worked together on the report.",
+            ("Country:JPN", "cooperatesWith", "Country:CHN"),
+            "050",
+        ),
+        (
+            "France was a natural trade partner to China.",
+            ("Country:FRA", "cooperatesWith", "Country:CHN"),
+            "050",
+        ),
     ],
 )
 def test_pipeline_support_verbs_prepositions_and_cameo_codes(
@@ -177,6 +188,24 @@ def test_pipeline_offers_denials_and_hypotheticals_give_nothing(nlp, text: str) 
     x = _extract(nlp, text)
     assert _facts(x) == set()
     assert not any(e.cls in ("Meeting", "Agreement") for e in x.entities)
+
+
+@pytest.mark.parametrize(
+    ("text", "facts"),
+    [
+        ("Donald Trump fired James Comey.", set()),  # CAMEO's lone "fire" is an attack: vetoed
+        ("Japan and China worked on the report.", set()),  # "work" alone is not reciprocal
+        ("Japan dealt with China.", set()),
+        (
+            "Vladimir Putin left Russia for France.",  # a pattern: the visit is to where one goes
+            {("Person:vladimir-putin", "visits", "Country:FRA")},
+        ),
+    ],
+)
+def test_pipeline_cameo_verbs_only_where_the_dictionary_is_plain(
+    nlp, text: str, facts: set[tuple[str, str, str]]
+) -> None:
+    assert _facts(_extract(nlp, text)) == facts
 
 
 def test_pipeline_planned_relations_keep_their_status(nlp) -> None:

@@ -31,7 +31,7 @@ TARGET_PREPS: dict[str, frozenset[str]] = {
     "threatens": frozenset({"against"}),
     "sanctions": frozenset({"on", "against"}),
     "attacks": frozenset({"on", "against", "at"}),
-    "visits": frozenset({"to"}),
+    "visits": frozenset({"to", "in"}),  # "went to Japan", "arrived in Japan for a visit"
 }
 #: A verb no pattern matched states a relation only where its lone code is plain about its target
 #: (CAMEO root -> the slots the target may be in: "obj" its object, else prepositions). Lone
@@ -100,8 +100,8 @@ def apply_cameo(state: RuleState, verb: Token, match: cameo.CameoMatch, sent: Sp
     lone = frozenset() if match.pattern else LONE_TARGETS.get(match.code[:2])
     if lone is None or (not match.pattern and verb.lemma_.lower() in cameo_lone_vetoes()):
         return
-    if match.pattern:
-        candidates = match.targets(TARGET_PREPS.get(prop, ()))
+    if match.pattern:  # "left Russia for Paris": a visit's place is where one goes, not one's object
+        candidates = match.targets(TARGET_PREPS.get(prop, ()), objects=prop != "visits")
     else:
         candidates = match.targets(lone & TARGET_PREPS.get(prop, frozenset()), objects="obj" in lone)
     status = statement(verb)
