@@ -10,7 +10,8 @@ from spacy.tokens import Doc
 
 from kg.errors import ExtractionError
 from kg.extract import cameo
-from kg.extract.cameo import Dictionary, family_of, property_of
+from kg.extract.cameo import Dictionary
+from kg.extract.cameo_codes import family_of, property_of
 
 VOCAB = spacy.blank("en").vocab  # with the lexical attributes (lower_) of English
 

@@ -14,6 +14,7 @@ from spacy.tokens import Span, Token
 
 from kg.extract import cameo
 from kg.extract.arguments import slot, subjects
+from kg.extract.cameo_codes import FAMILY_CODES, property_of
 from kg.extract.claims import RuleState
 from kg.extract.lexicon import Frame, cameo_lone_vetoes, reciprocal_verbs
 from kg.extract.modality import NO_FACT, OCCURRED, PLANNED, cues, statement
@@ -155,8 +156,8 @@ def frame_code(trigger: Token, frame: Frame, verb: bool) -> str | None:
         match = None
     if match is not None and match.property == prop:
         return match.code
-    for code in (PROPERTY_CODES.get(prop or ""), cameo.FAMILY_CODES.get(frame.family)):
-        if code is not None and cameo.property_of(code) == prop:
+    for code in (PROPERTY_CODES.get(prop or ""), FAMILY_CODES.get(frame.family)):
+        if code is not None and property_of(code) == prop:
             return code
     return None
 

@@ -46,108 +46,20 @@ PARTICLES = frozenset(
 )
 #: Words that, bare after the object noun, open a prepositional phrase ("SANCTIONS AGAINST").
 PREPOSITIONS = frozenset(
-    {
-        "about",
-        "above",
-        "across",
-        "after",
-        "against",
-        "along",
-        "amid",
-        "among",
-        "around",
-        "as",
-        "at",
-        "before",
-        "behind",
-        "below",
-        "beneath",
-        "beside",
-        "between",
-        "beyond",
-        "by",
-        "despite",
-        "during",
-        "for",
-        "from",
-        "in",
-        "inside",
-        "into",
-        "near",
-        "of",
-        "off",
-        "on",
-        "onto",
-        "out",
-        "outside",
-        "over",
-        "since",
-        "through",
-        "to",
-        "toward",
-        "towards",
-        "under",
-        "until",
-        "upon",
-        "via",
-        "with",
-        "within",
-        "without",
-    }
+    """about above across after against along amid among around as at before behind below beneath beside
+    between beyond by despite during for from in inside into near of off on onto out outside over
+    since through to toward towards under until upon via with within without""".split()  # noqa: SIM905
 )
 MARKERS = frozenset({"$", "+", "^", "%"})
 _CODE = re.compile(r"^(?:---|\d{2,4})?(?::(?:---|\d{2,4})?)?!?$")
 _HEADER = re.compile(r"^---\s*([^\s\[\]-][^\s\[\]]*)\s*(?:\[([^\]]*)\])?[\s-]*$")
 _ELEMENT = re.compile(r"\{[^{}()]*\}|\([^()]*\)|\*|[^\s(){}*]+|\S")
-_IRREGULAR_VERBS = {
-    "is": "be",
-    "are": "be",
-    "am": "be",
-    "was": "be",
-    "were": "be",
-    "been": "be",
-    "has": "have",
-}
+_IRREGULAR_VERBS = {**dict.fromkeys(("is", "are", "am", "was", "were", "been"), "be"), "has": "have"}
 #: Nouns whose final "s" is not a plural ending.
 _NOT_PLURAL = frozenset(
-    {
-        "news",
-        "series",
-        "species",
-        "means",
-        "headquarters",
-        "crisis",
-        "analysis",
-        "basis",
-        "thesis",
-        "status",
-        "campus",
-        "chaos",
-        "gas",
-        "bus",
-        "alias",
-        "bias",
-        "atlas",
-        "lens",
-        "physics",
-        "politics",
-        "economics",
-        "overseas",
-        "whereabouts",
-        "arms",
-        "aids",
-        "hostilities",
-        "us",
-        "pass",
-        "press",
-        "process",
-        "congress",
-        "progress",
-        "access",
-        "address",
-        "success",
-        "business",
-    }
+    """news series species means headquarters crisis analysis basis thesis status campus chaos gas bus
+    alias bias atlas lens physics politics economics overseas whereabouts arms aids hostilities us
+    pass press process congress progress access address success business""".split()  # noqa: SIM905
 )
 
 
