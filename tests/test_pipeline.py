@@ -146,6 +146,11 @@ def test_pipeline_negated_statement_gives_no_relation(nlp, text: str) -> None:
         ),
         ("Israel fired rockets at Gaza.", ("Country:ISR", "attacks", "Region:gaza-strip"), "194"),
         (
+            "Japan's dispute with South Korea over the islands continued.",
+            ("Country:JPN", "opposes", "Country:KOR"),
+            "11",
+        ),
+        (
             "Japan and China worked together on the report.",
             ("Country:JPN", "cooperatesWith", "Country:CHN"),
             "050",
