@@ -213,6 +213,20 @@ def test_pipeline_cameo_verbs_only_where_the_dictionary_is_plain(
     assert _facts(_extract(nlp, text)) == facts
 
 
+@pytest.mark.parametrize(
+    ("text", "target", "code"),
+    [
+        ("North Korea threatened to attack South Korea.", "Country:KOR", "138"),
+        ("The US threatened sanctions against Iran.", "Country:IRN", "1312"),
+        ("Russia warned it would strike Ukraine.", "Country:UKR", "138"),
+    ],
+)
+def test_pipeline_a_threatened_attack_is_a_threat(nlp, text: str, target: str, code: str) -> None:
+    x = _extract(nlp, text)
+    assert {(c.predicate, c.object, c.evidence.cameo) for c in x.claims} == {("threatens", target, code)}
+    assert not _extract(nlp, "China did not threaten to attack Taiwan.").claims
+
+
 def test_pipeline_planned_relations_keep_their_status(nlp) -> None:
     x = _extract(nlp, "Japan will visit Canada next week. Officials said Kenya would host the summit.")
     status = {(c.subject, c.predicate, c.object): c.evidence.status for c in x.claims}

@@ -17,7 +17,7 @@ from kg.extract.arguments import slot, subjects
 from kg.extract.cameo_codes import FAMILY_CODES, property_of
 from kg.extract.claims import RuleState
 from kg.extract.lexicon import Frame, cameo_lone_vetoes, reciprocal_verbs
-from kg.extract.modality import NO_FACT, OCCURRED, PLANNED, cues, statement
+from kg.extract.modality import HYPOTHETICAL, NO_FACT, OCCURRED, PLANNED, cues, statement
 
 #: Properties for which "A and B met" relates the conjoined subjects to each other.
 SYMMETRIC = frozenset({"meetsWith", "cooperatesWith", "alliedWith"})
@@ -47,6 +47,8 @@ LONE_TARGETS: dict[str, frozenset[str]] = {
     **dict.fromkeys(("18", "19", "20"), frozenset({"obj", "on", "against", "at"})),
 }
 #: The CAMEO code of a relation the lexicon states where no dictionary pattern gives one.
+#: Relations a threat of them is a threat with (CAMEO 138 military force, 1312 sanctions).
+THREATENED = {"attacks": "138", "sanctions": "1312"}
 PROPERTY_CODES = {"visits": "042", "hosts": "043", "partyTo": "057", "sanctions": "163"}
 CAMEO_CONFIDENCE = {True: 0.55, False: 0.5}  # a matched pattern, the lone verb's code
 
@@ -55,6 +57,9 @@ def apply_frame(state: RuleState, trigger: Token, frame: Frame, sent: Span, verb
     if frame.property is None:
         return
     status = statement(trigger)
+    if status == HYPOTHETICAL and frame.property in THREATENED:  # "threatened to attack Seoul"
+        targets = [t for s in frame.patient for t in slot(trigger, s, verb)]
+        threat(state, trigger, targets, frame.property, f"threat:{frame.lemma}", sent)
     if status in NO_FACT:
         return
     kw = {"family": frame.family, "status": status, "cameo": frame_code(trigger, frame, verb)}
@@ -91,6 +96,25 @@ def apply_frame(state: RuleState, trigger: Token, frame: Frame, sent: Span, verb
                 state.add(a, frame.property, p, sent, rule, frame.confidence, **kw)
 
 
+def threat(state: RuleState, trigger: Token, targets: list[Token], prop: str, rule: str, sent: Span) -> None:
+    """An attack or sanctions a threatening verb governs ("threatened to attack Seoul", "threatened
+    sanctions against Iran", "warned it would strike Kyiv"): the threatener threatens the target
+    (CAMEO's transformation of "A wants A to attack B" into 138)."""
+    head = trigger.head
+    if not (
+        (trigger.dep_ in ("xcomp", "dobj") and head.lemma_.lower() == "threaten")
+        or (trigger.dep_ == "ccomp" and head.lemma_.lower() in ("threaten", "warn"))
+    ):
+        return
+    status = statement(head)
+    if status in NO_FACT:
+        return
+    kw = {"family": "THREATEN", "status": status, "cameo": THREATENED[prop]}
+    for a in state.expand(subjects(head)):
+        for p in state.expand(targets):
+            state.add(a, "threatens", p, sent, rule, 0.55, **kw)
+
+
 def apply_cameo(state: RuleState, verb: Token, match: cameo.CameoMatch, sent: Span) -> None:
     """The claims of a verb the lexicon does not list, read with its CAMEO pattern: its subject
     (or passive agent) to the pattern's target ("imposed sanctions ON IRAN", "met WITH Putin",
@@ -106,6 +130,8 @@ def apply_cameo(state: RuleState, verb: Token, match: cameo.CameoMatch, sent: Sp
     else:
         candidates = match.targets(lone & TARGET_PREPS.get(prop, frozenset()), objects="obj" in lone)
     status = statement(verb)
+    if status == HYPOTHETICAL and prop in THREATENED:  # "threatened to bombard Kyiv"
+        threat(state, verb, candidates, prop, f"threat:{match.verb.replace(' ', '_')}", sent)
     if status in NO_FACT:
         return
     if match.planned and status == OCCURRED:
