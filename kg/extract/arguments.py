@@ -41,6 +41,9 @@ def slot(trigger: Token, name: str, verb: bool) -> list[Token]:
         return [trigger]
     if name == "poss":
         return [c for c in kids if c.dep_ == "poss"]
+    if name == "poss_with":  # "his meeting with Allawi", not "NATO's summit" (whose host it names)
+        with_ = any(c.dep_ == "prep" and c.lower_ == "with" for c in kids)
+        return [c for c in kids if c.dep_ == "poss"] if with_ else []
     if name == "compound":
         return [
             t for c in trigger.lefts if c.dep_ in ("compound", "amod", "nmod", "npadvmod") for t in c.subtree
