@@ -27,8 +27,8 @@ demo: install
 	$(BIN)/kg build examples --out output
 
 lint: install-test
-	$(BIN)/ruff check kg tests benchmarks
-	$(BIN)/ruff format --check kg tests benchmarks
+	$(BIN)/ruff check kg tests benchmarks scripts
+	$(BIN)/ruff format --check kg tests benchmarks scripts
 
 typecheck: install-test
 	$(BIN)/mypy kg

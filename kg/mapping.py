@@ -177,6 +177,10 @@ def add_relation(graph: TripleSink, relation: Relation) -> None:
             graph.add((ev, KG.role, Literal(evidence.role)))
         if evidence.date:
             graph.add((ev, KG.date, date_literal(evidence.date)))
+        if evidence.cameo:
+            graph.add((ev, KG.cameoCode, Literal(evidence.cameo)))
+        if evidence.status:
+            graph.add((ev, KG.status, Literal(evidence.status)))
 
 
 def date_literal(value: str) -> Literal:

@@ -81,6 +81,8 @@ class Evidence:
     family: str | None = None  # PLOVER event family, e.g. CONSULT
     role: str | None = None  # a title, e.g. "Defense Secretary", for officialOf/leaderOf
     date: str | None = None  # ISO 8601 date of the event the sentence reports
+    cameo: str | None = None  # CAMEO event code of the trigger, e.g. "163" (impose sanctions)
+    status: str | None = None  # planned | reported; None: stated as having happened
 
 
 @dataclass(frozen=True)

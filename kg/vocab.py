@@ -67,6 +67,7 @@ class KG(DefinedNamespace):
     confidence: URIRef
     rule: URIRef
     eventFamily: URIRef
+    cameoCode: URIRef
     role: URIRef
     evidence: URIRef
     # annotations

@@ -104,6 +104,30 @@ def test_mapping_document_graph_is_isomorphic_to_expected(data_dir) -> None:
     assert isomorphic(got, expected), got.serialize(format="turtle")
 
 
+def test_mapping_evidence_carries_cameo_code_and_status_only_when_set() -> None:
+    from kg.vocab import KG
+
+    base = _extraction()
+    planned = Evidence(
+        "d1",
+        "Canada will impose sanctions on Belarus.",
+        0,
+        40,
+        "cameo:impose",
+        0.55,
+        cameo="163",
+        status="planned",
+    )
+    japan = EntityRecord("Country:JPN", "Country", "Japan", ("Japan",), iso3="JPN")
+    claims = (*base.claims, RelationClaim("Country:USA", "sanctions", "Country:JPN", planned))
+    extraction = DocumentExtraction(base.document, (*base.entities, japan), (), claims)
+    union = union_graph(to_dataset(resolve([extraction])))
+    assert {str(o) for o in union.objects(None, KG.cameoCode)} == {"163"}
+    assert {str(o) for o in union.objects(None, KG.status)} == {"planned"}
+    (ev,) = union.subjects(KG.cameoCode, Literal("163"))
+    assert (ev, KG.rule, Literal("cameo:impose")) in union
+
+
 def test_mapping_union_holds_every_named_graph() -> None:
     dataset = to_dataset(resolve([_extraction()]))
     union = union_graph(dataset)

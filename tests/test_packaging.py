@@ -32,6 +32,8 @@ def test_packaging_wheel_holds_ontology_and_data(wheel: Path) -> None:
         "kg/ontology/shapes.ttl",
         "kg/ontology/queries/allies-of.rq",
         "kg/extract/data/lexicon.yaml",
+        "kg/extract/data/cameo_verbs.yaml",
+        "kg/extract/data/LICENSE-petrarch2.txt",
         "kg/views/template.html",
     ):
         assert required in names

@@ -119,6 +119,118 @@ def test_pipeline_negated_statement_gives_no_relation(nlp, text: str) -> None:
     assert not any(p in ("sanctions", "attacks", "opposes") for _, p, _ in facts), facts
 
 
+@pytest.mark.parametrize(
+    ("text", "fact", "code"),
+    [
+        ("Canada imposed sanctions on Belarus.", ("Country:CAN", "sanctions", "Country:BLR"), "163"),
+        ("France announced new sanctions against Syria.", ("Country:FRA", "sanctions", "Country:SYR"), "163"),
+        ("Brazil and Argentina met in Montevideo.", ("Country:BRA", "meetsWith", "Country:ARG"), "040"),
+        ("Azerbaijan launched drone strikes on Armenia.", ("Country:AZE", "attacks", "Country:ARM"), "180"),
+        ("Norway announced humanitarian aid for Sudan.", ("Country:NOR", "supports", "Country:SDN"), "033"),
+        ("Vietnam protested China's actions.", ("Country:VNM", "opposes", "Country:CHN"), "140"),
+        ("India held talks with Nepal.", ("Country:IND", "meetsWith", "Country:NPL"), "046"),
+        ("Peru waged war against Chile.", ("Country:PER", "attacks", "Country:CHL"), "190"),
+        ("The US sent weapons to Ukraine.", ("Country:USA", "supports", "Country:UKR"), "072"),
+        (
+            "Sweden became a member of NATO.",
+            ("Country:SWE", "memberOf", "InternationalOrganization:nato"),
+            None,
+        ),
+        ("Israel fired rockets at Gaza.", ("Country:ISR", "attacks", "Region:gaza-strip"), "194"),
+        (
+            "Japan's dispute with South Korea over the islands continued.",
+            ("Country:JPN", "opposes", "Country:KOR"),
+            "11",
+        ),
+        (
+            "Japan and China worked together on the report.",
+            ("Country:JPN", "cooperatesWith", "Country:CHN"),
+            "050",
+        ),
+        (
+            "France was a natural trade partner to China.",
+            ("Country:FRA", "cooperatesWith", "Country:CHN"),
+            "050",
+        ),
+    ],
+)
+def test_pipeline_support_verbs_prepositions_and_cameo_codes(
+    nlp, text: str, fact: tuple[str, str, str], code: str | None
+) -> None:
+    """Verbs beyond the lexicon read with the CAMEO dictionary, support-verb constructions read as
+    their noun ("imposed sanctions on", "launched strikes on", "held talks with"); each relation's
+    evidence carries the CAMEO code of its trigger."""
+    x = _extract(nlp, text)
+    found = [c for c in x.claims if (c.subject, c.predicate, c.object) in (fact, (fact[2], fact[1], fact[0]))]
+    assert found, _facts(x)
+    cameo = found[0].evidence.cameo
+    assert cameo == code if code is None else (cameo or "").startswith(code)
+    assert found[0].evidence.family
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Egypt offered to host new talks between Israel and Hamas in Cairo.",
+        "Canada proposed talks with Mexico.",
+        "Canada offered aid to Haiti.",
+        "Serbia denied that it attacked Kosovo.",
+        "Chile refused to meet Bolivia.",
+        "If Iran attacks, Israel could strike Iran.",
+        "Could China attack Taiwan?",
+        "Spain wants to join NATO.",
+    ],
+)
+def test_pipeline_offers_denials_and_hypotheticals_give_nothing(nlp, text: str) -> None:
+    x = _extract(nlp, text)
+    # where a place is holds whatever is offered ("Cairo" lies in Egypt); nothing else may
+    assert {f for f in _facts(x) if not f[0].startswith("City:")} == set()
+    assert not any(e.cls in ("Meeting", "Agreement") for e in x.entities)
+
+
+@pytest.mark.parametrize(
+    ("text", "facts"),
+    [
+        ("Donald Trump fired James Comey.", set()),  # CAMEO's lone "fire" is an attack: vetoed
+        ("Japan and China worked on the report.", set()),  # "work" alone is not reciprocal
+        ("Japan dealt with China.", set()),
+        (
+            "Vladimir Putin left Russia for France.",  # a pattern: the visit is to where one goes
+            {("Person:vladimir-putin", "visits", "Country:FRA")},
+        ),
+    ],
+)
+def test_pipeline_cameo_verbs_only_where_the_dictionary_is_plain(
+    nlp, text: str, facts: set[tuple[str, str, str]]
+) -> None:
+    assert _facts(_extract(nlp, text)) == facts
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "code"),
+    [
+        ("North Korea threatened to attack South Korea.", "Country:KOR", "138"),
+        ("The US threatened sanctions against Iran.", "Country:IRN", "1312"),
+        ("Russia warned it would strike Ukraine.", "Country:UKR", "138"),
+    ],
+)
+def test_pipeline_a_threatened_attack_is_a_threat(nlp, text: str, target: str, code: str) -> None:
+    x = _extract(nlp, text)
+    assert {(c.predicate, c.object, c.evidence.cameo) for c in x.claims} == {("threatens", target, code)}
+    assert not _extract(nlp, "China did not threaten to attack Taiwan.").claims
+
+
+def test_pipeline_planned_relations_keep_their_status(nlp) -> None:
+    x = _extract(nlp, "Japan will visit Canada next week. Officials said Kenya would host the summit.")
+    status = {(c.subject, c.predicate, c.object): c.evidence.status for c in x.claims}
+    assert status[("Country:JPN", "visits", "Country:CAN")] == "planned"
+    (meeting,) = [e for e in x.entities if e.cls == "Meeting"]
+    assert meeting.status == "planned"
+    assert status[("Country:KEN", "hosts", meeting.key)] == "planned"
+    done = _extract(nlp, "Japan visited Canada last week.")
+    assert [c.evidence.status for c in done.claims if c.predicate == "visits"] == [None]
+
+
 def test_pipeline_meeting_event_with_participants_place_and_date(nlp) -> None:
     x = _extract(nlp, "Chile, Peru and Bolivia signed an accord at a rare meeting in Lima on Sunday.")
     (meeting,) = [e for e in x.entities if e.cls == "Meeting"]

@@ -83,3 +83,36 @@ def test_records_corrupt_json_is_a_store_error_naming_the_document() -> None:
             StoreError, match=r"corrupt extraction records of https://w3id\.org/kg-geo/id/doc/a"
         ):
             read_records(store)
+
+
+def test_records_round_trip_keeps_the_cameo_code_and_status() -> None:
+    original = extraction("a")
+    claim = original.claims[0]
+    evidence = Evidence(
+        "a",
+        "Canada will impose sanctions on Belarus.",
+        0,
+        40,
+        "cameo:impose",
+        0.55,
+        "SANCTION",
+        cameo="163",
+        status="planned",
+    )
+    changed = DocumentExtraction(
+        original.document, original.entities, (), (claim, RelationClaim("a", "b", "c", evidence))
+    )
+    again = extraction_from_json(extraction_to_json(changed))
+    assert again.claims[1].evidence.cameo == "163"
+    assert again.claims[1].evidence.status == "planned"
+    assert again.claims == changed.claims
+
+
+def test_records_written_before_cameo_codes_still_read() -> None:
+    """Records stored before evidence had `cameo` and `status` read with both unset."""
+    data = json.loads(extraction_to_json(extraction("a")))
+    for claim in data["claims"]:
+        del claim["evidence"]["cameo"], claim["evidence"]["status"]
+    again = extraction_from_json(json.dumps(data))
+    assert again.claims[0].evidence.cameo is None
+    assert again.claims[0].evidence.status is None

@@ -119,6 +119,27 @@ BROKEN: list[tuple[str, Mutation, str, str, str]] = [
         str(KGNS.confidence),
         "decimal",
     ),
+    (
+        "cameo code a word",
+        _set(A2, KGNS.cameoCode, Literal("sanctions")),
+        str(A2),
+        str(KGNS.cameoCode),
+        "CAMEO",
+    ),
+    (
+        "two cameo codes",
+        _add((A2, KGNS.cameoCode, Literal("163")), (A2, KGNS.cameoCode, Literal("1721"))),
+        str(A2),
+        str(KGNS.cameoCode),
+        "at most one kg:cameoCode",
+    ),
+    (
+        "evidence status unknown",
+        _set(A2, KGNS.status, Literal("rumoured")),
+        str(A2),
+        str(KGNS.status),
+        "planned",
+    ),
     ("negative start", _set(A2, KGNS.charStart, Literal(-1)), str(A2), str(KGNS.charStart), ">= 0"),
     (
         "start after end",
@@ -209,6 +230,10 @@ ACCEPTED: list[tuple[str, Mutation]] = [
             (AGREEMENT, RDFS.label, Literal("Pact")),
             (USA, KGNS.partyTo, AGREEMENT),
         ),
+    ),
+    (
+        "evidence with a four-digit cameo code and status planned",
+        _add((A2, KGNS.cameoCode, Literal("1721")), (A2, KGNS.status, Literal("planned"))),
     ),
     (
         "a second alias is fine",

@@ -7,6 +7,7 @@ from spacy.tokens import Token
 from kg.extract.lexicon import light_verbs, non_participation_verbs
 
 GOV_PREPS = frozenset({"at", "during", "in", "for", "to", "on", "into", "as"})
+COPULAS = frozenset({"be", "become", "remain"})
 
 
 def subjects(verb: Token, depth: int = 0) -> list[Token]:
@@ -40,6 +41,9 @@ def slot(trigger: Token, name: str, verb: bool) -> list[Token]:
         return [trigger]
     if name == "poss":
         return [c for c in kids if c.dep_ == "poss"]
+    if name == "poss_with":  # "his meeting with Allawi", not "NATO's summit" (whose host it names)
+        with_ = any(c.dep_ == "prep" and c.lower_ == "with" for c in kids)
+        return [c for c in kids if c.dep_ == "poss"] if with_ else []
     if name == "compound":
         return [
             t for c in trigger.lefts if c.dep_ in ("compound", "amod", "nmod", "npadvmod") for t in c.subtree
@@ -54,7 +58,7 @@ def slot(trigger: Token, name: str, verb: bool) -> list[Token]:
             node = node.head
         return []
     if name == "light":  # "conducted strikes", "held talks", "imposed sanctions": a light verb's subject
-        if trigger.dep_ == "dobj" and trigger.head.lemma_.lower() in light_verbs():
+        if _light(trigger):
             return subjects(trigger.head)
         return []
     if name == "gov":  # the subject of the verb the noun is the object of ("met at a summit")
@@ -67,6 +71,8 @@ def slot(trigger: Token, name: str, verb: bool) -> list[Token]:
             if not verb and head.lemma_.lower() in non_participation_verbs():
                 return []
             return subjects(head)
+        if trigger.dep_ in ("attr", "oprd") and head.lemma_.lower() in COPULAS:
+            return subjects(head)  # "Finland became a member of NATO"
         return []
     out: list[Token] = []
     for child in kids:
@@ -78,4 +84,24 @@ def slot(trigger: Token, name: str, verb: bool) -> list[Token]:
         for obj in kids:
             if obj.dep_ == "dobj":
                 out.extend(slot(obj, "with", False))
+    if not verb and _light(trigger):  # "launched strikes yesterday on Kyiv": on the light verb
+        out.extend(
+            g for c in trigger.head.children if c.dep_ == "prep" and c.lower_ == name for g in c.children
+        )
+    return out
+
+
+def _light(noun: Token) -> bool:
+    """Whether a noun is the object of a light verb ("conducted strikes", "imposed sanctions")."""
+    return noun.dep_ == "dobj" and not light_verbs().isdisjoint(verb_lemmas(noun.head))
+
+
+def verb_lemmas(verb: Token) -> set[str]:
+    """A verb's lemma, and the stems of its form where the model's lemma may be wrong ("waged": "wag")."""
+    form = verb.lower_
+    out = {verb.lemma_.lower()}
+    if form.endswith("ed"):
+        out |= {form[:-1], form[:-2]}
+    elif form.endswith(("es", "s")):
+        out |= {form[:-1]}
     return out

@@ -51,6 +51,7 @@ class Claim:
     family: str | None = None
     role: str | None = None
     status: str | None = None
+    cameo: str | None = None  # CAMEO event code of the trigger, e.g. "163"
 
 
 @dataclass

@@ -100,6 +100,8 @@ def to_records(doc: Doc, document: Document) -> DocumentExtraction:
             family=c.family,
             role=c.role,
             date=_sentence_date(c.sentence, document),
+            cameo=c.cameo,
+            status=c.status if c.status in ("planned", "reported") else None,
         )
         out_claims.append(RelationClaim(s, c.predicate, o, evidence))
     return DocumentExtraction(

@@ -9,14 +9,17 @@ from kg.extract.arguments import slot
 from kg.extract.claims import PLACES, EventNode, RuleState
 from kg.extract.components import entities_of, register_entry
 from kg.extract.coref import LOCATIVE_PREPS
-from kg.extract.frame_rules import trigger_status
 from kg.extract.lexicon import event_nouns
+from kg.extract.modality import NO_FACT, PLANNED, statement
 
 
 def event_mention(state: RuleState, token: Token, sent: Span) -> None:
     cls = event_nouns()[token.lemma_.lower()]
     if cls == "Meeting" and any(c.dep_ == "prep" and c.lower_ == "with" for c in token.children):
         return  # "talks with X" is a meetsWith between actors, not a separate event node
+    status = statement(token)
+    if status in NO_FACT:
+        return  # "offered to host talks", "no talks": no event, no participants, no place
     name = event_name(state, token)
     definite = any(
         c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "that", "these") for c in token.children
@@ -43,10 +46,9 @@ def event_mention(state: RuleState, token: Token, sent: Span) -> None:
         state.events.append(event)
     if location and not event.location:
         event.location = location
-        state.add(event.key, "locatedIn", location, sent, "event-location", 0.75)
-    status = trigger_status(token.head if token.dep_ in ("dobj", "pobj") else token)
-    if status == "planned" and event.status == "occurred" and len(event.sentences) == 0:
-        event.status = "planned"
+        state.add(event.key, "locatedIn", location, sent, "event-location", 0.75, status=status)
+    if status == PLANNED and event.status == "occurred" and len(event.sentences) == 0:
+        event.status = PLANNED
     event.sentences.append(state.sent_index[sent.start])
     token._.kg_event = event.key
     event_participants(state, token, event, sent)

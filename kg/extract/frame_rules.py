@@ -1,4 +1,10 @@
-"""Verb and noun frame rules: a lexicon frame's claims, unless negated, with planned/reported status."""
+"""Verb and noun frame rules: the claims of a lexicon frame or of a CAMEO verb pattern.
+
+The reviewed lexicon (`data/lexicon.yaml`) is an overlay on the CAMEO verb dictionary: a verb it
+lists is read with its frames (`property: null` vetoes the verb), any other verb with its CAMEO
+pattern (`kg.extract.cameo`). Either way a claim is made only when its clause states a fact, a
+plan or a report (`kg.extract.modality`), and carries the CAMEO code of its trigger.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +12,57 @@ import itertools
 
 from spacy.tokens import Span, Token
 
-from kg.extract.arguments import slot
+from kg.extract import cameo
+from kg.extract.arguments import slot, subjects
+from kg.extract.cameo_codes import FAMILY_CODES, property_of
 from kg.extract.claims import RuleState
-from kg.extract.lexicon import Frame, negation_cues, planned_cues
+from kg.extract.lexicon import Frame, cameo_lone_vetoes, reciprocal_verbs
+from kg.extract.modality import HYPOTHETICAL, NO_FACT, OCCURRED, PLANNED, cues, statement
 
-REPORTING = frozenset({"say", "report", "claim", "according", "tell", "announce", "add"})
+#: Properties for which "A and B met" relates the conjoined subjects to each other.
+SYMMETRIC = frozenset({"meetsWith", "cooperatesWith", "alliedWith"})
+#: Properties whose target may be the owner of a non-actor object ("protested China's actions").
+OWNED_TARGETS = frozenset({"opposes", "sanctions", "supports"})
+#: Prepositions whose object is a relation's target ("sanctions on", "talks with", "fired at").
+TARGET_PREPS: dict[str, frozenset[str]] = {
+    "meetsWith": frozenset({"with"}),
+    "cooperatesWith": frozenset({"with"}),
+    "supports": frozenset({"to", "for"}),
+    "opposes": frozenset({"against"}),
+    "threatens": frozenset({"against"}),
+    "sanctions": frozenset({"on", "against"}),
+    "attacks": frozenset({"on", "against", "at"}),
+    "visits": frozenset({"to", "in"}),  # "went to Japan", "arrived in Japan for a visit"
+}
+#: A verb no pattern matched states a relation only where its lone code is plain about its target
+#: (CAMEO root -> the slots the target may be in: "obj" its object, else prepositions). Lone
+#: cooperative codes are too vague ("lead", "serve", "give" are 060): only a pattern speaks for them.
+LONE_TARGETS: dict[str, frozenset[str]] = {
+    "04": frozenset({"with"}),  # "conferred with", not "left Afghanistan"
+    "05": frozenset({"with"}),  # "collaborated with"
+    "07": frozenset({"obj"}),  # "rescued", "defended", "helped"
+    **dict.fromkeys(("11", "12", "13", "14"), frozenset({"obj", "against"})),
+    "15": frozenset({"against"}),
+    **dict.fromkeys(("16", "17"), frozenset({"obj", "on", "against"})),
+    **dict.fromkeys(("18", "19", "20"), frozenset({"obj", "on", "against", "at"})),
+}
+#: The CAMEO code of a relation the lexicon states where no dictionary pattern gives one.
+#: Relations a threat of them is a threat with (CAMEO 138 military force, 1312 sanctions).
+THREATENED = {"attacks": "138", "sanctions": "1312"}
+PROPERTY_CODES = {"visits": "042", "hosts": "043", "partyTo": "057", "sanctions": "163"}
+CAMEO_CONFIDENCE = {True: 0.55, False: 0.5}  # a matched pattern, the lone verb's code
 
 
 def apply_frame(state: RuleState, trigger: Token, frame: Frame, sent: Span, verb: bool) -> None:
-    if frame.property is None or negated(trigger):
+    if frame.property is None:
         return
-    status = trigger_status(trigger)
-    kw = {"family": frame.family, "status": status}
+    status = statement(trigger)
+    if status == HYPOTHETICAL and frame.property in THREATENED:  # "threatened to attack Seoul"
+        targets = [t for s in frame.patient for t in slot(trigger, s, verb)]
+        threat(state, trigger, targets, frame.property, f"threat:{frame.lemma}", sent)
+    if status in NO_FACT:
+        return
+    kw = {"family": frame.family, "status": status, "cameo": frame_code(trigger, frame, verb)}
     anchors = [trigger]
     if (
         not verb
@@ -28,9 +73,15 @@ def apply_frame(state: RuleState, trigger: Token, frame: Frame, sent: Span, verb
         anchors.append(trigger.head.head)  # "acts of terror", "a campaign of strikes": the head noun's slots
     agents = state.expand(t for a in anchors for s in frame.agent for t in slot(a, s, verb))
     patients = state.expand(t for a in anchors for s in frame.patient for t in slot(a, s, verb))
+    if not patients and verb and "obj" in frame.patient and frame.property in OWNED_TARGETS:
+        patients = state.expand(o for o in slot(trigger, "obj", verb) for o in _owners(o))
     rule = f"{'verb' if verb else 'noun'}-frame:{frame.lemma}"
-    if frame.symmetric:
+    everyone = None
+    if verb and frame.property in SYMMETRIC and not patients:
+        everyone = reciprocal(state, trigger)  # "Japan and China met"
+    elif frame.symmetric:
         everyone = list(dict.fromkeys(agents + patients))
+    if everyone is not None:
         for a, b in itertools.combinations(everyone, 2):
             state.add(a, frame.property, b, sent, rule, frame.confidence, **kw)
         return
@@ -45,31 +96,97 @@ def apply_frame(state: RuleState, trigger: Token, frame: Frame, sent: Span, verb
                 state.add(a, frame.property, p, sent, rule, frame.confidence, **kw)
 
 
-def negated(trigger: Token) -> bool:
-    cues = negation_cues()
-    token: Token | None = trigger
-    for _ in range(3):
-        if token is None:
-            break
-        if any(c.dep_ == "neg" or (c.lower_ in cues and c.dep_ in ("neg", "advmod")) for c in token.children):
-            return True
-        if token is not trigger and token.lemma_.lower() in cues:
-            return True
-        token = token.head if token.dep_ in ("xcomp", "aux") and token.head is not token else None
-    return any(c.dep_ == "det" and c.lower_ == "no" for c in trigger.children)
+def threat(state: RuleState, trigger: Token, targets: list[Token], prop: str, rule: str, sent: Span) -> None:
+    """An attack or sanctions a threatening verb governs ("threatened to attack Seoul", "threatened
+    sanctions against Iran", "warned it would strike Kyiv"): the threatener threatens the target
+    (CAMEO's transformation of "A wants A to attack B" into 138)."""
+    head = trigger.head
+    if not (
+        (trigger.dep_ in ("xcomp", "dobj") and head.lemma_.lower() == "threaten")
+        or (trigger.dep_ == "ccomp" and head.lemma_.lower() in ("threaten", "warn"))
+    ):
+        return
+    status = statement(head)
+    if status in NO_FACT:
+        return
+    kw = {"family": "THREATEN", "status": status, "cameo": THREATENED[prop]}
+    for a in state.expand(subjects(head)):
+        for p in state.expand(targets):
+            state.add(a, "threatens", p, sent, rule, 0.55, **kw)
 
 
-def trigger_status(trigger: Token) -> str:
-    cues = planned_cues()
-    token = trigger
-    for _ in range(3):
-        if any(c.dep_ in ("aux", "auxpass") and c.lower_ in cues for c in token.children):
-            return "planned"
-        if token.dep_ == "xcomp" and token.head.lemma_.lower() in cues:
-            return "planned"
-        if token.dep_ in ("ccomp",) and token.head.lemma_.lower() in REPORTING:
-            return "reported"
-        if token.head is token:
-            break
-        token = token.head
-    return "occurred"
+def apply_cameo(state: RuleState, verb: Token, match: cameo.CameoMatch, sent: Span) -> None:
+    """The claims of a verb the lexicon does not list, read with its CAMEO pattern: its subject
+    (or passive agent) to the pattern's target ("imposed sanctions ON IRAN", "met WITH Putin",
+    "protested CHINA's actions"); "A and B conferred" relates A and B."""
+    prop = match.property
+    if prop is None or match.code is None or verb.lemma_.lower() in cues().hypothetical:
+        return  # "offered aid", "proposed talks": an offer is not a fact
+    lone = frozenset() if match.pattern else LONE_TARGETS.get(match.code[:2])
+    if lone is None or (not match.pattern and verb.lemma_.lower() in cameo_lone_vetoes()):
+        return
+    if match.pattern:  # "left Russia for Paris": a visit's place is where one goes, not one's object
+        candidates = match.targets(TARGET_PREPS.get(prop, ()), objects=prop != "visits")
+    else:
+        candidates = match.targets(lone & TARGET_PREPS.get(prop, frozenset()), objects="obj" in lone)
+    status = statement(verb)
+    if status == HYPOTHETICAL and prop in THREATENED:  # "threatened to bombard Kyiv"
+        threat(state, verb, candidates, prop, f"threat:{match.verb.replace(' ', '_')}", sent)
+    if status in NO_FACT:
+        return
+    if match.planned and status == OCCURRED:
+        status = PLANNED
+    kw = {"family": match.family, "status": status, "cameo": match.code}
+    agents = state.expand(slot(verb, "subj", True))
+    targets = [t for t in state.expand(candidates) if t not in agents]
+    if not targets and prop in OWNED_TARGETS and (match.pattern or "obj" in lone):
+        targets = [t for t in state.expand(match.owners) if t not in agents]
+    rule = f"cameo:{match.verb.replace(' ', '_')}"
+    confidence = CAMEO_CONFIDENCE[match.pattern]
+    if prop in SYMMETRIC and not targets:
+        agents = reciprocal(state, verb)
+        for a, b in itertools.combinations(agents, 2):
+            state.add(a, prop, b, sent, rule, confidence, **kw)
+        return
+    for a in agents:
+        for t in targets:
+            state.add(a, prop, t, sent, rule, confidence, **kw)
+
+
+def reciprocal(state: RuleState, verb: Token) -> list[str]:
+    """The actors of "A and B met" (conjoined subjects of a verb with no object or complement),
+    each of which the verb relates to the others; else none."""
+    if any(c.dep_ in ("dobj", "xcomp", "ccomp") for c in verb.children):
+        return []
+    together = any(c.dep_ == "advmod" and c.lower_ in ("together", "jointly") for c in verb.children)
+    if not together and verb.lemma_.lower() not in reciprocal_verbs():
+        return []
+    found = subjects(verb)  # "A and B agreed to cooperate": the raised subject
+    if len(found) != 1 or not found[0].conjuncts:
+        return []
+    keys = [state.keys(t) for t in (found[0], *found[0].conjuncts)]
+    return list(dict.fromkeys(k for ks in keys if len(ks) == 1 for k in ks))
+
+
+def frame_code(trigger: Token, frame: Frame, verb: bool) -> str | None:
+    """The CAMEO code of a lexicon frame's claim: the dictionary's code for the verb (for a noun,
+    for the verb it is the object of: "imposed SANCTIONS") when it states the frame's property,
+    else the code of the frame's family or property."""
+    prop = "cooperatesWith" if frame.property == "alliedWith" else frame.property
+    if verb:
+        match = cameo.lookup(trigger)
+    elif trigger.dep_ in ("dobj", "nsubjpass") and trigger.head.pos_ == "VERB":
+        match = cameo.lookup(trigger.head, trigger)
+        match = match if match is not None and match.noun == trigger else None
+    else:
+        match = None
+    if match is not None and match.property == prop:
+        return match.code
+    for code in (PROPERTY_CODES.get(prop or ""), FAMILY_CODES.get(frame.family)):
+        if code is not None and property_of(code) == prop:
+            return code
+    return None
+
+
+def _owners(token: Token) -> list[Token]:
+    return [c for c in token.children if c.dep_ == "poss"]

@@ -81,20 +81,30 @@ class Frame:
 @cache
 def frames() -> tuple[dict[str, list[Frame]], dict[str, list[Frame]]]:
     """(verb frames, noun frames), each by trigger lemma."""
-    data = load_data("lexicon.yaml")
+    return parse_frames(load_data("lexicon.yaml"))
+
+
+def parse_frames(data: dict[str, Any]) -> tuple[dict[str, list[Frame]], dict[str, list[Frame]]]:
+    """The frames of a lexicon's `verbs` and `nouns` sections (see `frames`)."""
     out: tuple[dict[str, list[Frame]], dict[str, list[Frame]]] = ({}, {})
     for part, index in (("verbs", out[0]), ("nouns", out[1])):
         defaults = data.get("defaults", {}).get(part, {})
         for family, entries in data[part].items():
             for entry in entries:
-                lemmas = entry["lemmas"]
-                for lemma in lemmas:
+                agent = tuple(entry.get("agent", defaults.get("agent", ())))
+                patient = tuple(entry.get("patient", defaults.get("patient", ())))
+                for word in (*entry["lemmas"], *agent, *patient):
+                    if not isinstance(word, str):  # YAML reads a bare on, off, no, yes as a boolean
+                        raise ExtractionError(
+                            f"kg/extract/data/lexicon.yaml: {part} {family}: {word!r} is not a word; quote it"
+                        )
+                for lemma in entry["lemmas"]:
                     frame = Frame(
                         lemma=lemma,
                         property=entry["property"],
                         family=family,
-                        agent=tuple(entry.get("agent", defaults.get("agent", ()))),
-                        patient=tuple(entry.get("patient", defaults.get("patient", ()))),
+                        agent=agent,
+                        patient=patient,
                         confidence=float(entry.get("confidence", defaults.get("confidence", 0.6))),
                         symmetric=bool(entry.get("symmetric", False)),
                         event=entry.get("event"),
@@ -115,19 +125,21 @@ def event_nouns() -> dict[str, str]:
 
 
 @cache
-def planned_cues() -> frozenset[str]:
-    return frozenset(load_data("lexicon.yaml")["planned_cues"])
-
-
-@cache
-def negation_cues() -> frozenset[str]:
-    return frozenset(load_data("lexicon.yaml")["negation_cues"])
-
-
-@cache
 def non_participation_verbs() -> frozenset[str]:
     """Verbs whose subject does not take part in the event they govern ("halted drills")."""
     return frozenset(load_data("lexicon.yaml")["non_participation_verbs"])
+
+
+@cache
+def reciprocal_verbs() -> frozenset[str]:
+    """Verbs that relate their conjoined subjects to each other ("Japan and China met")."""
+    return frozenset(load_data("lexicon.yaml")["reciprocal_verbs"])
+
+
+@cache
+def cameo_lone_vetoes() -> frozenset[str]:
+    """Verbs whose CAMEO code on its own (no pattern matched) kg does not use."""
+    return frozenset(w for group in load_data("lexicon.yaml")["cameo_lone_vetoes"] for w in group)
 
 
 @cache

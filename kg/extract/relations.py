@@ -4,7 +4,8 @@ The `kg_relations` component reads the typed mentions of `kg_entities`/`kg_coref
 `Claim`s on `doc._.kg_claims` and event nodes on `doc._.kg_events`. Frames are data
 (`data/lexicon.yaml`); the rule modules only know how to find a frame's slots in a parse:
 `arguments` (slots), `frame_rules`, `event_rules`, `title_rules` and `structural_rules`, all
-sharing one `claims.RuleState` per document. This module runs them in order.
+sharing one `claims.RuleState` per document. Verbs the lexicon does not list are read with the
+CAMEO verb dictionary (`cameo`). This module runs them in order.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.extract import cameo
 from kg.extract.claims import RuleState
 from kg.extract.conflict_rules import conflict_participants
 from kg.extract.event_rules import event_mention, meeting_officials
-from kg.extract.frame_rules import apply_frame
+from kg.extract.frame_rules import apply_cameo, apply_frame
 from kg.extract.joint_rules import co_participants
 from kg.extract.lexicon import event_nouns, frames
 from kg.extract.place_rules import gazetteer_links, place_links
@@ -49,8 +51,10 @@ def run(state: RuleState) -> None:
         for token in sent:
             lemma = token.lemma_.lower()
             if token.pos_ in ("VERB", "AUX") and lemma in verb_frames:
-                for frame in verb_frames[lemma]:
+                for frame in verb_frames[lemma]:  # the reviewed lexicon first: it adds and vetoes
                     apply_frame(state, token, frame, sent, verb=True)
+            elif token.pos_ == "VERB" and (match := cameo.lookup(token)) is not None:
+                apply_cameo(state, token, match, sent)
             elif token.pos_ in ("NOUN", "PROPN") and lemma in noun_frames:
                 for frame in noun_frames[lemma]:
                     apply_frame(state, token, frame, sent, verb=False)
