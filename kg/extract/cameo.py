@@ -25,6 +25,9 @@ from spacy.tokens import Token
 from kg.errors import ExtractionError
 from kg.extract.cameo_codes import family_of, property_of
 
+#: How an object noun names its owner: "China's actions", "the NATO exercise", "the Iraqi envoy".
+OWNER_DEPS = frozenset({"poss", "compound", "amod", "nmod"})
+
 log = logging.getLogger(__name__)
 
 DATA_FILE = "cameo_verbs.yaml"
@@ -84,7 +87,7 @@ class CameoMatch:
     objects: tuple[Token, ...]  # direct objects (and datives) the pattern left free
     open: tuple[Token, ...]  # objects of the pattern's prepositions without a noun ("AGAINST x")
     preps: tuple[tuple[str, Token], ...]  # other prepositional objects, on the verb or its object
-    owners: tuple[Token, ...]  # possessors of the object nouns ("protested CHINA's actions")
+    owners: tuple[Token, ...]  # owners of the object nouns ("protested CHINA's actions", "the US envoy")
 
     def targets(self, preps: Iterable[str], objects: bool = True) -> list[Token]:
         """Tokens the target may be: the free objects, the pattern's open prepositions' objects,
@@ -365,5 +368,5 @@ def _result(
         objects=tuple(dict.fromkeys(objects)),
         open=tuple(dict.fromkeys(open_pobjs)),
         preps=tuple((p.lower_, g) for p, g in pps if g is not None and g not in taken),
-        owners=tuple(c for o in objs for c in o.children if c.dep_ == "poss"),
+        owners=tuple(c for o in objs for c in o.children if c.dep_ in OWNER_DEPS),
     )

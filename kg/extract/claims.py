@@ -61,6 +61,7 @@ class EventNode:
     label: str
     location: str | None = None
     named: bool = False
+    noun: str = ""  # the lemma of the noun that first named it: "summit", "truce"
     status: str = "occurred"
     date_tokens: list[Span] = field(default_factory=list)
     sentences: list[int] = field(default_factory=list)

@@ -346,16 +346,20 @@ class Resolver:
 
     def _collective(self, token: Token) -> list[str]:
         """The named actor behind a collective noun: "Iraqi forces", "the Quad group", "the US delegation"."""
-        if (
-            token.lemma_.lower() not in titles().collective_heads
-            and token.lower_ not in titles().collective_heads
-        ):
+        t = titles()
+        heads = t.collective_heads
+        # an unnamed official acts for the state named beside the title: "Iran's foreign minister"
+        titled = token.lower_ in t.office or token.lower_ in t.leader
+        if token.lemma_.lower() not in heads and token.lower_ not in heads and not titled:
             return []
-        for child in token.children:
-            if child.dep_ in ("compound", "amod", "nmod", "poss") and child.i < token.i:
-                keys = self.keys(child)
-                if keys:
-                    return keys
+        modifiers = [
+            c for c in token.children if c.dep_ in ("compound", "amod", "nmod", "poss") and c.i < token.i
+        ]
+        # "his Ugandan counterpart": the country word speaks for the collective, not the pronoun
+        for child in sorted(modifiers, key=lambda c: c.pos_ == "PRON"):
+            keys = self.keys(child)
+            if keys:
+                return keys
         return []
 
 

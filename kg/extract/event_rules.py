@@ -5,11 +5,11 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from kg.extract import gazetteer
-from kg.extract.arguments import slot
+from kg.extract.arguments import slot, verb_lemmas
 from kg.extract.claims import PLACES, EventNode, RuleState
 from kg.extract.components import entities_of, register_entry
 from kg.extract.coref import LOCATIVE_PREPS
-from kg.extract.lexicon import event_nouns
+from kg.extract.lexicon import agreement_verbs, event_nouns
 from kg.extract.modality import NO_FACT, PLANNED, statement
 
 
@@ -42,7 +42,7 @@ def event_mention(state: RuleState, token: Token, sent: Span) -> None:
         ordinal = len(state.events) + 1
         key = f"{cls}:{doc_id()}-{ordinal}"
         label = name or cls
-        event = EventNode(key=key, cls=cls, label=label, named=bool(name))
+        event = EventNode(key=key, cls=cls, label=label, named=bool(name), noun=token.lemma_.lower())
         state.events.append(event)
     if location and not event.location:
         event.location = location
@@ -82,12 +82,30 @@ def event_participants(state: RuleState, token: Token, event: EventNode, sent: S
     prop = "partyTo" if event.cls == "Agreement" else "participatedIn"
     slots = ("between", "among", "by") if event.cls == "Agreement" else ("gov", "between", "among", "by")
     actors = state.expand(t for s in slots for t in slot(token, s, False))
+    if event.cls == "Agreement":
+        actors += state.expand(agreement_sides(token))
     if event.cls == "MilitaryExercise" and event.named:
         actors += sentence_countries(state, sent)
     for actor in dict.fromkeys(actors):
         if actor not in event.participants:
             event.participants.append(actor)
         state.add(actor, prop, event.key, sent, f"event-{prop}", 0.65, status=event.status)
+
+
+def agreement_sides(token: Token) -> list[Token]:
+    """The sides an agreement verb gives its object: "Peru and Chile signed a deal", "Ghana reached
+    an agreement with the IMF", "agreed to a truce", "Egypt brokered a ceasefire"."""
+    verb = token.head
+    if token.dep_ == "pobj" and verb.dep_ == "prep" and verb.lower_ in ("to", "on"):
+        verb = verb.head
+    elif token.dep_ != "dobj":
+        return []
+    if verb.pos_ not in ("VERB", "AUX") or verb_lemmas(verb).isdisjoint(agreement_verbs()):
+        return []
+    sides = slot(verb, "subj", True)
+    for holder in (token, verb):
+        sides += [g for c in holder.children if c.dep_ == "prep" and c.lower_ == "with" for g in c.children]
+    return sides
 
 
 def sentence_countries(state: RuleState, sent: Span) -> list[str]:

@@ -13,9 +13,9 @@ import itertools
 from spacy.tokens import Span, Token
 
 from kg.extract import cameo
-from kg.extract.arguments import slot, subjects
+from kg.extract.arguments import COPULAS, slot, subjects
 from kg.extract.cameo_codes import FAMILY_CODES, property_of
-from kg.extract.claims import RuleState
+from kg.extract.claims import ACTORS, PLACES, RuleState
 from kg.extract.lexicon import Frame, cameo_lone_vetoes, reciprocal_verbs
 from kg.extract.modality import HYPOTHETICAL, NO_FACT, OCCURRED, PLANNED, cues, statement
 
@@ -73,13 +73,18 @@ def apply_frame(state: RuleState, trigger: Token, frame: Frame, sent: Span, verb
         anchors.append(trigger.head.head)  # "acts of terror", "a campaign of strikes": the head noun's slots
     agents = state.expand(t for a in anchors for s in frame.agent for t in slot(a, s, verb))
     patients = state.expand(t for a in anchors for s in frame.patient for t in slot(a, s, verb))
-    if not patients and verb and "obj" in frame.patient and frame.property in OWNED_TARGETS:
+    actor_patients = any(state.class_of(p) in ACTORS for p in patients)
+    if not actor_patients and verb and "obj" in frame.patient and frame.property in OWNED_TARGETS:
         patients = state.expand(o for o in slot(trigger, "obj", verb) for o in _owners(o))
+    if not patients and verb and "obj" in frame.patient and frame.property == "attacks":
+        patients = object_places(state, trigger)
+    if not verb and frame.property in SYMMETRIC and _copular(trigger):
+        agents += state.expand(slot(trigger, "gov", False))  # "France and Germany are allies"
     rule = f"{'verb' if verb else 'noun'}-frame:{frame.lemma}"
     everyone = None
     if verb and frame.property in SYMMETRIC and not patients:
         everyone = reciprocal(state, trigger)  # "Japan and China met"
-    elif frame.symmetric:
+    elif frame.symmetric or (not verb and frame.property in SYMMETRIC and _copular(trigger)):
         everyone = list(dict.fromkeys(agents + patients))
     if everyone is not None:
         for a, b in itertools.combinations(everyone, 2):
@@ -141,6 +146,8 @@ def apply_cameo(state: RuleState, verb: Token, match: cameo.CameoMatch, sent: Sp
     targets = [t for t in state.expand(candidates) if t not in agents]
     if not targets and prop in OWNED_TARGETS and (match.pattern or "obj" in lone):
         targets = [t for t in state.expand(match.owners) if t not in agents]
+    if not targets and prop == "attacks" and (match.pattern or "obj" in lone):
+        targets = [t for t in object_places(state, verb) if t not in agents]
     rule = f"cameo:{match.verb.replace(' ', '_')}"
     confidence = CAMEO_CONFIDENCE[match.pattern]
     if prop in SYMMETRIC and not targets:
@@ -189,4 +196,27 @@ def frame_code(trigger: Token, frame: Frame, verb: bool) -> str | None:
 
 
 def _owners(token: Token) -> list[Token]:
-    return [c for c in token.children if c.dep_ == "poss"]
+    return [c for c in token.children if c.dep_ in cameo.OWNER_DEPS and c.i < token.i]
+
+
+def _copular(noun: Token) -> bool:
+    """ "are allies", "became partners": the noun is what the clause's subjects are."""
+    return noun.dep_ in ("attr", "oprd") and noun.head.lemma_.lower() in COPULAS
+
+
+def object_places(state: RuleState, trigger: Token) -> list[str]:
+    """Where the unnamed objects of an attack are: "bombed targets in Gaza", "shelled a Gaza
+    warehouse"."""
+    objects = [o for o in slot(trigger, "obj", True) if not state.keys(o)]
+    if not objects:
+        return []
+    holders = [*objects, trigger]  # "targets in Gaza", or "bombed targets in Gaza" as the parser hangs it
+    places = [
+        g
+        for o in holders
+        for c in o.children
+        if c.dep_ == "prep" and c.lower_ in ("in", "at", "near")
+        for g in c.children
+    ]
+    places += [c for o in objects for c in o.children if c.dep_ == "compound" and c.i < o.i]
+    return [k for k in state.expand(places) if state.class_of(k) in PLACES]

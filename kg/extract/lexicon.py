@@ -143,6 +143,18 @@ def cameo_lone_vetoes() -> frozenset[str]:
 
 
 @cache
+def agreement_verbs() -> frozenset[str]:
+    """Verbs whose subject is a party to the agreement they govern: "signed a deal", "agreed to a truce"."""
+    return frozenset(load_data("lexicon.yaml")["agreement_verbs"])
+
+
+@cache
+def truce_nouns() -> frozenset[str]:
+    """Agreements adversaries make, which say nothing of cooperation between them ("a truce")."""
+    return frozenset(load_data("lexicon.yaml")["truce_nouns"])
+
+
+@cache
 def light_verbs() -> frozenset[str]:
     """Verbs that lend their subject to an event noun: "conducted strikes", "held talks"."""
     return frozenset(load_data("lexicon.yaml")["light_verbs"])

@@ -45,9 +45,25 @@ def structural(state: RuleState) -> None:
                 if res_class(state, key) == "Country":
                     state.add(m.kb_id_, "partOf", key, sent, "government-body", 0.9)
             known = f"Country:{info.country}" if info.country else None
-            if info.cls == "GovernmentBody" and not owners and known in named_in(state, sent):
+            if info.cls == "GovernmentBody" and not owners and known and names_country(m, info.country):
+                # "US Army", "British Army": the name itself says whose
+                state.add(m.kb_id_, "partOf", known, sent, "government-body", 0.9)
+            elif info.cls == "GovernmentBody" and not owners and known in named_in(state, sent):
                 # "the State Department" in a story that names the United States
                 state.add(m.kb_id_, "partOf", known, sent, "government-body-gazetteer", 0.7)
+
+
+def names_country(mention: Span, iso3: str | None) -> bool:
+    """Whether a body's name starts with a name or demonym of its own country ("US Army")."""
+    entry = gazetteer.by_key(f"Country:{iso3}")
+    if entry is None:
+        return False
+    words = mention.text.split()
+    return any(
+        " ".join(words[:n]) in (*entry.names, *entry.demonyms)
+        or " ".join(words[:n]).replace(".", "") in entry.names
+        for n in (1, 2, 3)
+    )
 
 
 def named_in(state: RuleState, sent: Span) -> set[str]:

@@ -224,5 +224,10 @@ def _is_leader(phrase: str) -> bool:
     words = lowered.split()
     if not words:
         return False
-    # the head of a title is its last word ("Defense Minister" is a minister, "Prime Minister" a leader)
+    # the head of a title is its last word ("Defense Minister" is a minister, "Prime Minister" a
+    # leader), but a military rank after it is the leader's own: "President General Musharraf"
+    ranks = {"general", "gen.", "admiral", "adm.", "marshal", "field", "colonel", "col."}
+    while len(words) > 1 and words[-1] in ranks and words[0] in leaders:
+        words = words[:-1]
+    lowered = " ".join(words)
     return lowered in leaders or words[-1] in leaders or " ".join(words[-2:]) in leaders

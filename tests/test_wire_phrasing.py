@@ -1,0 +1,80 @@
+"""How wire news states relations: agreements, unnamed officials, copular alliances, attacks on
+places, owners of objects (the real model, on sentences written for these tests)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from kg.extract.document import to_records
+from kg.types import Document
+
+pytestmark = pytest.mark.model
+
+
+def _facts(nlp, text: str) -> set[tuple[str, str, str]]:
+    x = to_records(nlp(text), Document(id="t", text=text, published=date(2022, 3, 1)))
+    labels = {e.key: e.label for e in x.entities}
+    return {(labels.get(c.subject, c.subject), c.predicate, labels.get(c.object, c.object)) for c in x.claims}
+
+
+def _has(facts: set[tuple[str, str, str]], fact: tuple[str, str, str], symmetric: bool = False) -> bool:
+    return fact in facts or (symmetric and (fact[2], fact[1], fact[0]) in facts)
+
+
+@pytest.mark.parametrize(
+    ("text", "fact", "symmetric"),
+    [
+        (
+            "Brazil and Argentina agreed to a ceasefire along the border.",
+            ("Brazil", "partyTo", "Agreement"),
+            False,
+        ),
+        (
+            "Ghana reached an agreement with the IMF on a loan.",
+            ("International Monetary Fund", "partyTo", "Agreement"),
+            False,
+        ),
+        ("Egypt brokered a truce between Israel and Hamas.", ("Egypt", "partyTo", "Agreement"), False),
+        (
+            "Iran's foreign minister spoke by telephone with his Turkish counterpart.",
+            ("Iran", "meetsWith", "Turkey"),
+            True,
+        ),
+        (
+            "The Chinese foreign minister met Japanese officials in Beijing.",
+            ("China", "meetsWith", "Japan"),
+            True,
+        ),
+        (
+            "President William Ruto met his Ugandan counterpart in Nairobi.",
+            ("William Ruto", "meetsWith", "Uganda"),
+            False,
+        ),
+        ("France and Germany are allies.", ("France", "alliedWith", "Germany"), True),
+        ("Israeli aircraft bombed targets in Gaza.", ("Israel", "attacks", "Gaza Strip"), False),
+        ("Russia condemned the NATO exercise.", ("Russia", "opposes", "NATO"), False),
+        ("Venezuela expelled the US ambassador.", ("Venezuela", "sanctions", "United States"), False),
+        ("Thai troops clashed with Cambodian soldiers.", ("Thailand", "attacks", "Cambodia"), False),
+        ("The US Army said two soldiers died.", ("US Army", "partOf", "United States"), False),
+        (
+            "Pakistani President General Pervez Musharraf arrived in London.",
+            ("Pervez Musharraf", "leaderOf", "Pakistan"),
+            False,
+        ),
+    ],
+)
+def test_wire_phrasing(nlp, text: str, fact: tuple[str, str, str], symmetric: bool) -> None:
+    facts = _facts(nlp, text)
+    assert _has(facts, fact, symmetric), facts
+
+
+def test_a_truce_makes_parties_not_partners(nlp) -> None:
+    facts = _facts(nlp, "Egypt brokered a truce between Israel and Hamas.")
+    assert not [f for f in facts if f[1] == "cooperatesWith"]
+
+
+def test_a_trade_deal_makes_partners(nlp) -> None:
+    facts = _facts(nlp, "Peru and Chile signed a free trade deal on Monday.")
+    assert _has(facts, ("Peru", "cooperatesWith", "Chile"), symmetric=True)
