@@ -120,7 +120,10 @@ def calibrate(
         other = next((h for h in HALVES if h != half), None) if half != "all" else None
         checked = reliability(judged(sets, other)) if other else None
         if out_file is not None:
-            source = ", ".join(f"{g.name} scored against {t.name}" for g, t in zip(gold, graph, strict=True))
+            source = ", ".join(
+                f"{'/'.join(g.parts[-2:])} scored against {'/'.join(t.parts[-2:])}"
+                for g, t in zip(gold, graph, strict=True)
+            )
             write_text_atomic(out_file, to_yaml(measured, f"the {half} half of {source}"))
     table = Table("rule", "hits", "extras", "confidence")
     for m in measured:
