@@ -123,3 +123,16 @@ def test_co_participants_are_related_to_each_other(nlp, text: str, fact: tuple[s
 def test_co_participants_of_a_planned_event_are_not_yet_related(nlp) -> None:
     facts = _facts(nlp, "Kenya and Uganda will hold joint drills next year.")
     assert not [f for f in facts if f[1] == "cooperatesWith"]
+
+
+def test_head_of_state_titled_without_country_leads_the_country_the_story_is_about(nlp) -> None:
+    text = (
+        "Hollis Brandt was a judge in the United States. In 1880 President Wendell Marsh named him to "
+        "a federal court of the United States."
+    )
+    assert ("Wendell Marsh", "leaderOf", "United States") in _facts(nlp, text)
+
+
+def test_no_main_country_no_guess(nlp) -> None:
+    text = "Hollis Brandt worked in France and Spain. President Wendell Marsh named him to a court."
+    assert not [f for f in _facts(nlp, text) if f[1] == "leaderOf"]

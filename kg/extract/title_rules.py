@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from spacy.tokens import Span, Token
 
 from kg.extract.claims import RuleState
@@ -18,13 +20,19 @@ def person_titles(state: RuleState, sent: Span) -> None:
             prop = "leaderOf" if _is_leader(phrase) else "officialOf"
             for org in orgs:
                 state.add(span.kb_id_, prop, org, sent, "title", 0.9, role=phrase)
-            if not orgs:
-                gazetteer_office(state, span, sent, phrase, None)
+            if not orgs and not gazetteer_office(state, span, sent, phrase, None):
+                main_country_office(state, span, sent, phrase)
         root = span.root
         if root.dep_ == "poss" and root.head.lemma_.lower() in t.office_terms:
             gazetteer_office(state, span, sent, None, root.head.lemma_.lower())
         appositive(state, span, sent, t.leader)
     role_statements(state, sent)
+
+
+#: Titles of a head of state or government: the leader a country has one of at a time.
+HEADS_OF_STATE = frozenset(
+    {"president", "prime minister", "premier", "chancellor", "king", "queen", "emperor"}
+)
 
 
 def title_words(state: RuleState, span: Span) -> tuple[str, list[str]] | None:
@@ -176,7 +184,7 @@ def _is_role(token: Token) -> bool:
     return token.pos_ in ("NOUN", "PROPN") and (token.lower_ in t.office or token.lower_ in t.leader)
 
 
-def gazetteer_office(state: RuleState, span: Span, sent: Span, title: str | None, term: str | None) -> None:
+def gazetteer_office(state: RuleState, span: Span, sent: Span, title: str | None, term: str | None) -> bool:
     """An office the officials lists know, held on the document's date (the latest, undated), that
     the text refers to without naming its country: "Secretary of State Antony Blinken" (a curated
     office of that title), "President Hamid Karzai" (a Phoenix government role in Afghanistan: a
@@ -190,7 +198,7 @@ def gazetteer_office(state: RuleState, span: Span, sent: Span, title: str | None
     elif term:
         offices = tuple(o for o in offices if o.curated and o.leader)
     else:
-        return
+        return False
     mentioned = {m.kb_id_ for m in state.res.mentions}
     for official in offices:
         if official.of not in mentioned:
@@ -204,7 +212,26 @@ def gazetteer_office(state: RuleState, span: Span, sent: Span, title: str | None
             )
         rule = "title+officials-list" if title else "office-term+officials-list"
         state.add(span.kb_id_, prop, official.of, sent, rule, 0.75, role=title or official.role)
+        return True
+    return False
+
+
+def main_country_office(state: RuleState, span: Span, sent: Span, title: str) -> None:
+    """ "President Chester A. Arthur" in a story about the United States: a head of state or
+    government nobody's list knows, titled without a country, leads the one country the document
+    is about (named at least twice, and more often than any other)."""
+    if not _is_head_of_state(title) or offices_on(span.kb_id_, state.published):
         return
+    counts = Counter(m.kb_id_ for m in state.res.mentions if m.label_ == "Country")
+    ranked = counts.most_common(2)
+    if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return
+    state.add(span.kb_id_, "leaderOf", ranked[0][0], sent, "title+main-country", 0.5, role=title)
+
+
+def _is_head_of_state(title: str) -> bool:
+    words = title.lower().split()
+    return bool(words) and (words[-1] in HEADS_OF_STATE or " ".join(words[-2:]) in HEADS_OF_STATE)
 
 
 def _title_forms(title: str) -> set[str]:
