@@ -136,3 +136,25 @@ def test_head_of_state_titled_without_country_leads_the_country_the_story_is_abo
 def test_no_main_country_no_guess(nlp) -> None:
     text = "Hollis Brandt worked in France and Spain. President Wendell Marsh named him to a court."
     assert not [f for f in _facts(nlp, text) if f[1] == "leaderOf"]
+
+
+@pytest.mark.parametrize(
+    ("text", "body", "country"),
+    [
+        (
+            "She sat in the Parliament of the United Kingdom for ten years.",
+            "Parliament of United Kingdom",
+            "United Kingdom",
+        ),
+    ],
+)
+def test_body_of_a_country_across_the(nlp, text: str, body: str, country: str) -> None:
+    assert (body, "partOf", country) in _facts(nlp, text)
+
+
+def test_a_house_of_a_legislature_is_a_body(nlp) -> None:
+    from kg.extract.document import to_records as records
+
+    text = "The bill passed the House of Delegates on Monday."
+    x = records(nlp(text), Document(id="t", text=text))
+    assert [e.cls for e in x.entities if e.label == "House of Delegates"] == ["GovernmentBody"]

@@ -189,7 +189,12 @@ def classify_organization(span: Span) -> tuple[str, str | None]:
         return "MediaOrganization", None
     if last in t.international_heads and country is None:
         return "InternationalOrganization", None
-    if last in t.government_heads or "ministry" in words or "department" in words:
+    if (
+        last in t.government_heads
+        or "ministry" in words
+        or "department" in words
+        or words[:2] == ["house", "of"]
+    ):
         return "GovernmentBody", country
     return "Organization", None
 
@@ -369,6 +374,8 @@ class KGEntities:
         found = []
         for anchor in (m for m in mentions if m.label_ == "Country"):
             of = anchor.start - 1
+            if of >= 1 and doc[of].lower_ == "the":
+                of -= 1  # "the Parliament of the United Kingdom"
             if of < 1 or doc[of].lower_ != "of" or doc[of - 1].lower_ not in heads:
                 continue
             start = of - 1
@@ -428,6 +435,8 @@ def _label_by_head(span: Span, label: str) -> str:
     if label not in ("PERSON", "GPE", "LOC", "FAC", "ORG", "NORP"):
         return label
     words = [t.lower_ for t in span]
+    if words[:2] == ["house", "of"] and len(words) > 2:
+        return "ORG"  # "House of Commons", "House of Representatives": a chamber
     head = words[words.index("of") - 1] if "of" in words[1:-1] else words[-1]
     lemma = span[words.index(head)].lemma_.lower() if head in words else head
     if head in titles().government_heads or lemma in titles().government_heads:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from spacy.tokens import Span
 
 from kg.extract import gazetteer
@@ -51,6 +53,15 @@ def structural(state: RuleState) -> None:
             elif info.cls == "GovernmentBody" and not owners and known in named_in(state, sent):
                 # "the State Department" in a story that names the United States
                 state.add(m.kb_id_, "partOf", known, sent, "government-body-gazetteer", 0.7)
+
+
+def main_country(state: RuleState) -> str | None:
+    """The one country a document is about: named at least twice, and more often than any other."""
+    counts = Counter(m.kb_id_ for m in state.res.mentions if m.label_ == "Country")
+    ranked = counts.most_common(2)
+    if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return None
+    return ranked[0][0]
 
 
 def names_country(mention: Span, iso3: str | None) -> bool:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from spacy.tokens import Span, Token
 
 from kg.extract.claims import RuleState
 from kg.extract.lexicon import titles
 from kg.extract.offices import offices_on
+from kg.extract.structural_rules import main_country
 
 
 def person_titles(state: RuleState, sent: Span) -> None:
@@ -222,11 +221,9 @@ def main_country_office(state: RuleState, span: Span, sent: Span, title: str) ->
     is about (named at least twice, and more often than any other)."""
     if not _is_head_of_state(title) or offices_on(span.kb_id_, state.published):
         return
-    counts = Counter(m.kb_id_ for m in state.res.mentions if m.label_ == "Country")
-    ranked = counts.most_common(2)
-    if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
-        return
-    state.add(span.kb_id_, "leaderOf", ranked[0][0], sent, "title+main-country", 0.5, role=title)
+    main = main_country(state)
+    if main is not None:
+        state.add(span.kb_id_, "leaderOf", main, sent, "title+main-country", 0.5, role=title)
 
 
 def _is_head_of_state(title: str) -> bool:
