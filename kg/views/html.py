@@ -20,7 +20,6 @@ import json
 import math
 import os
 import re
-import tempfile
 from dataclasses import fields
 from functools import cache
 from importlib import resources
@@ -33,6 +32,7 @@ from rdflib import Graph
 from scipy.spatial import cKDTree
 
 from kg.errors import KGError
+from kg.tempfiles import create_beside
 from kg.views.network import NetworkView, ViewEdge, ViewEvidence, date_span, network_view
 
 VIS_VERSION = "9.1.2"
@@ -323,13 +323,12 @@ def page_html(view: NetworkView, title: str = "kg graph") -> str:
 
 def _write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = create_beside(path)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
             out.write(text)
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
