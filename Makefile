@@ -45,8 +45,9 @@ pytest: install-test
 
 test: lint typecheck pytest
 
+# (as root, as in a container, JupyterLab needs --allow-root)
 notebooks: $(VENV)/.installed-notebooks
-	$(BIN)/jupyter lab notebooks
+	$(BIN)/jupyter lab notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # Every `kg` line of the README, run on the demo graph (tests/check_readme.py); run it before the
 # test extra is installed (as .ci/run does) to check the default install alone.

@@ -54,7 +54,8 @@ def check_lab() -> list[str]:
         with log.open("wb") as output:
             lab = subprocess.Popen(
                 [str(jupyter), "lab", "notebooks", "--no-browser", "--ServerApp.ip=127.0.0.1",
-                 f"--ServerApp.port={port}", "--ServerApp.port_retries=0"],
+                 f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+                 *(["--allow-root"] if os.geteuid() == 0 else [])],  # as `make notebooks` gives it
                 cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
             )  # fmt: skip
         try:
@@ -71,7 +72,9 @@ def check_lab() -> list[str]:
                     time.sleep(0.5)
             if b"JupyterLab" not in get(f"{url}/lab", token):
                 problems.append("/lab is not JupyterLab's page")
-            listed = json.loads(get(f"{url}/api/contents/notebooks", token))["content"]
+            listed = json.loads(get(f"{url}/api/contents/", token))["content"]  # `lab notebooks`: its root
+            if any(i["name"] == "notebooks" and i["type"] == "directory" for i in listed):
+                listed = json.loads(get(f"{url}/api/contents/notebooks", token))["content"]
             names = sorted(
                 item["name"].removesuffix(".ipynb") for item in listed if item["type"] == "notebook"
             )
