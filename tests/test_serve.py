@@ -417,6 +417,37 @@ def test_serve_backend_reopens_a_changed_store_after_its_requests(tmp_path: Path
         backend.stop()
 
 
+def test_serve_backend_abandon(tmp_path: Path) -> None:
+    """A request given up: a read-only backend moves to a new oxigraph, and stops the old one once
+    its requests are done; a URL it no longer serves changes nothing; a writable one keeps its own."""
+    folder = store_folder(tmp_path)
+    backend = Backend(folder / "store")
+    backend.start()
+    try:
+        old = backend.process
+        assert old is not None
+        with backend.lease() as url:
+            backend.abandon(url)
+            assert backend.process is not None and backend.process.pid != old.pid
+            assert old.poll() is None  # still held by this request
+            current = backend.process
+            backend.abandon(url)  # no longer the current one: nothing to do
+            assert backend.process is current
+        assert old.wait(timeout=10) is not None
+        assert f"{ID}doc/alpha" in backend.graphs()
+    finally:
+        backend.stop()
+    writable = Backend(folder / "store", writable=True)
+    writable.start()
+    try:
+        process = writable.process
+        with writable.lease() as url:
+            writable.abandon(url)
+        assert writable.process is process and process is not None and process.poll() is None
+    finally:
+        writable.stop()
+
+
 def test_serve_backend_follows_a_store_swapped_in(tmp_path: Path) -> None:
     """A build from scratch writes a fresh store beside the old one and renames it into place: while
     the folder is missing the backend answers from the store it has; then it serves the new one."""
