@@ -89,7 +89,10 @@ def test_title_before_a_name_holds_whatever_the_parse(nlp, text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "fact"),
     [
-        ("The Kenyan foreign minister, Amina Mohamed, flew to Paris.", ("Amina Mohamed", "officialOf", "Kenya")),
+        (
+            "The Kenyan foreign minister, Amina Mohamed, flew to Paris.",
+            ("Amina Mohamed", "officialOf", "Kenya"),
+        ),
         (
             "Nepal's ambassador to Qatar, Ram Thapa, said the workers were safe.",
             ("Ram Thapa", "officialOf", "Nepal"),
