@@ -1,11 +1,14 @@
 # Two set-up commands: `make demo` builds the example graph, `make test` runs the whole suite.
+# `make check-readme` and `make check-notebooks` check what a new user meets: the README's commands
+# in the environment `make demo` made, and the notebooks in the one `make notebooks` made.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
 CONSTRAINTS := -c requirements/lock.txt
 
-.PHONY: demo test lint typecheck pytest install install-test notebooks clean
+.PHONY: demo test lint typecheck pytest install install-test notebooks check-readme check-notebooks clean
+PYTEST_ARGS ?=
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +21,10 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml requirements/lock.txt requireme
 
 $(VENV)/.installed-test: $(VENV)/.installed
 	$(PIP) install --quiet $(CONSTRAINTS) -e ".[test]"
+	touch $@
+
+$(VENV)/.installed-notebooks: $(VENV)/.installed
+	$(PIP) install --quiet $(CONSTRAINTS) -e ".[notebooks]"
 	touch $@
 
 install: $(VENV)/.installed
@@ -34,13 +41,22 @@ typecheck: install-test
 	$(BIN)/mypy kg
 
 pytest: install-test
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 test: lint typecheck pytest
 
-notebooks: install
-	$(PIP) install --quiet $(CONSTRAINTS) -e ".[notebooks]"
-	$(BIN)/jupyter lab notebooks
+# (as root, as in a container, JupyterLab needs --allow-root)
+notebooks: $(VENV)/.installed-notebooks
+	$(BIN)/jupyter lab notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
+
+# Every `kg` line of the README, run on the demo graph (tests/check_readme.py); run it before the
+# test extra is installed (as .ci/run does) to check the default install alone.
+check-readme: demo
+	$(BIN)/python tests/check_readme.py
+
+# `make notebooks` headless: JupyterLab lists the four notebooks, and each runs top to bottom.
+check-notebooks: $(VENV)/.installed-notebooks
+	$(BIN)/python tests/check_notebooks.py
 
 clean:
 	rm -rf $(VENV) output/graph.* output/store .pytest_cache .mypy_cache .ruff_cache

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from kg.errors import InputError, KGError, StoreError
 from kg.ingest import TEXT_SUFFIXES, document_from_text, read_inputs
 from kg.mapping import to_dataset, trig_text
 from kg.resolve import resolve
+from kg.tempfiles import create_beside
 from kg.types import Corpus, Document
 
 if TYPE_CHECKING:
@@ -116,7 +116,7 @@ def build_inputs(
 def write_text_atomic(path: Path, text: str) -> Path:
     """Write via a temporary file in the same folder, then rename: readers never see half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = create_beside(path)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)

@@ -21,7 +21,6 @@ import csv
 import logging
 import os
 import shutil
-import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,6 +32,7 @@ from kg.errors import InputError, KGError, StoreError
 from kg.graphs import UNION_GRAPH
 from kg.kgstore import KGStore
 from kg.store import store_folder
+from kg.tempfiles import create_beside
 from kg.vocab import DEFAULT_PREFIXES
 
 if TYPE_CHECKING:
@@ -168,7 +168,7 @@ def _atomic(path: Path) -> Iterator[str]:
     """A temporary file beside `path`, renamed onto it when the block succeeds, removed if not."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, tmp = create_beside(path)
     except OSError as e:
         raise StoreError(f"{path}: cannot write: {e}") from e
     os.close(fd)

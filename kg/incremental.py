@@ -113,8 +113,8 @@ def build_store(
     if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:
         raise KGError(f"min confidence must be between 0 and 1, got {min_confidence}")
     documents, errors = collect(inputs)
-    for error in errors:
-        log.warning("%s", error)
+    for error in errors:  # returned in StoreChange.errors, for the caller to report (`kg build` prints them)
+        log.debug("%s", error)
     documents = list({d.id: d for d in documents}.values())  # a repeated id: the last one counts
     if on_read is not None:
         on_read(len(documents))

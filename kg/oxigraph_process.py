@@ -191,6 +191,29 @@ class Backend:
         if self.on_reopen is not None:
             self.on_reopen(process.pid)
 
+    def abandon(self, url: str) -> None:
+        """A request to the oxigraph at `url` was given up (its client hung up), but oxigraph goes
+        on evaluating it: a read-only backend starts a new oxigraph for the requests to come and
+        retires that one, stopped once the requests it is answering (this one too) are done. A
+        writable one holds the store's lock, so keeps its oxigraph."""
+        if self.writable:
+            log.info("a client hung up; oxigraph finishes its request (a writable server keeps it)")
+            return
+        with self._reopen_lock:
+            with self._lock:
+                if self.process is None or url != self.url:
+                    return  # retired already (reopened since): stopped after its requests
+            port = free_port()
+            try:
+                process = self._launch(port)
+            except StoreError as e:
+                log.warning("could not start a new oxigraph to drop an abandoned query: %s", e)
+                return
+            with self._lock:
+                old, self.process, self.port = self.process, process, port
+                self._retired[old.pid] = old  # the abandoned request still holds its lease
+        log.info("retired oxigraph pid %d (its client hung up); now pid %d", old.pid, process.pid)
+
     def graphs(self) -> list[str]:
         """The knowledge graphs' names (not the internal ones), cached until the next write."""
         with self.lease() as url:

@@ -117,7 +117,13 @@ class Client:
         text = text.split("\n\nSPARQL query:")[0]  # Virtuoso repeats the whole query
         text = " ".join(text.split())[:_ERROR_CHARS] or str(e.reason)
         message = f"{url}: HTTP {e.code}: {virtuoso.hint(text) if self.virtuoso else text}"
-        if e.code in (401, 403):
+        if e.code == 403 and re.search(r"read[- ]only", text, re.IGNORECASE):
+            message += (
+                " (the server takes no writes; a store `kg serve` serves takes them with --allow-update)"
+                if role != "query"
+                else ""
+            )
+        elif e.code in (401, 403):
             message += (
                 " (check the user and password: user:password@ in the URL,"
                 " or KG_STORE_USER and KG_STORE_PASSWORD)"

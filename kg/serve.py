@@ -18,6 +18,13 @@ for, and does three things Oxigraph's server cannot:
   the write touches, not of the store (`kg.upkeep`); writes are relayed one at a time, and the client
   hears back once the union has its write. Extraction records are not touched: documents written
   over HTTP take no part in re-resolution.
+- **kg's prefixes.** A query may use `kg:`, `id:`, `rdfs:` and the other prefixes `kg query` knows
+  without declaring them (as Wikidata's query service does for its own): the proxy declares those a
+  query uses and does not declare itself, ahead of its text.
+- **A client that hangs up is let go.** Oxigraph goes on evaluating a query whose client has gone;
+  so when a client hangs up before its answer, a read-only server retires the oxigraph that
+  was answering (stopped once its other requests are done) and answers the next request from a
+  new one.
 - **A query page and the explorer.** `/` is a small offline query form (results as a table), and
   `/explorer` the `graph.html` beside the store, if there is one (a snapshot of the last build).
 
@@ -34,13 +41,16 @@ second instead of staying with the store as it was when the server started.
 
 from __future__ import annotations
 
+import contextlib
 import html
+import http.client
 import ipaddress
 import logging
+import re
+import select
 import signal
+import socket
 import threading
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -52,6 +62,7 @@ from kg.graphs import UNION_GRAPH, UNION_HEADER, UNION_KEPT
 from kg.oxigraph_process import Backend, address_family, url_host
 from kg.sparqltext import uses_named_graphs
 from kg.upkeep import KEPT, Plan, plan_store_write, plan_update
+from kg.vocab import DEFAULT_PREFIXES
 
 log = logging.getLogger(__name__)
 
@@ -155,6 +166,7 @@ class _Handler(BaseHTTPRequestHandler):
             params.append(("query", body.decode("utf-8", errors="replace")))
         elif self.command == "POST":
             params += parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True)
+        params = [(name, declare_prefixes(value) if name == "query" else value) for name, value in params]
         if not any(name in _DATASET_PARAMS for name, _ in params) and not _names_dataset(params):
             try:
                 params.append(("default-graph-uri", UNION_GRAPH.value))
@@ -164,7 +176,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(502, "text/plain; charset=utf-8", f"oxigraph is not answering: {e}\n".encode())
                 return
         headers = {**self._headers(), "Content-Type": "application/x-www-form-urlencoded"}
-        self._forward("/query", urlencode(params).encode(), headers, method="POST")
+        self._relay(*self._send_on("/query", urlencode(params).encode(), headers, "POST", cancellable=True))
 
     def _write(self, path: str, query_string: str) -> None:
         """Relay a write, with the updates that keep the union current around it (kg.upkeep); the
@@ -210,22 +222,48 @@ class _Handler(BaseHTTPRequestHandler):
         self._relay(*self._send_on(path, body, headers, method))
 
     def _send_on(
-        self, path: str, body: bytes, headers: dict[str, str], method: str | None = None
+        self,
+        path: str,
+        body: bytes,
+        headers: dict[str, str],
+        method: str | None = None,
+        *,
+        cancellable: bool = False,
     ) -> tuple[int, Any, bytes]:
-        """Send the request on to oxigraph: its status, headers (None if it did not answer) and body."""
+        """Send the request on to oxigraph: its status, headers (None if it did not answer) and body.
+
+        A `cancellable` request (a query) has its client's connection watched while oxigraph works:
+        if the client hangs up, the request to oxigraph is cut, and a read-only backend retires that
+        oxigraph (which would go on with the query) for a new one; the status is then 499."""
         try:
             with self.backend.lease() as url:
-                request = urllib.request.Request(
-                    url + path, data=body or None, headers=headers, method=method or self.command
-                )
-                with urllib.request.urlopen(request, timeout=3600) as response:
-                    return response.status, response.headers, response.read()
-        except urllib.error.HTTPError as e:
-            return e.code, e.headers, e.read()
-        except OSError as e:
+                address = urlsplit(url)
+                host = address.hostname or "127.0.0.1"
+                upstream = http.client.HTTPConnection(host, address.port, timeout=3600)
+                watch = _HangUpWatch(self.connection, upstream)
+                try:
+                    upstream.request(method or self.command, path, body=body or None, headers=headers)
+                    if cancellable:
+                        watch.start()
+                    response = upstream.getresponse()
+                    data = response.read()
+                    return response.status, response.headers, data
+                except (OSError, http.client.HTTPException):
+                    if watch.stop():
+                        log.info("%s hung up before its answer: stopping that query", self.address_string())
+                        self.backend.abandon(url)
+                        return 499, None, b""
+                    raise
+                finally:
+                    watch.stop()
+                    upstream.close()
+        except (OSError, http.client.HTTPException) as e:
             return 502, None, f"oxigraph is not answering: {e}\n".encode()
 
     def _relay(self, status: int, reply: Any, data: bytes) -> None:
+        if status == 499:  # the client hung up: nobody to answer
+            self.close_connection = True
+            return
         self.send_response(status)
         for name in _RELAY_HEADERS:
             if reply is not None and reply.get(name):
@@ -252,14 +290,72 @@ class _Handler(BaseHTTPRequestHandler):
     def _headers(self) -> dict[str, str]:
         return {name: self.headers[name] for name in _FORWARD_HEADERS if self.headers.get(name)}
 
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except (BrokenPipeError, ConnectionResetError) as e:  # the client hung up while answered
+            log.info("%s hung up: %s", self.address_string(), e)
+
     def log_message(self, format: str, *args: object) -> None:
         log.info("%s %s", self.address_string(), format % args)
 
 
+class _HangUpWatch:
+    """Watches a client's connection while oxigraph answers it; if the client hangs up (its end
+    reads as closed), cuts the connection to oxigraph, so the handler stops waiting."""
+
+    def __init__(self, client: socket.socket, upstream: http.client.HTTPConnection) -> None:
+        self.client, self.upstream = client, upstream
+        self.hung_up = False
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True, name="kg-serve-hangup")
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> bool:
+        """Stop watching; whether the client had hung up."""
+        self._done.set()
+        if self._thread.is_alive() and self._thread is not threading.current_thread():
+            self._thread.join()
+        return self.hung_up
+
+    def _run(self) -> None:
+        while not self._done.is_set():
+            try:
+                readable, _, _ = select.select([self.client], [], [], 0.2)
+                if not readable:
+                    continue
+                if self.client.recv(1, socket.MSG_PEEK):
+                    return  # the client sent more (pipelining): it has not hung up
+            except (OSError, ValueError):
+                pass  # reset or closed: hung up too
+            if self._done.is_set():
+                return
+            self.hung_up = True
+            sock = self.upstream.sock
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+            return
+
+
+def declare_prefixes(query: str) -> str:
+    """The query with PREFIX lines, ahead of its text, for the prefixes of kg.vocab.DEFAULT_PREFIXES it
+    uses (`kg:label`, `rdfs:`) and does not declare itself."""
+    declared = {m.group(1) for m in _DECLARED.finditer(query)}
+    used = {m.group(1) for m in _USED.finditer(query)}
+    missing = [name for name in DEFAULT_PREFIXES if name in used and name not in declared]
+    head = "".join(f"PREFIX {name}: <{DEFAULT_PREFIXES[name]}>\n" for name in missing)
+    return head + query
+
+
+_DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?\s*:", re.IGNORECASE)
+_USED = re.compile(r"(?<![\w?$:<\"'])([A-Za-z][\w-]*):")
+
+
 def _names_dataset(params: list[tuple[str, str]]) -> bool:
     """Whether the query text has its own FROM / FROM NAMED (then it chose its dataset)."""
-    import re
-
     query = next((value for name, value in params if name == "query"), "")
     return re.search(r"\bFROM\s+(NAMED\s+)?<", query, re.IGNORECASE) is not None
 

@@ -1,5 +1,6 @@
-"""The files beside a store, written from it: graph.ttl (the union), graph.trig (the asserted graphs)
-and graph.html (the view), after every change to the store."""
+"""The files beside a store, written from it: graph.ttl (the union graph, inferred triples included),
+graph.trig (the graphs: documents, reference data, inferred) and graph.html (the view of the asserted
+triples), after every change to the store."""
 
 from __future__ import annotations
 
@@ -31,7 +32,8 @@ def labelled(outputs: Outputs) -> tuple[tuple[str, Path], ...]:
 def write_views(
     store: KGStore, out_dir: Path, *, html: bool = True, only_existing: bool = False
 ) -> tuple[list[tuple[str, Path]], GraphStats | None]:
-    """graph.ttl, graph.trig and graph.html from the store's asserted graphs (not the inferred one).
+    """graph.ttl (the store's union graph) and graph.trig (its graphs, the inferred one included), so
+    the files hold what queries of the store see, and graph.html, the view of the asserted graphs.
 
     With `only_existing`, only the files already in `out_dir` are rewritten. Returns the files
     written and the counts of the asserted union graph (None when no file was wanted: reading the
@@ -62,16 +64,17 @@ def write_views(
             dumped.append(("view", render(view_graph(store), page)))
         return dumped, stats
     quads = list(store.quads(exclude=[INFERRED_GRAPH]))  # in the store's order: by graph, then subject
-    if inferred:
-        triples = sorted({q.triple for q in quads}, key=_key)
-    else:  # the union graph is exactly the asserted triples, merged
-        triples = [q.triple for q in store.quads_for_pattern(None, None, None, UNION_GRAPH)]
+    merged = [q.triple for q in store.quads_for_pattern(None, None, None, UNION_GRAPH)]  # inferred too
+    # the page and the counts: the asserted triples (the union graph is exactly them, merged, unless
+    # the store holds inferred ones)
+    triples = sorted({q.triple for q in quads}, key=_key) if inferred else merged
     written: list[tuple[str, Path]] = []
     if ttl is not None:
-        write_text_atomic(ttl, _text(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)))
+        write_text_atomic(ttl, _text(ox.serialize(merged, format=ox.RdfFormat.TURTLE, prefixes=prefixes)))
         written.append(("graph", ttl))
     if trig is not None:
-        write_text_atomic(trig, _text(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)))
+        dataset = [*quads, *store.quads_for_pattern(None, None, None, INFERRED_GRAPH)]
+        write_text_atomic(trig, _text(ox.serialize(dataset, format=ox.RdfFormat.TRIG, prefixes=prefixes)))
         written.append(("dataset", trig))
     if whole and page is not None:
         union = to_rdflib(triples)

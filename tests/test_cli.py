@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -36,6 +38,22 @@ def test_cli_build_missing_path_fails_cleanly(tmp_path: Path) -> None:
     assert "no document could be read; nothing was written" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "out" / "graph.ttl").exists()
+
+
+def test_cli_build_error_is_printed_once(tmp_path: Path) -> None:
+    """As a user runs it (logging set up by `main`): each bad input is one `error:` line, not
+    also a logged warning."""
+    missing = tmp_path / "nope.txt"
+    proc = subprocess.run(
+        [sys.executable, "-m", "kg", "build", str(missing), "--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.count("no such file or folder") == 1, proc.stderr
+    assert f"error: {missing}: no such file or folder" in proc.stderr
+    assert "WARNING" not in proc.stderr
 
 
 @pytest.mark.parametrize(
@@ -94,6 +112,36 @@ def test_cli_query_table_shows_prefixed_iris_and_max_rows(sample_trig: Path) -> 
         app, ["query", sparql, "--graph", str(sample_trig), "--format", "csv", "--max-rows", "1"]
     )
     assert "https://w3id.org/kg-geo/id/country/JPN" in csv_out.stdout and "North Korea" in csv_out.stdout
+
+
+def test_cli_query_table_keeps_iris_on_one_line(sample_trig: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In an 80-column terminal a table keeps each IRI whole on its line (text wraps instead); a
+    table that cannot fit so is written as records, `column: value`, one per line."""
+    monkeypatch.setenv("COLUMNS", "80")
+    narrow = "SELECT ?c ?label WHERE { ?c a kg:Country ; rdfs:label ?label } ORDER BY ?label"
+    result = runner.invoke(app, ["query", narrow, "--graph", str(sample_trig)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("┏") and max(map(len, lines)) <= 80
+    for iri in ("id:country/JPN", "id:country/PRK", "id:country/USA"):
+        assert any(iri in line for line in lines), iri
+    wide = (
+        "SELECT ?official ?officialLabel ?property ?country ?countryLabel ?document WHERE {"
+        " ?official ?p ?country ; rdfs:label ?officialLabel . ?country rdfs:label ?countryLabel ."
+        " VALUES ?p { kg:officialOf kg:leaderOf } BIND(STR(?p) AS ?property)"
+        " BIND(<https://w3id.org/kg-geo/id/doc/a-rather-long-document-identifier> AS ?document) }"
+    )
+    result = runner.invoke(app, ["query", wide, "--graph", str(sample_trig)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert "┏" not in result.stdout
+    assert "official: id:person/lloyd-austin" in [line.strip() for line in lines]
+    assert "document: id:doc/a-rather-long-document-identifier" in [line.strip() for line in lines]
+    assert "property: https://w3id.org/kg-geo/ontology#officialOf" in [line.strip() for line in lines]
+    assert lines[-1].endswith(" rows")
+    monkeypatch.setenv("COLUMNS", "250")  # a wide terminal: the same rows as a table
+    result = runner.invoke(app, ["query", wide, "--graph", str(sample_trig)])
+    assert result.stdout.startswith("┏") and "id:doc/a-rather-long-document-identifier" in result.stdout
 
 
 def test_cli_query_saved_with_param(sample_trig: Path) -> None:

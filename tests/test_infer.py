@@ -159,3 +159,38 @@ def test_infer_cli(tmp_path: Path) -> None:
         assert f"inferred {len(EXPECTED)} triples" in result.output
     frame = kg.open_store(tmp_path).query("SELECT ?o WHERE { id:biden kg:officialOf ?o }")
     assert list(frame["o"]) == [ID + "USA"]  # `kg query` sees the inferred graph through the union
+
+
+def test_infer_cli_rewrites_the_files_beside_the_store(tmp_path: Path) -> None:
+    """After `kg infer`, graph.ttl is the store's union graph and graph.trig its graphs, the
+    inferred one included: the files agree with what queries see. graph.html is not made."""
+    from kg.store_files import write_views
+
+    with GraphStore(tmp_path / "store") as graph_store:
+        graph_store.update(DATA)
+        write_views(graph_store, tmp_path, html=False)  # as a build leaves them
+    before = rdflib.Graph().parse(tmp_path / "graph.ttl")
+    biden_official = tuple(rdflib.URIRef(x) for x in (ID + "biden", KG + "officialOf", ID + "USA"))
+    assert biden_official not in before
+    result = runner.invoke(app, ["infer", "--store", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "graph.ttl" in result.output and "graph.trig" in result.output
+    ttl = rdflib.Graph().parse(tmp_path / "graph.ttl")
+    trig = rdflib.Dataset()
+    trig.parse(tmp_path / "graph.trig", format="trig")
+    with GraphStore.open_existing(tmp_path / "store", read_only=True) as graph_store:
+        union = {q.triple for q in graph_store.quads_for_pattern(None, None, None, UNION_GRAPH)}
+        graphs = {q.graph_name.value for q in graph_store.quads()}  # type: ignore[union-attr]
+        by_graph = {
+            name: {q.triple for q in graph_store.quads_for_pattern(None, None, None, ox.NamedNode(name))}
+            for name in graphs
+        }
+    assert biden_official in ttl
+    assert len(ttl) == len(union) == len(before) + len(EXPECTED)
+    assert {(str(s), str(p), str(o)) for s, p, o in ttl} == {
+        (t.subject.value, t.predicate.value, t.object.value) for t in union
+    }
+    assert INFERRED_GRAPH.value in graphs
+    for name, triples in by_graph.items():
+        assert len(trig.graph(rdflib.URIRef(name))) == len(triples), name
+    assert not (tmp_path / "graph.html").exists()

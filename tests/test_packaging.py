@@ -59,3 +59,25 @@ def test_packaging_installed_package_finds_its_ontology(wheel: Path, tmp_path: P
     assert Path(where) == site / "kg" / "ontology"
     assert first_query == "agreements"
     assert parsed == "True"
+
+
+def test_packaging_dependencies_are_pinned_in_the_lock() -> None:
+    """Every dependency (default and extras) has its pin in requirements/lock.txt, within its range;
+    `oxigraph`, which `kg serve` runs, is a default one, at pyoxigraph's version."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    lines = (ROOT / "requirements" / "lock.txt").read_text(encoding="utf-8").split()
+    lock = {canonicalize_name(name): version for name, version in (line.split("==") for line in lines)}
+    extras = [text for extra in project["optional-dependencies"].values() for text in extra]
+    for text in [*project["dependencies"], *extras]:
+        requirement = Requirement(text)
+        name = canonicalize_name(requirement.name)
+        assert name in lock, f"{requirement.name} is not pinned in requirements/lock.txt"
+        assert requirement.specifier.contains(lock[name], prereleases=True), f"{text}: lock has {lock[name]}"
+    defaults = {canonicalize_name(Requirement(text).name) for text in project["dependencies"]}
+    assert "oxigraph" in defaults
+    assert lock["oxigraph"] == lock["pyoxigraph"]  # the server reads the stores pyoxigraph writes

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -23,7 +24,7 @@ from kg.cli import app
 from kg.errors import KGError
 from kg.exporting import import_files
 from kg.oxigraph_process import Backend, free_port
-from kg.serve import check_host
+from kg.serve import check_host, declare_prefixes
 
 SAMPLE = Path(__file__).parent / "data" / "sample.trig"
 SAMPLE_TRIPLES = 116
@@ -152,15 +153,88 @@ def test_serve_refuses_updates_when_read_only(server: Server) -> None:
     assert not ask(server, "ASK { <https://e.org/a> ?p ?o }")
 
 
+@pytest.mark.parametrize("command", ["import", "remove"])
+def test_serve_read_only_refusal_says_so(server: Server, tmp_path: Path, command: str) -> None:
+    """A write refused by a read-only server says so, without a hint about user and password."""
+    ttl = tmp_path / "x.ttl"
+    ttl.write_text("<https://e.org/a> <https://e.org/b> <https://e.org/c> .\n", encoding="utf-8")
+    argument = str(ttl) if command == "import" else "alpha"
+    result = runner.invoke(app, [command, argument, "--store", server.url])
+    assert result.exit_code == 1, result.output
+    assert "HTTP 403" in result.stderr and "read-only" in result.stderr
+    assert "--allow-update" in result.stderr
+    assert "password" not in result.stderr
+    assert not ask(server, "ASK { <https://e.org/a> ?p ?o }")
+
+
 @pytest.mark.parametrize(("path", "text"), [("/", "kg SPARQL endpoint"), ("/explorer", "the explorer")])
 def test_serve_pages(server: Server, path: str, text: str) -> None:
     assert text in request(server, path).decode("utf-8")
+
+
+def test_serve_declares_kg_prefixes(server: Server) -> None:
+    """The README's queries use kg:, rdfs:... undeclared, as `kg query` allows; a query's own
+    declaration wins."""
+    labels = select(server, "SELECT ?l WHERE { ?c a kg:Country ; rdfs:label ?l }", post=True)
+    assert {"Japan", "United States"} <= {row["l"] for row in labels}
+    own = "PREFIX kg: <https://example.org/other#> SELECT ?c WHERE { ?c a kg:Country }"
+    assert select(server, own) == []
+
+
+@pytest.mark.parametrize(
+    ("query", "declared"),
+    [
+        ("SELECT ?l WHERE { ?c a kg:Country ; rdfs:label ?l }", ["kg", "rdfs"]),
+        ("SELECT * WHERE { <http://x.org/a> <urn:kg:b> ?o }", []),  # IRIs are not prefixed names
+        ("PREFIX kg: <https://e.org/#> SELECT * WHERE { ?s kg:p ?o . ?s skos:altLabel ?a }", ["skos"]),
+        ("prefix rdfs: <https://e.org/#> ASK { ?s rdfs:label ?o }", []),
+        ("SELECT ?kg WHERE { ?kg ?p 'id:no' }", []),  # a variable, a string
+    ],
+)
+def test_serve_declare_prefixes(query: str, declared: list[str]) -> None:
+    text = declare_prefixes(query)
+    assert text.endswith(query)
+    head = text[: len(text) - len(query)]
+    assert re.findall(r"^PREFIX (\w+): <", head, re.MULTILINE) == declared
 
 
 def test_serve_malformed_query_is_relayed(server: Server) -> None:
     with pytest.raises(urllib.error.HTTPError) as caught:
         select(server, "SELECT WHERE {")
     assert caught.value.code == 400
+
+
+def test_serve_client_hanging_up_stops_its_query(tmp_path: Path) -> None:
+    """A client that hangs up leaves no traceback in the log, and the oxigraph evaluating its query
+    (which would go on for a long time) is stopped; the server answers the next request."""
+    servers = start(store_folder(tmp_path))
+    server = next(servers)
+    try:
+        first = server.oxigraph_pid()
+        assert first is not None
+        slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+        port = int(server.url.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            target = "/query?" + urlencode({"query": slow})
+            sock.sendall(f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+            time.sleep(1.0)  # oxigraph is at work
+        started = time.monotonic()
+        while True:
+            try:
+                os.kill(first, 0)
+            except ProcessLookupError:
+                break
+            assert time.monotonic() - started < 10, "the oxigraph of the abandoned query still runs"
+            time.sleep(0.1)
+        for _ in range(3):  # hang up on answers being written, too
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+                target = "/query?" + urlencode({"query": "SELECT * WHERE { ?s ?p ?o . ?a ?b ?c }"})
+                sock.sendall(f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+        assert ask(server, "ASK { ?s ?p ?o }")
+        log = server.log.read_text(encoding="utf-8")
+        assert "Traceback" not in log and "BrokenPipe" not in log, log
+    finally:
+        servers.close()
 
 
 # ---------------------------------------------------------------------- read-write
@@ -341,6 +415,37 @@ def test_serve_backend_reopens_a_changed_store_after_its_requests(tmp_path: Path
         assert f"{ID}doc/gamma" in backend.graphs()
     finally:
         backend.stop()
+
+
+def test_serve_backend_abandon(tmp_path: Path) -> None:
+    """A request given up: a read-only backend moves to a new oxigraph, and stops the old one once
+    its requests are done; a URL it no longer serves changes nothing; a writable one keeps its own."""
+    folder = store_folder(tmp_path)
+    backend = Backend(folder / "store")
+    backend.start()
+    try:
+        old = backend.process
+        assert old is not None
+        with backend.lease() as url:
+            backend.abandon(url)
+            assert backend.process is not None and backend.process.pid != old.pid
+            assert old.poll() is None  # still held by this request
+            current = backend.process
+            backend.abandon(url)  # no longer the current one: nothing to do
+            assert backend.process is current
+        assert old.wait(timeout=10) is not None
+        assert f"{ID}doc/alpha" in backend.graphs()
+    finally:
+        backend.stop()
+    writable = Backend(folder / "store", writable=True)
+    writable.start()
+    try:
+        process = writable.process
+        with writable.lease() as url:
+            writable.abandon(url)
+        assert writable.process is process and process is not None and process.poll() is None
+    finally:
+        writable.stop()
 
 
 def test_serve_backend_follows_a_store_swapped_in(tmp_path: Path) -> None:

@@ -12,8 +12,9 @@ import pytest
 from rdflib import RDF, RDFS, SKOS, Graph, Literal
 from rdflib.namespace import DCTERMS, PROV
 
+import kg
 import kg.views.html
-from kg.views.html import render_html
+from kg.views.html import render, render_html
 from kg.views.network import NetworkView, ViewEdge, ViewEvidence, ViewNode, network_view
 from kg.vocab import ID, KG
 
@@ -127,8 +128,8 @@ class Opened:
 def open_page(browser: Any) -> Iterator[Callable[[Path], Opened]]:
     pages: list[Opened] = []
 
-    def opener(path: Path) -> Opened:
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
+    def opener(path: Path, width: int = 1400, height: int = 900) -> Opened:
+        page = browser.new_page(viewport={"width": width, "height": height})
         opened = Opened(page, path.resolve().as_uri())
 
         def on_console(message: Any) -> None:
@@ -332,7 +333,8 @@ def test_views_browser_time_range_undated_edges_and_event_dates(
     open_page: Callable[[Path], Opened], tmp_path: Path
 ) -> None:
     opened = open_page(render_html(dated_view(), tmp_path / "dated.html"))
-    assert opened.counts() == (6, 4)  # nothing filtered: the lone node shows
+    assert opened.counts() == (5, 4)  # E, without relations, is listed, not drawn
+    assert opened.page.inner_text("#kg-lone-summary") == "Without relations (1)"
     opened.set_dates("2024-07-15", "")
     nodes, edges = opened.shown()
     assert {(s[4:], p, o[4:]) for s, p, o in edges} == {
@@ -348,7 +350,7 @@ def test_views_browser_time_range_undated_edges_and_event_dates(
     opened.set_dates("", "2024-06-30")
     assert opened.counts() == (0, 0)
     opened.page.click("#kg-date-clear")
-    assert opened.counts() == (6, 4)
+    assert opened.counts() == (5, 4)
     assert opened.js("document.getElementById('kg-hide-undated').checked") is False
 
 
@@ -524,12 +526,16 @@ def test_views_browser_big_view_adds_labels_and_arrowheads_when_zoomed_in(
     labelled = "() => kgNetwork.body.data.nodes.get().filter((n) => n.label).map((n) => n.id)"
     arrowed = """() => Object.values(kgNetwork.body.edges)
         .filter((e) => e.options.arrows.to.enabled).map((e) => e.id)"""
-    assert opened.js("kgNetwork.getScale()") < 0.35  # zoomed out: labels would not show anyway
-    assert opened.js(labelled) == [] and opened.js(arrowed) == []
+    assert opened.js("kgNetwork.getScale()") < 0.35  # zoomed out: arrowheads would not show anyway
+    assert opened.js(arrowed) == []
+    assert len(opened.js(labelled)) < 1100 / 2  # zoomed out: only the labels that do not overlap
+    assert overlapping_labels(opened) == []
     opened.js("() => kgNetwork.moveTo({position: kgNetwork.getPosition('urn:n0'), scale: 1})")
+    opened.page.wait_for_timeout(500)  # labels and arrowheads come once the view settles
     opened.page.wait_for_function("() => kgNetwork.body.data.nodes.get('urn:n0').label === 'Entity 0'")
     labels = set(opened.js(labelled))
     assert 1 < len(labels) < 1100  # what is in sight, not the rest
+    assert overlapping_labels(opened) == []
     outside = opened.js(
         """(ids) => {
             const r = document.getElementById('kg-network').getBoundingClientRect();
@@ -547,3 +553,156 @@ def test_views_browser_big_view_adds_labels_and_arrowheads_when_zoomed_in(
         )
     )
     assert mine and mine <= set(opened.js(arrowed))
+
+
+# ---------------------------------------------------------------------- the first view: fitted, readable
+
+#: Each drawn node: its shape's box, and its label's box if it shows one, in page pixels (vis's own
+#: boxes: the shape's bounding box, the label module's size), and the label's height on screen.
+_BOXES = """() => {
+    const net = kgNetwork, r = document.getElementById('kg-network').getBoundingClientRect();
+    const page = (x, y) => { const p = net.canvasToDOM({x, y}); return [r.left + p.x, r.top + p.y]; };
+    return net.body.data.nodes.getIds().map((id) => {
+        const node = net.body.nodes[id], size = node.options.size, at = net.getPosition(id);
+        const shape = [...page(at.x - size, at.y - size), ...page(at.x + size, at.y + size)];
+        const s = node.labelModule.size;
+        const label = node.options.label
+            ? [...page(s.left, s.top), ...page(s.left + s.width, s.top + s.height)] : null;
+        return {id, text: node.options.label || '', shape, label, px: s.height * net.getScale()};
+    });
+}"""
+_CANVAS = """() => {
+    const r = document.getElementById('kg-network').getBoundingClientRect();
+    return [r.left, r.top, r.right, r.bottom];
+}"""
+
+
+def _meets(a: list[float], b: list[float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def overlapping_labels(opened: Opened) -> list[tuple[str, str]]:
+    """Pairs of shown labels whose boxes intersect."""
+    shown = [b for b in opened.js(_BOXES) if b["label"] is not None]
+    return [
+        (a["text"], b["text"])
+        for i, a in enumerate(shown)
+        for b in shown[i + 1 :]
+        if _meets(a["label"], b["label"])
+    ]
+
+
+def assert_fitted_and_readable(opened: Opened) -> list[dict[str, Any]]:
+    """Every node's shape and label inside the canvas; no horizontal scrollbar, the legend within
+    its sidebar; no two shown labels intersect; each is 11 pixels high or more."""
+    boxes = opened.js(_BOXES)
+    left, top, right, bottom = opened.js(_CANVAS)
+    outside = [
+        b["text"] or b["id"]
+        for b in boxes
+        for box in (b["shape"], b["label"])
+        if box is not None and not (box[0] >= left and box[1] >= top and box[2] <= right and box[3] <= bottom)
+    ]
+    assert outside == [], f"cut at the canvas's edges: {outside}"
+    widths = opened.js(
+        """() => [document.documentElement.scrollWidth, document.documentElement.clientWidth,
+                  document.getElementById('kg-legend').scrollWidth,
+                  document.getElementById('kg-legend').clientWidth]"""
+    )
+    assert widths[0] <= widths[1], "the page scrolls sideways"
+    assert widths[2] <= widths[3], "the legend is wider than its sidebar"
+    assert overlapping_labels(opened) == []
+    shown = [b for b in boxes if b["label"] is not None]
+    assert all(b["px"] >= 10.9 for b in shown), sorted(b["px"] for b in shown)[:3]
+    return shown
+
+
+@pytest.fixture(scope="module")
+def examples_page(examples_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The explorer `make demo` writes, on the graph of examples/ (needs the spaCy model)."""
+    kgraph = kg.build([examples_dir])
+    return render(kgraph.graph, tmp_path_factory.mktemp("examples") / "graph.html")
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("width", "height"), [(1400, 900), (1920, 1080)])
+def test_views_browser_examples_open_fitted_and_readable(
+    open_page: Callable[..., Opened], examples_page: Path, width: int, height: int
+) -> None:
+    opened = open_page(examples_page, width, height)
+    shown = assert_fitted_and_readable(opened)
+    drawn = opened.counts()[0]
+    assert len(shown) >= drawn / 2, f"{len(shown)} labels of {drawn} nodes"
+    biggest = opened.js("kgData.nodes.slice().sort((a, b) => b.importance - a.importance)[0].label")
+    assert biggest in {b["text"] for b in shown}  # the most important node keeps its label
+    lone = opened.js("kgData.nodes.filter((n) => n.lone).map((n) => n.label).sort()")
+    assert lone, "the examples have entities without relations"
+    listed = opened.js(
+        "Array.from(document.querySelectorAll('#kg-lone-list li')).map((li) => li.lastChild.textContent)"
+    )
+    assert sorted(listed) == lone  # listed in the sidebar, not drawn
+    assert opened.page.inner_text("#kg-lone-summary") == f"Without relations ({len(lone)})"
+
+
+def test_views_browser_300_nodes_open_fitted_and_readable(
+    open_page: Callable[..., Opened], tmp_path: Path
+) -> None:
+    import test_views_html
+
+    view = test_views_html.synthetic_view(300, 500)
+    opened = open_page(render_html(view, tmp_path / "300.html"))
+    shown = assert_fitted_and_readable(opened)
+    drawn = opened.counts()[0]
+    assert drawn + opened.js("kgData.nodes.filter((n) => n.lone).length") == 300
+    assert 10 < len(shown) < drawn  # small nodes' labels wait for the zoom
+    # zoomed in, labels keep their size on screen and more of them show, still apart
+    before = {b["id"] for b in shown}
+    centre = opened.js("kgNetwork.getViewPosition()")
+    opened.js("(c) => kgNetwork.moveTo({position: c, scale: kgNetwork.getScale() * 4})", centre)
+    opened.page.wait_for_timeout(500)  # labels are placed once the view settles
+    assert overlapping_labels(opened) == []
+    zoomed = [b for b in opened.js(_BOXES) if b["label"] is not None]
+    assert all(10.9 <= b["px"] <= 15.1 for b in zoomed)  # the same size on screen as before
+    assert {b["id"] for b in zoomed} - before, "zooming in shows labels hidden before"
+
+
+def test_views_browser_lone_entities_are_listed(open_page: Callable[..., Opened], tmp_path: Path) -> None:
+    opened = open_page(render_html(dated_view(), tmp_path / "dated.html"))
+    assert opened.js("kgNetwork.body.data.nodes.get('urn:E')") is None  # not drawn
+    assert "4 edges shown; 1 without relations, listed below" in opened.page.inner_text("#kg-counts")
+    opened.page.click("#kg-lone-summary")
+    opened.page.click("#kg-lone-list li")
+    opened.page.wait_for_function("() => document.getElementById('kg-panel').dataset.id === 'urn:E'")
+    assert opened.panel().startswith("E\n")
+    assert "No relations" in opened.panel()
+    assert opened.js("document.getElementById('kg-ego-show')") is None  # no neighbourhood to show
+    opened.page.click("#kg-class-Country")  # the class filter applies to the list too
+    assert opened.page.is_hidden("#kg-lone")
+    opened.page.click("#kg-class-Country")
+    opened.page.fill("#kg-search", "E")
+    opened.page.press("#kg-search", "Enter")
+    assert opened.page.inner_text("#kg-search-status") == "no relations: listed in the sidebar"
+    assert opened.js("document.getElementById('kg-lone').open") is True
+
+
+def test_views_browser_year_and_month_dates_read_as_such(
+    open_page: Callable[..., Opened], tmp_path: Path
+) -> None:
+    def view(*dates: str | None) -> NetworkView:
+        nodes = (ViewNode("urn:a", "A", "Country", (), None, None, 1, 0.5),
+                 ViewNode("urn:b", "B", "Country", (), None, None, 1, 0.5))  # fmt: skip
+        evidence = tuple(ViewEvidence("A and B.", None, None, None, d, 0.5, None, None, None) for d in dates)
+        return NetworkView(
+            nodes, (ViewEdge("urn:a", "urn:b", "supports", "cooperative", False, 0.5, evidence),), 2, 1
+        )
+
+    for dates, text in [
+        (("2025",), "2025"),
+        (("2024-07", "2025"), "2024-07 to 2025"),
+        (("2024-07",), "2024-07"),
+    ]:
+        opened = open_page(render_html(view(*dates), tmp_path / "dates.html"))
+        assert opened.page.inner_text("#kg-date-span") == f"Dates in the data: {text}"
+        first, last = opened.js("[kgData.date_range[0], kgData.date_range[1]]")
+        assert opened.js("document.getElementById('kg-date-from').min") == first  # the inputs take days
+        assert last.endswith("-12-31") or last.endswith("-07-31")

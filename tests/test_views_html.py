@@ -16,10 +16,13 @@ import kg.views.html
 from kg.errors import KGError
 from kg.views.html import (
     CLASS_STYLE,
+    class_label,
     data_block,
+    date_label,
     edge_dates,
     json_for_script,
     layout,
+    lone_nodes,
     page_data,
     read_data_block,
     render,
@@ -91,6 +94,7 @@ def test_views_html_data_round_trips(page: str, sample_view: NetworkView) -> Non
     assert {c["name"] for c in data["classes"]} == {"Country", "City", "Person", "Meeting"}
     assert [f["name"] for f in data["families"]] == ["cooperative", "conflictual", "structural"]
     assert all(isinstance(n["x"], int) and isinstance(n["y"], int) for n in data["nodes"])
+    assert not any(n["lone"] for n in data["nodes"])  # every node of the sample has a relation
 
 
 def test_views_html_dates_for_the_time_filter(sample_view: NetworkView) -> None:
@@ -108,7 +112,30 @@ def test_views_html_dates_for_the_time_filter(sample_view: NetworkView) -> None:
         ("North Korea", "threatens", "Japan"): ["2024-08-01"],  # the evidence's own kg:date
     }
     assert data["date_range"] == ["2024-07-28", "2024-08-02"]
+    assert data["date_label"] == "2024-07-28 to 2024-08-02"
     assert page_data(network_view_of_one())["date_range"] is None
+    assert page_data(network_view_of_one())["date_label"] is None
+
+
+@pytest.mark.parametrize(
+    ("texts", "label"),
+    [
+        (["2025"], "2025"),  # "this year": not "2025-01-01 to 2025-12-31"
+        (["2025-03"], "2025-03"),
+        (["2024-07", "2025", None, "someday"], "2024-07 to 2025"),
+        (["2024-07-28T09:30:00+02:00", "2024-07-28"], "2024-07-28"),
+        (["2024", "2024-03-05"], "2024"),  # the day lies within the year
+        ([None, "not a date"], None),
+    ],
+)
+def test_views_html_date_label_keeps_the_precision(texts: list[str | None], label: str | None) -> None:
+    assert date_label(texts) == label
+
+
+def test_views_html_class_label() -> None:
+    assert class_label("InternationalOrganization") == "International organization"
+    assert class_label("Country") == "Country"
+    assert class_label("MilitaryExercise") == "Military exercise"
 
 
 def test_views_html_edge_dates_spans_and_undated() -> None:
@@ -251,7 +278,12 @@ def synthetic_view(n_nodes: int, n_edges: int, seed: int = 3) -> NetworkView:
 def test_views_html_layout_separates_nodes() -> None:
     view = synthetic_view(300, 500)
     positions = layout(view)
-    assert set(positions) == {n.id for n in view.nodes}
+    lone = lone_nodes(view)
+    assert lone  # the synthetic view has nodes without relations: listed by the page, not drawn
+    assert set(positions) == {n.id for n in view.nodes} - lone
+    data = page_data(view)
+    assert {n["id"] for n in data["nodes"] if n["lone"]} == lone
+    assert all(n["x"] is None for n in data["nodes"] if n["lone"])
     assert len(set(positions.values())) == len(positions)
     assert layout(view) == positions  # deterministic
 

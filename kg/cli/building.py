@@ -169,15 +169,26 @@ def infer(
     """Materialise the ontology's symmetric, sub- and inverse properties into their own graph.
 
     The graph (…/id/graph/inferred) is replaced on every run, and queries see it through the union.
+    graph.ttl and graph.trig beside a local store are rewritten, if they are there, to hold it too.
 
     Example: kg infer --store output
     """
     from kg.infer import infer as infer_store
-    from kg.remote import connect
+    from kg.remote import connect, is_remote
+    from kg.store import store_folder
+    from kg.store_files import write_views
 
-    with handled(), connect(location(store, update_url, graph_store_url)) as graph_store:
-        size = infer_store(graph_store)
+    written: list[tuple[str, Path]] = []
+    with handled():
+        target = location(store, update_url, graph_store_url)
+        with connect(target) as graph_store:
+            size = infer_store(graph_store)
+            if not is_remote(target):
+                folder = store_folder(Path(str(target))).parent
+                written, _ = write_views(graph_store, folder, html=False, only_existing=True)
     out.print(f"inferred {size} triples", highlight=False)
+    for label, path in written:
+        out.print(f"  {label:8} {path}", highlight=False)
 
 
 def compact(

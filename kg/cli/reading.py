@@ -42,7 +42,8 @@ def query(
     """Run a SPARQL query (text, --file, or a saved query's name) over the store.
 
     A table shows IRIs with the usual prefixes (kg:, id:, rdfs:...) and its first --max-rows rows;
-    csv and json write every row, with full IRIs.
+    rows too wide for the terminal as a table come as records (column: value lines). csv and json
+    write every row, with full IRIs.
 
     Example: kg query allies-of --param country=Japan --format csv
     """
@@ -79,17 +80,44 @@ def query(
             sys.stdout.write(to_json(results) + "\n")
         else:
             shown = results.rows[:max_rows] if max_rows > 0 else results.rows
-            table = Table()
-            for column in results.columns:
-                table.add_column(column, overflow="fold")  # wrapped, never cut short
-            for row in shown:
-                table.add_row(*map(display, row))
-            out.print(table)
+            _print_rows(list(results.columns), [[display(cell) for cell in row] for row in shown])
             hidden = len(results.rows) - len(shown)
             more = (
                 f" (the first {len(shown):,} shown: --max-rows 0 for all, or --format csv)" if hidden else ""
             )
             out.print(f"{len(results.rows):,} rows{more}", highlight=False)
+
+
+#: the narrowest a column of text may get in a table before rows are written as records
+_NARROWEST = 10
+
+
+def _print_rows(columns: list[str], rows: list[list[str]]) -> None:
+    """A table whose IRIs (`id:country/JPN`) stay on one line and whose text wraps, if one fits the
+    terminal's width; else each row as a record (`column: value` lines), as psql's expanded mode."""
+    widths = [max([len(column), *(len(row[i]) for row in rows)]) for i, column in enumerate(columns)]
+    names = [all(" " not in row[i] for row in rows) for i in range(len(columns))]  # IRIs, numbers, dates
+    need = sum(
+        w if name else max(len(column), min(w, _NARROWEST))
+        for column, w, name in zip(columns, widths, names, strict=True)
+    )
+    if need + 3 * len(columns) + 1 <= out.width:
+        table = Table()
+        for column, width, name in zip(columns, widths, names, strict=True):
+            if name:
+                table.add_column(column, no_wrap=True, min_width=width)
+            else:
+                table.add_column(column, overflow="fold")  # wrapped, never cut short
+        for row in rows:
+            table.add_row(*row)
+        out.print(table)
+        return
+    pad = max(map(len, columns), default=0)
+    for n, row in enumerate(rows):
+        if n:
+            out.print("", highlight=False)
+        for column, value in zip(columns, row, strict=True):
+            out.print(f"{column:>{pad}}: {value}", highlight=False, soft_wrap=True, markup=False)
 
 
 def _first_comment(path: Path) -> str:

@@ -20,7 +20,6 @@ import json
 import math
 import os
 import re
-import tempfile
 from dataclasses import fields
 from functools import cache
 from importlib import resources
@@ -33,6 +32,7 @@ from rdflib import Graph
 from scipy.spatial import cKDTree
 
 from kg.errors import KGError
+from kg.tempfiles import create_beside
 from kg.views.network import NetworkView, ViewEdge, ViewEvidence, date_span, network_view
 
 VIS_VERSION = "9.1.2"
@@ -187,14 +187,22 @@ def _component_layout(g: nx.Graph, nodes: list[int], many: bool, seed: int) -> n
     return pos * (SPACING * 0.6 * math.sqrt(size) / extent)
 
 
+def lone_nodes(view: NetworkView) -> set[str]:
+    """The nodes no edge of the view touches: the page lists them beside the drawing."""
+    touched = {end for edge in view.edges for end in (edge.source, edge.target)}
+    return {node.id for node in view.nodes if node.id not in touched}
+
+
 def layout(view: NetworkView, seed: int = 7) -> dict[str, tuple[int, int]]:
-    """Pixel positions for vis-network, so the page opens with physics off.
+    """Pixel positions for vis-network, so the page opens with physics off, for the nodes with
+    edges (`lone_nodes` are listed, not drawn).
 
     Each connected component is laid out on its own (Kamada-Kawai when small, networkx's spring
     layout up to a few hundred nodes, `_fast_layout` beyond), then the components are packed
     in rows, largest first.
     """
-    ids = [node.id for node in view.nodes]
+    lone = lone_nodes(view)
+    ids = [node.id for node in view.nodes if node.id not in lone]
     if not ids:
         return {}
     index = {node_id: i for i, node_id in enumerate(ids)}
@@ -236,6 +244,23 @@ def edge_dates(edge: ViewEdge, node_dates: dict[str, str | None]) -> list[str]:
     return [first if first == last else f"{first}/{last}" for first, last in spans]
 
 
+def date_label(texts: list[str | None]) -> str | None:
+    """The range of some dates as they were written: "2025" for a year, "2024-07" for a month,
+    "2024-07 to 2025" for several; None if none is a date (see `date_span`)."""
+    spans = [(span, (text or "").strip()[:10]) for text in texts if (span := date_span(text)) is not None]
+    if not spans:
+        return None
+    first = min(spans, key=lambda s: (s[0][0], s[0][1]))
+    last = max(spans, key=lambda s: (s[0][1], s[0][0]))
+    return first[1] if first[1] == last[1] else f"{first[1]} to {last[1]}"
+
+
+def class_label(name: str) -> str:
+    """A class's name in words: "InternationalOrganization" -> "International organization"."""
+    words = re.findall(r"[A-Z][a-z]*|[a-z]+|[0-9]+", name)
+    return " ".join([words[0], *(w.lower() for w in words[1:])]) if words else name
+
+
 def page_data(view: NetworkView, title: str = "kg graph") -> dict[str, Any]:
     """What the page reads from its JSON block (also handy for tests)."""
     positions = layout(view)
@@ -252,8 +277,9 @@ def page_data(view: NetworkView, title: str = "kg graph") -> dict[str, Any]:
             "degree": node.degree,
             "importance": node.importance,
             "date": node.date,
-            "x": positions[node.id][0],
-            "y": positions[node.id][1],
+            "x": positions[node.id][0] if node.id in positions else None,
+            "y": positions[node.id][1] if node.id in positions else None,
+            "lone": node.id not in positions,
         }
         for node in view.nodes
     ]
@@ -274,6 +300,8 @@ def page_data(view: NetworkView, title: str = "kg graph") -> dict[str, Any]:
         for i, edge in enumerate(view.edges)
     ]
     days = [day for spans in dates for span in spans for day in (span[:10], span[-10:])]
+    written = [ev.date for edge in view.edges for ev in edge.evidence]
+    written += [node_dates.get(end) for edge in view.edges for end in (edge.source, edge.target)]
     return {
         "title": title,
         "nodes": nodes,
@@ -281,7 +309,11 @@ def page_data(view: NetworkView, title: str = "kg graph") -> dict[str, Any]:
         "total_nodes": view.total_nodes,
         "total_edges": view.total_edges,
         "date_range": [min(days), max(days)] if days else None,
-        "classes": [{"name": c, "colour": CLASS_STYLE[c][0], "shape": CLASS_STYLE[c][1]} for c in classes],
+        "date_label": date_label(written),
+        "classes": [
+            {"name": c, "label": class_label(c), "colour": CLASS_STYLE[c][0], "shape": CLASS_STYLE[c][1]}
+            for c in classes
+        ],
         "families": [{"name": f, "colour": colour} for f, colour in FAMILY_COLOURS.items()],
     }
 
@@ -323,13 +355,12 @@ def page_html(view: NetworkView, title: str = "kg graph") -> str:
 
 def _write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = create_beside(path)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
             out.write(text)
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

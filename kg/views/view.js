@@ -9,8 +9,13 @@
 // colours and shapes come from one vis group per class, sizes are computed here once (vis's `value`
 // scaling would resolve every label twice), edges share their colour and arrow objects and are
 // straight unless they are a parallel pair, and edge labels only appear on hover. Big views also
-// start without node labels and arrowheads, which are invisible when zoomed out but cost most of the
-// first draw: they come for what is in sight once the view is zoomed in (see addDetail).
+// start without arrowheads, which are invisible when zoomed out but cost much of the first draw:
+// they come for what is in sight once the view is zoomed in (see addDetail).
+//
+// The first view is fitted: every node and its label inside the canvas (see fitView). Labels keep
+// one size on screen whatever the zoom, as a map's do, and only those that do not overlap a more
+// important one are shown (see placeLabels): zooming in spreads the nodes and shows more of them.
+// Entities without any relation are not drawn: the sidebar lists them (see lone).
 (function () {
   "use strict";
   var timings = { start: performance.now() };
@@ -44,7 +49,9 @@
 
     var GLYPHS = { dot: "\u25cf", triangle: "\u25b2", square: "\u25a0", hexagon: "\u2b22",
       diamond: "\u25c6", star: "\u2605", triangleDown: "\u25bc" };
-    var SIZE = { min: 8, max: 30 }, FONT = { min: 11, max: 20 };
+    var SIZE = { min: 8, max: 30 };
+    var FONT = { min: 11, max: 15 }; // label size on screen, in pixels, whatever the zoom
+    var FONT_FACE = "arial"; // vis's default: the labels are measured in it
     var nodeById = new Map(data.nodes.map(function (n) { return [n.id, n]; }));
     var edgeById = new Map(data.edges.map(function (e) { return [e.id, e]; }));
     var big = data.nodes.length > 1000 || data.edges.length > 3000;
@@ -66,6 +73,8 @@
       if (cls) node.className = cls;
       return node;
     }
+    var classNames = new Map(data.classes.map(function (c) { return [c.name, c.label || c.name]; }));
+    function classLabel(name) { return classNames.get(name) || name; }
     function button(id, text, onClick) {
       var b = el("button", text);
       b.type = "button";
@@ -151,7 +160,7 @@
       var lonelyGo = timeFiltered();
       shownNodes = new Set();
       data.nodes.forEach(function (n) {
-        if (!state.classes.has(n.cls)) return;
+        if (n.lone || !state.classes.has(n.cls)) return;
         if (ego && !ego.has(n.id)) return;
         if (lonelyGo && !ends.has(n.id) && !(state.ego && state.ego.id === n.id)) return;
         shownNodes.add(n.id);
@@ -179,17 +188,15 @@
       high = Math.max(high, n.importance);
     });
     function scaled(value) { return high === low ? 0.5 : Math.max(0, (value - low) / (high - low)); }
-    var nodes = new vis.DataSet(data.nodes.map(function (n) {
-      var s = scaled(n.importance);
-      var item = {
-        id: n.id, title: n.label + " (" + n.cls + ")", x: n.x, y: n.y, group: n.cls,
-        size: SIZE.min + s * (SIZE.max - SIZE.min),
+    var drawn = data.nodes.filter(function (n) { return !n.lone; });
+    var lone = data.nodes.filter(function (n) { return n.lone; });
+    function sizeOf(n) { return SIZE.min + scaled(n.importance) * (SIZE.max - SIZE.min); }
+    var nodes = new vis.DataSet(drawn.map(function (n) {
+      return {
+        id: n.id, title: n.label + " (" + classLabel(n.cls) + ")", x: n.x, y: n.y, group: n.cls,
+        size: sizeOf(n),
       };
-      return big ? item : Object.assign(item, labelOf(n)); // big views: labels come with zoom
     }));
-    function labelOf(n) {
-      return { label: n.label, font: { size: FONT.min + scaled(n.importance) * (FONT.max - FONT.min) } };
-    }
     var edgeColour = new Map(data.families.map(function (f) {
       return [f.name, { color: f.colour, highlight: f.colour, hover: f.colour, opacity: 0.85 }];
     }));
@@ -218,8 +225,8 @@
       interaction: { hover: true, tooltipDelay: 200, hideEdgesOnDrag: big, hideEdgesOnZoom: big },
       groups: groups,
       nodes: {
-        borderWidth: 1, font: { size: 13, color: "#222" },
-        scaling: { label: { drawThreshold: 6 } },
+        borderWidth: 1, font: { size: 13, color: "#222", face: FONT_FACE },
+        scaling: { label: { drawThreshold: 1, maxVisible: 100 } },
       },
       edges: {
         selectionWidth: 2, hoverWidth: 1, smooth: false, shadow: false,
@@ -229,54 +236,183 @@
     });
     window.kgNetwork = network;
     timings.network = performance.now();
+
+    // ------------------------------------------------------------ fit and labels
+    // Labels are FONT.min to FONT.max pixels high on screen at any zoom: their font size in canvas
+    // units is that divided by the scale, set again whenever the zoom changes. A label's box is
+    // known before vis draws it: its text measured once in vis's font, under the node's shape.
+    // vis puts a label's box 4 canvas units and half a line under the shape, one line high; the
+    // box here starts right under the shape, so it holds that box and the text drawn from its top
+    var BELOW = 4; // canvas units
+    var LINE = 1.5; // font sizes
+    var PAD = 12; // pixels a fitted view keeps free along the canvas's edges
+    var MAX_SCALE = 1.2; // a fitted view of a few nodes zooms in no further
+    var measure = document.createElement("canvas").getContext("2d");
+    measure.font = "100px " + FONT_FACE;
+    var textWidth = new Map(); // node id -> width of its label per pixel of font size
+    function labelPx(n) { return FONT.min + scaled(n.importance) * (FONT.max - FONT.min); }
+    function labelBox(n, x, y, scale) {
+      // the screen box of the label of node n drawn at screen point (x, y) at this scale
+      var per = textWidth.get(n.id);
+      if (per === undefined) {
+        per = measure.measureText(n.label).width / 100;
+        textWidth.set(n.id, per);
+      }
+      var px = labelPx(n), half = per * px / 2 + 1, top = y + (sizeOf(n) + BELOW) * scale;
+      return { left: x - half, right: x + half, top: top, bottom: top + px * LINE };
+    }
+    function byImportance(a, b) {
+      return b.importance - a.importance || b.degree - a.degree || order.get(a.id) - order.get(b.id);
+    }
+    var order = new Map(data.nodes.map(function (n, i) { return [n.id, i]; }));
+
+    // The scale and centre at which the nodes `ids`, their shapes and their labels lie inside the
+    // canvas, PAD pixels from its edges (vis's own fit reckons with positions only at first).
+    function fitView(ids) {
+      if (!ids.length) return;
+      var positions = network.getPositions(ids);
+      var list = ids.map(function (id) { return [nodeById.get(id), positions[id]]; });
+      var width = container.clientWidth - 2 * PAD, height = container.clientHeight - 2 * PAD;
+      function bounds(scale) {
+        var b = { left: Infinity, right: -Infinity, top: Infinity, bottom: -Infinity };
+        list.forEach(function (item) {
+          var n = item[0], x = item[1].x * scale, y = item[1].y * scale, r = sizeOf(n) * scale;
+          var label = labelBox(n, x, y, scale);
+          b.left = Math.min(b.left, x - r, label.left);
+          b.right = Math.max(b.right, x + r, label.right);
+          b.top = Math.min(b.top, y - r);
+          b.bottom = Math.max(b.bottom, label.bottom);
+        });
+        return b;
+      }
+      function fits(scale) {
+        var b = bounds(scale);
+        return b.right - b.left <= width && b.bottom - b.top <= height;
+      }
+      var low = 1e-4, high = MAX_SCALE;
+      if (fits(high)) low = high;
+      else {
+        for (var i = 0; i < 40; i++) {
+          var mid = Math.sqrt(low * high);
+          if (fits(mid)) low = mid;
+          else high = mid;
+        }
+      }
+      var b = bounds(low);
+      network.moveTo({
+        position: { x: (b.left + b.right) / 2 / low, y: (b.top + b.bottom) / 2 / low },
+        scale: low, animation: false,
+      });
+    }
+
+    // Labels of the nodes in sight, most important first, each shown only if its box meets no box
+    // shown before it (boxes are found through a grid of CELL pixels).
+    var labelled = new Map(); // node id -> the font size (canvas units) of the label it has now
+    var CELL = 64;
+    function placeLabels() {
+      var scale = network.getScale();
+      var width = container.clientWidth, height = container.clientHeight;
+      var ids = nodeView.getIds();
+      var positions = network.getPositions(ids);
+      var grid = new Map();
+      function keys(box) {
+        var found = [];
+        for (var cx = Math.floor(box.left / CELL); cx <= Math.floor(box.right / CELL); cx++) {
+          for (var cy = Math.floor(box.top / CELL); cy <= Math.floor(box.bottom / CELL); cy++) found.push(cx + " " + cy);
+        }
+        return found;
+      }
+      function free(box, cells) {
+        return cells.every(function (key) {
+          return !(grid.get(key) || []).some(function (o) {
+            return o.left < box.right && box.left < o.right && o.top < box.bottom && box.top < o.bottom;
+          });
+        });
+      }
+      function take(box, cells) {
+        cells.forEach(function (key) {
+          if (!grid.has(key)) grid.set(key, []);
+          grid.get(key).push(box);
+        });
+      }
+      var keep = new Map();
+      // most important first; a label meets neither the labels nor the shapes of the nodes before it
+      ids.map(function (id) { return nodeById.get(id); }).sort(byImportance).forEach(function (n) {
+        var p = network.canvasToDOM(positions[n.id]), r = sizeOf(n) * scale;
+        var box = labelBox(n, p.x, p.y, scale);
+        if (box.right < 0 || box.left > width || box.bottom < 0 || p.y - r > height) return; // out of sight
+        var cells = keys(box);
+        if (free(box, cells)) {
+          take(box, cells);
+          keep.set(n.id, labelPx(n) / scale);
+        }
+        var shape = { left: p.x - r, right: p.x + r, top: p.y - r, bottom: p.y + r };
+        take(shape, keys(shape));
+      });
+      var updates = [];
+      labelled.forEach(function (size, id) {
+        if (!keep.has(id) && nodes.get(id)) updates.push({ id: id, label: "" });
+      });
+      keep.forEach(function (size, id) {
+        if (labelled.get(id) !== size) updates.push({ id: id, label: nodeById.get(id).label, font: { size: size } });
+      });
+      labelled = keep;
+      if (updates.length) nodes.update(updates);
+      return updates.length;
+    }
+
+    fitView(nodeView.getIds());
+    placeLabels();
     network.once("afterDrawing", function () {
       timings.drawn = performance.now();
-      window.kgReady = true;
-      fillSearchList(); // thousands of <option>s: after the first draw (and before any other task)
+      function ready() {
+        window.kgReady = true;
+        fillSearchList(); // thousands of <option>s: after the first draw (and before any other task)
+      }
+      if (placeLabels()) network.once("afterDrawing", ready); // the canvas moved as vis drew it
+      else ready();
     });
 
-    // Level of detail in big views: zoomed out, labels are below vis's drawThreshold and arrowheads
-    // under a pixel, yet measuring and drawing them is most of the first draw. So big views start
-    // without both, and once the view is zoomed in past DETAIL_SCALE, the nodes in sight get their
-    // label and their edges their arrowheads (and keep them).
+    // Level of detail in big views: zoomed out, arrowheads are under a pixel, yet drawing them is
+    // much of the first draw. So big views start without them, and once the view is zoomed in past
+    // DETAIL_SCALE, the edges of the nodes in sight get them (and keep them).
     var DETAIL_SCALE = 0.35;
-    var detailed = new Set(); // nodes with their label and the arrowheads of their edges
-    var lastView = "";
-    var detailTimer = null;
+    var detailed = new Set(); // nodes whose edges have their arrowheads
     function addDetail() {
-      detailTimer = null;
       if (network.getScale() < DETAIL_SCALE) return;
       var margin = 50;
       var a = network.DOMtoCanvas({ x: -margin, y: -margin });
       var b = network.DOMtoCanvas({ x: container.clientWidth + margin, y: container.clientHeight + margin });
       var ids = nodeView.getIds();
       var positions = network.getPositions(ids);
-      var nodeUpdates = [], edgeUpdates = [];
+      var edgeUpdates = [];
       ids.forEach(function (id) {
         var p = positions[id];
         if (detailed.has(id) || !p || p.x < a.x || p.x > b.x || p.y < a.y || p.y > b.y) return;
         detailed.add(id);
-        nodeUpdates.push(Object.assign({ id: id }, labelOf(nodeById.get(id))));
         (adjacency.get(id) || []).forEach(function (e) {
           if (!e.symmetric && !detailed.has(e.source === id ? e.target : e.source)) {
             edgeUpdates.push({ id: e.id, arrows: ARROW });
           }
         });
       });
-      if (nodeUpdates.length) nodes.update(nodeUpdates);
       if (edgeUpdates.length) edges.update(edgeUpdates);
     }
-    if (big) {
-      network.on("afterDrawing", function () {
-        var scale = network.getScale(), centre = network.getViewPosition();
-        var view = scale + " " + centre.x + " " + centre.y;
-        if (view === lastView) return;
-        lastView = view;
-        if (scale < DETAIL_SCALE) return;
-        clearTimeout(detailTimer);
-        detailTimer = setTimeout(addDetail, 100); // once the view settles
-      });
-    }
+    // once the view settles after a zoom or a move: labels for what is in sight, at the new scale
+    var lastView = "";
+    var settleTimer = null;
+    network.on("afterDrawing", function () {
+      var scale = network.getScale(), centre = network.getViewPosition();
+      var view = scale + " " + centre.x + " " + centre.y + " " + container.clientWidth + " " + container.clientHeight;
+      if (view === lastView) return;
+      lastView = view;
+      clearTimeout(settleTimer);
+      settleTimer = setTimeout(function () {
+        placeLabels();
+        if (big) addDetail();
+      }, 100);
+    });
+    network.on("dragEnd", function (p) { if (p.nodes.length) placeLabels(); });
 
     // edge labels (the predicate) only while hovered
     var hovered = null;
@@ -334,7 +470,7 @@
       panel.dataset.kind = "node";
       panel.dataset.id = id;
       panel.appendChild(el("h2", n.label));
-      field(panel, "Class", n.cls);
+      field(panel, "Class", classLabel(n.cls));
       if (n.alt_labels.length) field(panel, "Also known as", n.alt_labels.join(", "));
       field(panel, "ISO code", n.iso3);
       field(panel, "Date", n.date);
@@ -342,7 +478,8 @@
         field(panel, "Wikidata", link("https://www.wikidata.org/wiki/" + n.wikidata, n.wikidata));
       }
       field(panel, "Relations", String(n.degree));
-      panel.appendChild(egoControls(id));
+      if (n.lone) panel.appendChild(el("p", "No relations: not drawn, listed in the sidebar.", "kg-hint"));
+      else panel.appendChild(egoControls(id));
       var byPredicate = new Map();
       (adjacency.get(id) || []).forEach(function (e) {
         if (!byPredicate.has(e.predicate)) byPredicate.set(e.predicate, []);
@@ -421,9 +558,12 @@
       nodeView.refresh();
       edgeView.refresh();
       showStatus();
+      placeLabels();
     }
     function showStatus() {
-      counts.textContent = nodeView.length + " nodes, " + edgeView.length + " edges shown";
+      var listed = showLone();
+      counts.textContent = nodeView.length + " nodes, " + edgeView.length + " edges shown" +
+        (listed ? "; " + listed + " without relations, listed below" : "");
       egoStatus.hidden = !state.ego;
       if (state.ego) {
         var hops = state.ego.hops;
@@ -440,7 +580,8 @@
       refresh();
       if (shownNodes.has(id)) {
         network.selectNodes([id]);
-        network.fit({ nodes: Array.from(shownNodes), animation: false });
+        fitView(Array.from(shownNodes));
+        placeLabels();
       }
     }
     function showAll() {
@@ -452,7 +593,7 @@
     }
     document.getElementById("kg-ego-reset").addEventListener("click", showAll);
 
-    function checkbox(parent, id, set, name, swatch) {
+    function checkbox(parent, id, set, name, swatch, text) {
       var label = el("label");
       var box = el("input");
       box.type = "checkbox";
@@ -463,7 +604,7 @@
         else set.delete(name);
         refresh();
       });
-      label.append(box, swatch, document.createTextNode(name));
+      label.append(box, swatch, document.createTextNode(text || name));
       parent.appendChild(label);
       return box;
     }
@@ -478,8 +619,45 @@
     data.classes.forEach(function (c) {
       var glyph = el("span", GLYPHS[c.shape] || "\u25cf", "kg-glyph");
       glyph.style.color = c.colour;
-      classBoxes.set(c.name, checkbox(classes, "kg-class-" + c.name, state.classes, c.name, glyph));
+      classBoxes.set(c.name, checkbox(classes, "kg-class-" + c.name, state.classes, c.name, glyph, c.label));
     });
+
+    // entities without relations: listed (under the class filter), not drawn
+    var loneBox = document.getElementById("kg-lone");
+    var loneSummary = document.getElementById("kg-lone-summary");
+    var loneList = document.getElementById("kg-lone-list");
+    var loneItems = new Map();
+    lone.slice().sort(function (a, b) { return a.label.localeCompare(b.label); }).forEach(function (n) {
+      var c = data.classes.find(function (k) { return k.name === n.cls; });
+      var glyph = el("span", GLYPHS[c.shape] || "\u25cf", "kg-glyph");
+      glyph.style.color = c.colour;
+      var item = el("li");
+      item.dataset.id = n.id;
+      item.title = classLabel(n.cls);
+      item.append(glyph, document.createTextNode(n.label));
+      item.addEventListener("click", function () {
+        network.unselectAll();
+        markLone(n.id);
+        showNode(n.id);
+      });
+      loneItems.set(n.id, item);
+      loneList.appendChild(item);
+    });
+    function markLone(id) {
+      loneItems.forEach(function (item, key) { item.classList.toggle("kg-current", key === id); });
+    }
+    function showLone() {
+      var listed = 0;
+      var hide = state.ego !== null || timeFiltered();
+      loneItems.forEach(function (item, id) {
+        item.hidden = hide || !state.classes.has(nodeById.get(id).cls);
+        if (!item.hidden) listed++;
+      });
+      loneBox.hidden = listed === 0;
+      loneSummary.textContent = "Without relations (" + listed + ")";
+      return listed;
+    }
+
     var slider = document.getElementById("kg-min-confidence");
     var sliderValue = document.getElementById("kg-min-confidence-value");
     slider.addEventListener("input", function () {
@@ -497,7 +675,7 @@
         input.min = data.date_range[0];
         input.max = data.date_range[1];
       });
-      var span = el("p", "Dates in the data: " + data.date_range[0] + " to " + data.date_range[1], "kg-meta");
+      var span = el("p", "Dates in the data: " + data.date_label, "kg-meta"); // "2025", not its days
       span.id = "kg-date-span";
       document.getElementById("kg-time").prepend(span);
     }
@@ -557,6 +735,17 @@
         refresh();
       }
       showNode(id);
+      if (n.lone) {
+        status.textContent = "no relations: listed in the sidebar";
+        network.unselectAll();
+        var item = loneItems.get(id);
+        if (item && !item.hidden) {
+          loneBox.open = true;
+          markLone(id);
+          item.scrollIntoView({ block: "nearest" });
+        }
+        return;
+      }
       if (!shownNodes.has(id)) {
         status.textContent = "hidden by the time range";
         network.unselectAll();
