@@ -151,3 +151,35 @@ def test_reliability_of_evidence_is_its_noisy_or() -> None:
     assert table.at_least(0.7).right == 1
     with pytest.raises(InputError, match="no judged relations"):
         reliability([])
+
+
+def test_cli_calibrate_writes_the_table_and_checks_the_other_half(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    trig = _two_documents(tmp_path)
+    out = tmp_path / "rules.yaml"
+    result = CliRunner().invoke(
+        app, ["calibrate", str(tmp_path / "gold"), "--graph", str(trig), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert yaml.safe_load(out.read_text(encoding="utf-8"))["kind:verb-frame"]["hits"] == 1
+    assert "check half: Brier score 0.0250" in " ".join(result.output.split())
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--graph", "a.trig", "--graph", "b.trig"], "1 gold folders but 2 --graph files"),
+        (["--graph", "a.trig", "--half", "both"], "unknown half 'both'"),
+    ],
+)
+def test_cli_calibrate_errors(tmp_path: Path, args: list[str], message: str) -> None:
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    result = CliRunner().invoke(app, ["calibrate", str(tmp_path), *args])
+    assert result.exit_code != 0
+    assert message in " ".join(result.output.split())

@@ -118,7 +118,8 @@ def calibrate(
         sets = list(zip(graph, gold, strict=True))
         measured = measure(sets, None if half == "all" else half)
         other = next((h for h in HALVES if h != half), None) if half != "all" else None
-        checked = reliability(judged(sets, other)) if other else None
+        items = judged(sets, other) if other else []
+        checked = reliability(items) if items else None
         if out_file is not None:
             source = ", ".join(
                 f"{'/'.join(g.parts[-2:])} scored against {'/'.join(t.parts[-2:])}"
@@ -129,6 +130,8 @@ def calibrate(
     for m in measured:
         table.add_row(m.rule, str(m.hits), str(m.extras), f"{m.confidence:.3f}")
     out.print(table)
+    if other is not None and checked is None:
+        out.print(f"{other} half: no judged relations to check the confidences on", highlight=False)
     if checked is not None:
         bands = Table("confidence", "right", "wrong", "precision", title=f"reliability on the {other} half")
         for band in checked.bands:
