@@ -83,3 +83,14 @@ def test_a_capital_acting_is_its_state(nlp) -> None:
     text = "The ruling angered Kampala."
     x = to_records(nlp(text), Document(id="t", text=text))
     assert [e.key for e in x.entities] == ["Country:UGA"]
+
+
+@pytest.mark.parametrize(("text", "kept"), [("Passcode 3080897", False), ("Gen. Ana Ruiz", True)])
+def test_a_person_name_has_no_digits(blank, text: str, kept: bool) -> None:
+    from kg.extract.components import person_span
+
+    doc = blank(text)
+    name = person_span(Span(doc, 0, len(doc), label="PERSON"))
+    assert (name is not None) is kept
+    if name is not None:
+        assert name.text == "Ana Ruiz"

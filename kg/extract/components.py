@@ -153,8 +153,8 @@ def person_span(span: Span) -> Span | None:
         start += 1
     name = Span(doc, start, span.end, label="Person")
     # A byline or caption run-on ("Nohara/Bloomberg", names across a line break) is not one person.
-    if "\n" in name.text or "/" in name.text or ":" in name.text:
-        return None
+    if "\n" in name.text or "/" in name.text or ":" in name.text or any(c.isdigit() for c in name.text):
+        return None  # digits: a passcode or a phone number, not a name
     if not any(t.is_alpha and t.text[0].isupper() for t in name):
         return None
     if any(t.is_alpha and t.text[0].islower() and t.lower_ not in _NAME_PARTICLES for t in name):
