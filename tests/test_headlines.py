@@ -94,3 +94,17 @@ def test_a_person_name_has_no_digits(blank, text: str, kept: bool) -> None:
     assert (name is not None) is kept
     if name is not None:
         assert name.text == "Ana Ruiz"
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        ("The war ended when King Louis XIV signed the treaty.", "Louis XIV"),
+        ("Pope Paul VI approved the text.", "Paul VI"),
+        ("Prince Eugene defeated the French at Chiari.", "Eugene"),
+    ],
+)
+def test_a_royal_or_clerical_title_names_a_person(nlp, text: str, person: str) -> None:
+    x = to_records(nlp(text), Document(id="t", text=text))
+    assert [(e.label, e.cls) for e in x.entities if person in e.names] == [(person, "Person")]

@@ -260,6 +260,8 @@ class KGEntities:
                 label = _label_by_head(span, label)
                 if label in ("GPE", "LOC", "ORG") and _after_title(span):
                     label = "PERSON"  # "President Bush", "Secretary Rumsfeld": a title names a person
+                if label in ("GPE", "LOC", "ORG", "FAC", "WORK_OF_ART") and _titled_name(span):
+                    label = "PERSON"  # "King Louis XIV", "Marshal Villeroi" the NER took for a place
             mention = self._mention(doc, span, label, ent.ent_id_)
             if mention is not None:
                 mentions.append(mention)
@@ -403,6 +405,18 @@ def _place_not_person(entry: curated.GazetteerEntry) -> bool:
     if entry.cls != "City":
         return True
     return (entry.population or 0) >= 1_000_000 or entry.label in seats.seats()
+
+
+def _titled_name(span: Span) -> bool:
+    """A royal, noble, clerical or military title, then a capitalised name: "Pope Paul VI"."""
+    first = span[0]
+    return (
+        len(span) >= 2
+        and first.lower_ in titles().royal_titles
+        and first.text[:1].isupper()
+        and all(t.text[:1].isupper() for t in span[1:])
+        and gazetteer.lookup(span.text) is None
+    )
 
 
 def _after_title(span: Span) -> bool:

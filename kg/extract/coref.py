@@ -148,6 +148,10 @@ def _unexplained_single_name(span: Span) -> bool:
     if span.label_ != "Person" or len(span) != 1:
         return False
     key = span.kb_id_
+    before = span.doc[span.start - 1] if span.start > 0 else None
+    t = titles()
+    if before is not None and before.text[:1].isupper() and before.lower_ in t.royal_titles | t.leader:
+        return False  # "Marshal Villeroi", "President Bush": the title says a person is named
     return gazetteer.by_key(key) is None and offices_of(key) == ()
 
 

@@ -36,6 +36,7 @@ class Titles:
     collective_heads: frozenset[str]
     role_verbs: frozenset[str]
     common_body_heads: frozenset[str]
+    royal_titles: frozenset[str]
 
     def is_title(self, phrase: str) -> bool:
         return phrase in self.office or phrase in self.leader
@@ -55,6 +56,7 @@ def titles() -> Titles:
         collective_heads=frozenset(data["collective_heads"]),
         role_verbs=frozenset(data["role_verbs"]),
         common_body_heads=frozenset(data["common_body_heads"]),
+        royal_titles=frozenset(data["royal_titles"]),
     )
 
 
