@@ -183,6 +183,7 @@ def classify_organization(span: Span) -> tuple[str, str | None]:
     """(class, country alpha-3 or None) of an ORG span the gazetteer does not know."""
     words = [t.lower_ for t in span]
     last = words[-1]
+    head = words[words.index("of") - 1] if "of" in words[1:-1] else last  # "Circuit Court of Cook County"
     country = _leading_country(span)
     t = titles()
     if last in t.media_heads:
@@ -191,6 +192,7 @@ def classify_organization(span: Span) -> tuple[str, str | None]:
         return "InternationalOrganization", None
     if (
         last in t.government_heads
+        or head in t.government_heads
         or "ministry" in words
         or "department" in words
         or words[:2] == ["house", "of"]
@@ -457,7 +459,17 @@ def _label_by_head(span: Span, label: str) -> str:
         return "ORG"
     if label != "ORG" and (head in region_heads() or lemma in region_heads()):
         return "LOC"
+    heads, leads = facility_words()
+    if label in ("ORG", "PERSON", "GPE") and len(words) > 1 and (head in heads or words[0] in leads):
+        return "FAC"  # "Camp Caves", "Tabqa Dam", "St. Joseph's Cemetery": a place
     return label
+
+
+@cache
+def facility_words() -> tuple[frozenset[str], frozenset[str]]:
+    """(head words, leading words) of named buildings and features (data/places.yaml)."""
+    data = load_data("places.yaml")
+    return frozenset(data["facility_heads"]), frozenset(data["facility_leads"])
 
 
 @cache

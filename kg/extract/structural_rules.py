@@ -56,8 +56,16 @@ def structural(state: RuleState) -> None:
 
 
 def main_country(state: RuleState) -> str | None:
-    """The one country a document is about: named at least twice, and more often than any other."""
-    counts = Counter(m.kb_id_ for m in state.res.mentions if m.label_ == "Country")
+    """The one country a document is about: named at least twice (itself, or in the name of one of
+    its bodies: "the United States District Court"), and more often than any other."""
+    entities = entities_of(state.doc)
+    counts: Counter[str] = Counter()
+    for m in state.res.mentions:
+        info = entities.get(m.kb_id_)
+        if m.label_ == "Country":
+            counts[m.kb_id_] += 1
+        elif info is not None and info.cls == "GovernmentBody" and info.part_of:
+            counts[f"Country:{info.part_of}"] += 1
     ranked = counts.most_common(2)
     if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
         return None
