@@ -68,3 +68,8 @@ def test_gazetteer_contradiction_blocks_a_link(nlp) -> None:
 
 def test_larger_place_never_lies_in_a_smaller_one(nlp) -> None:
     assert ("Kenya", "Nairobi") not in _located(nlp, "Kenya, Nairobi and Mombasa were named.")
+
+
+def test_a_known_region_lies_in_its_country_named_anywhere_in_the_document(nlp) -> None:
+    text = "Floods hit Queensland on Monday.\n\nAustralia sent troops to help."
+    assert ("Queensland", "Australia") in _located(nlp, text)

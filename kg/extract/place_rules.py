@@ -63,6 +63,16 @@ def gazetteer_links(state: RuleState) -> None:
             country = f"Country:{info.country}"
             if country in named:
                 state.add(key, "locatedIn", country, sent, "place-gazetteer", 0.7)
+    in_document = {m.kb_id_ for m in state.res.mentions}
+    for m in state.res.mentions:
+        info = entities.get(m.kb_id_)
+        if (
+            info is not None
+            and info.cls == "Region"
+            and info.country
+            and f"Country:{info.country}" in in_document
+        ):
+            state.add(m.kb_id_, "locatedIn", f"Country:{info.country}", m.sent, "region-gazetteer", 0.6)
     _through_regions(state)
 
 
