@@ -91,7 +91,7 @@ def small(monkeypatch: pytest.MonkeyPatch) -> Dictionary:
         ("040", "meetsWith", "CONSULT"),
         ("042", "visits", "CONSULT"),
         ("043", "hosts", "CONSULT"),
-        ("051", "cooperatesWith", "SUPPORT"),
+        ("051", "supports", "SUPPORT"),
         ("057", "partyTo", "AGREE"),
         ("061", "cooperatesWith", "COOPERATE"),
         ("073", "supports", "AID"),

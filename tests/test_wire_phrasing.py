@@ -58,6 +58,14 @@ def _has(facts: set[tuple[str, str, str]], fact: tuple[str, str, str], symmetric
         ("Venezuela expelled the US ambassador.", ("Venezuela", "sanctions", "United States"), False),
         ("Thai troops clashed with Cambodian soldiers.", ("Thailand", "attacks", "Cambodia"), False),
         ("The US Army said two soldiers died.", ("US Army", "partOf", "United States"), False),
+        ("Japan pledged support for the Philippines.", ("Japan", "supports", "Philippines"), False),
+        ("Kenya hosted the Somali president for talks.", ("Kenya", "meetsWith", "Somalia"), True),
+        ("Qatar withdrew its ambassador from Egypt.", ("Qatar", "opposes", "Egypt"), False),
+        ("Qatar recalled its ambassador from Egypt.", ("Qatar", "opposes", "Egypt"), False),
+        ("Saudi Arabia cut diplomatic ties with Iran.", ("Saudi Arabia", "opposes", "Iran"), False),
+        ("Pakistan and India exchanged fire across the border.", ("India", "attacks", "Pakistan"), False),
+        ("Pakistan and India exchanged fire across the border.", ("Pakistan", "attacks", "India"), False),
+        ("The United States welcomed Colombia's decision.", ("United States", "supports", "Colombia"), False),
         (
             "Pakistani President General Pervez Musharraf arrived in London.",
             ("Pervez Musharraf", "leaderOf", "Pakistan"),
@@ -78,3 +86,7 @@ def test_a_truce_makes_parties_not_partners(nlp) -> None:
 def test_a_trade_deal_makes_partners(nlp) -> None:
     facts = _facts(nlp, "Peru and Chile signed a free trade deal on Monday.")
     assert _has(facts, ("Peru", "cooperatesWith", "Chile"), symmetric=True)
+
+
+def test_a_vetoed_verb_alone_says_nothing(nlp) -> None:
+    assert _facts(nlp, "Egypt withdrew from the talks on Monday.") == set()

@@ -2,7 +2,8 @@
 
 The property of each CAMEO root, as the resources README that came with the dictionary has it:
 01, 02, 08, 09 state none; 03 (intent) what is intended, planned; 04 meetsWith, 042 visits,
-043 hosts; 05 cooperatesWith, 057 partyTo; 06 cooperatesWith; 07 supports; 10, 11, 12, 14
+043 hosts; 05 cooperatesWith, 051/052 (praise, defend verbally: diplomatic support) supports,
+057 partyTo; 06 cooperatesWith; 07 supports; 10, 11, 12, 14
 opposes; 13, 15 threatens; 16 opposes, 163 sanctions; 17 opposes, 172 sanctions; 18-20 attacks.
 """
 
@@ -78,6 +79,8 @@ def property_of(code: str | None) -> str | None:
     if root == "04":
         return {"042": "visits", "043": "hosts"}.get(code[:3], "meetsWith")
     if root == "05":
+        if code[:3] in ("051", "052"):  # praise or endorse, defend verbally: diplomatic support
+            return "supports"
         return "partyTo" if code.startswith("057") else "cooperatesWith"
     if root == "06":
         return "cooperatesWith"

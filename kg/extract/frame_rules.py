@@ -16,13 +16,20 @@ from kg.extract import cameo
 from kg.extract.arguments import COPULAS, slot, subjects
 from kg.extract.cameo_codes import FAMILY_CODES, property_of
 from kg.extract.claims import ACTORS, PLACES, RuleState
-from kg.extract.lexicon import Frame, cameo_lone_vetoes, reciprocal_verbs
+from kg.extract.lexicon import Frame, cameo_lone_vetoes, mutual_attack_verbs, reciprocal_verbs
 from kg.extract.modality import HYPOTHETICAL, NO_FACT, OCCURRED, PLANNED, cues, statement
 
 #: Properties for which "A and B met" relates the conjoined subjects to each other.
 SYMMETRIC = frozenset({"meetsWith", "cooperatesWith", "alliedWith"})
 #: Properties whose target may be the owner of a non-actor object ("protested China's actions").
-OWNED_TARGETS = frozenset({"opposes", "sanctions", "supports"})
+OWNED_TARGETS = frozenset({"opposes", "sanctions", "supports", "cooperatesWith"})
+#: Prepositions a CAMEO root's pattern names its target with, beyond the property's own: "recalled
+#: its ambassador FROM Egypt", "cut ties WITH Iran" (16), "sent troops TO East Timor" (06, 07).
+ROOT_TARGET_PREPS: dict[str, frozenset[str]] = {
+    "06": frozenset({"to"}),
+    "07": frozenset({"to", "for"}),
+    "16": frozenset({"from", "with"}),
+}
 #: Prepositions whose object is a relation's target ("sanctions on", "talks with", "fired at").
 TARGET_PREPS: dict[str, frozenset[str]] = {
     "meetsWith": frozenset({"with"}),
@@ -131,7 +138,8 @@ def apply_cameo(state: RuleState, verb: Token, match: cameo.CameoMatch, sent: Sp
     if lone is None or (not match.pattern and verb.lemma_.lower() in cameo_lone_vetoes()):
         return
     if match.pattern:  # "left Russia for Paris": a visit's place is where one goes, not one's object
-        candidates = match.targets(TARGET_PREPS.get(prop, ()), objects=prop != "visits")
+        preps = TARGET_PREPS.get(prop, frozenset()) | ROOT_TARGET_PREPS.get(match.code[:2], frozenset())
+        candidates = match.targets(preps, objects=prop != "visits")
     else:
         candidates = match.targets(lone & TARGET_PREPS.get(prop, frozenset()), objects="obj" in lone)
     status = statement(verb)
@@ -155,9 +163,23 @@ def apply_cameo(state: RuleState, verb: Token, match: cameo.CameoMatch, sent: Sp
         for a, b in itertools.combinations(agents, 2):
             state.add(a, prop, b, sent, rule, confidence, **kw)
         return
+    if prop == "attacks" and not targets and verb.lemma_.lower() in mutual_attack_verbs():
+        agents = conjoined_subjects(state, verb)  # "Pakistan and India exchanged fire"
+        for a, b in itertools.permutations(agents, 2):
+            state.add(a, prop, b, sent, rule, confidence, **kw)
+        return
     for a in agents:
         for t in targets:
             state.add(a, prop, t, sent, rule, confidence, **kw)
+
+
+def conjoined_subjects(state: RuleState, verb: Token) -> list[str]:
+    """The actors of "A and B <verb>": each conjoined subject that stands for one actor."""
+    found = subjects(verb)
+    if len(found) != 1 or not found[0].conjuncts:
+        return []
+    keys = [state.keys(t) for t in (found[0], *found[0].conjuncts)]
+    return list(dict.fromkeys(k for ks in keys if len(ks) == 1 for k in ks))
 
 
 def reciprocal(state: RuleState, verb: Token) -> list[str]:

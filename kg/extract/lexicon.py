@@ -157,6 +157,12 @@ def truce_nouns() -> frozenset[str]:
 
 
 @cache
+def mutual_attack_verbs() -> frozenset[str]:
+    """Verbs whose conjoined subjects attack each other: "A and B exchanged fire", "clashed"."""
+    return frozenset(load_data("lexicon.yaml")["mutual_attack_verbs"])
+
+
+@cache
 def light_verbs() -> frozenset[str]:
     """Verbs that lend their subject to an event noun: "conducted strikes", "held talks"."""
     return frozenset(load_data("lexicon.yaml")["light_verbs"])

@@ -53,6 +53,11 @@ def run(state: RuleState) -> None:
             if token.pos_ in ("VERB", "AUX") and lemma in verb_frames:
                 for frame in verb_frames[lemma]:  # the reviewed lexicon first: it adds and vetoes
                     apply_frame(state, token, frame, sent, verb=True)
+                vetoed = all(f.property is None for f in verb_frames[lemma])
+                # a vetoed verb alone says nothing ("withdrew"), but a dictionary pattern may
+                # ("withdrew its ambassador from Egypt": 161, reduce relations)
+                if vetoed and (match := cameo.lookup(token)) is not None and match.pattern:
+                    apply_cameo(state, token, match, sent)
             elif token.pos_ == "VERB" and (match := cameo.lookup(token)) is not None:
                 apply_cameo(state, token, match, sent)
             elif token.pos_ in ("NOUN", "PROPN") and lemma in noun_frames:
