@@ -90,3 +90,16 @@ def test_a_trade_deal_makes_partners(nlp) -> None:
 
 def test_a_vetoed_verb_alone_says_nothing(nlp) -> None:
     assert _facts(nlp, "Egypt withdrew from the talks on Monday.") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        ("Russia launched missile strikes on Kyiv.", ("Russia", "attacks", "Kyiv")),
+        ("The EU imposed sanctions on Moscow.", ("European Union", "sanctions", "Russia")),
+    ],
+)
+def test_an_attacked_capital_is_the_city_a_sanctioned_one_the_state(
+    nlp, text: str, fact: tuple[str, str, str]
+) -> None:
+    assert fact in _facts(nlp, text)

@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.extract import gazetteer
 from kg.extract.components import DEMONYM_KEY, SPAN_KEY, entities_of, register_entry
-from kg.extract.lexicon import titles
+from kg.extract.lexicon import frames, titles
 from kg.extract.offices import offices_of
 from kg.extract.seats import seats as seat_table
 
@@ -97,7 +97,12 @@ class KGCoref:
         out = []
         for span in spans:
             iso3 = seats.get(span.text)
-            if span.label_ in ("City", "Place") and iso3 and not _is_locative(span.root):
+            if (
+                span.label_ in ("City", "Place")
+                and iso3
+                and not _is_locative(span.root)
+                and not _attacked(span.root)
+            ):
                 country = gazetteer.by_key(f"Country:{iso3}")
                 if country is not None:
                     register_entry(doc, country, None)
@@ -176,6 +181,21 @@ def _relative_antecedent(token: Token) -> Token | None:
             return None
         node = node.head
     return None
+
+
+def _attacked(token: Token) -> bool:
+    """Whether a place name is the target of an attack ("missile strikes on Kyiv", "shelled
+    Kharkiv"): the city itself is hit, not the state it is the seat of."""
+    head = token
+    while head.dep_ == "conj" and head.head is not head:
+        head = head.head
+    if head.dep_ == "pobj" and head.head.lower_ in ("on", "at", "against"):
+        head = head.head
+    elif head.dep_ != "dobj":
+        return False
+    trigger = head.head.lemma_.lower()
+    verbs, nouns = frames()
+    return any(f.property == "attacks" for f in (*verbs.get(trigger, ()), *nouns.get(trigger, ())))
 
 
 def _is_locative(token: Token) -> bool:
