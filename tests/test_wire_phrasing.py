@@ -103,3 +103,26 @@ def test_an_attacked_capital_is_the_city_a_sanctioned_one_the_state(
     nlp, text: str, fact: tuple[str, str, str]
 ) -> None:
     assert fact in _facts(nlp, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "fact", "absent"),
+    [
+        (
+            "Iran vowed to retaliate against Israel.",
+            ("Iran", "threatens", "Israel"),
+            ("Iran", "attacks", "Israel"),
+        ),
+        (
+            "North Korea warned it would strike Seoul.",
+            ("North Korea", "threatens", "South Korea"),
+            ("North Korea", "attacks", "Seoul"),
+        ),
+    ],
+)
+def test_a_vowed_or_warned_attack_is_a_threat(
+    nlp, text: str, fact: tuple[str, str, str], absent: tuple[str, str, str]
+) -> None:
+    facts = _facts(nlp, text)
+    assert fact in facts
+    assert absent not in facts

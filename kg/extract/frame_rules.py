@@ -16,6 +16,7 @@ from kg.extract import cameo
 from kg.extract.arguments import COPULAS, slot, subjects
 from kg.extract.cameo_codes import FAMILY_CODES, property_of
 from kg.extract.claims import ACTORS, PLACES, RuleState
+from kg.extract.components import entities_of
 from kg.extract.lexicon import Frame, cameo_lone_vetoes, mutual_attack_verbs, reciprocal_verbs
 from kg.extract.modality import HYPOTHETICAL, NO_FACT, OCCURRED, PLANNED, cues, statement
 
@@ -64,9 +65,11 @@ def apply_frame(state: RuleState, trigger: Token, frame: Frame, sent: Span, verb
     if frame.property is None:
         return
     status = statement(trigger)
-    if status == HYPOTHETICAL and frame.property in THREATENED:  # "threatened to attack Seoul"
-        targets = [t for s in frame.patient for t in slot(trigger, s, verb)]
+    if frame.property in THREATENED and (status == HYPOTHETICAL or threatened(trigger)):
+        targets = [t for s in frame.patient for t in slot(trigger, s, verb)]  # "threatened to attack Seoul"
         threat(state, trigger, targets, frame.property, f"threat:{frame.lemma}", sent)
+        if threatened(trigger):
+            return  # "vowed to retaliate": a threat, not yet an attack
     if status in NO_FACT:
         return
     kw = {"family": frame.family, "status": status, "cameo": frame_code(trigger, frame, verb)}
@@ -108,22 +111,40 @@ def apply_frame(state: RuleState, trigger: Token, frame: Frame, sent: Span, verb
                 state.add(a, frame.property, p, sent, rule, frame.confidence, **kw)
 
 
+#: Verbs whose complement is a threat: "threatened to attack", "warned it would strike", "vowed
+#: to retaliate against".
+THREAT_VERBS = frozenset({"threaten", "warn", "vow"})
+
+
+def threatened(trigger: Token) -> bool:
+    """Whether an attack or sanctions are the complement of a threatening verb."""
+    head = trigger.head
+    lemma = head.lemma_.lower()
+    return (trigger.dep_ in ("xcomp", "dobj") and lemma in ("threaten", "vow")) or (
+        trigger.dep_ == "ccomp" and lemma in THREAT_VERBS
+    )
+
+
 def threat(state: RuleState, trigger: Token, targets: list[Token], prop: str, rule: str, sent: Span) -> None:
     """An attack or sanctions a threatening verb governs ("threatened to attack Seoul", "threatened
     sanctions against Iran", "warned it would strike Kyiv"): the threatener threatens the target
     (CAMEO's transformation of "A wants A to attack B" into 138)."""
     head = trigger.head
-    if not (
-        (trigger.dep_ in ("xcomp", "dobj") and head.lemma_.lower() == "threaten")
-        or (trigger.dep_ == "ccomp" and head.lemma_.lower() in ("threaten", "warn"))
-    ):
+    if not threatened(trigger):
         return
     status = statement(head)
     if status in NO_FACT:
         return
     kw = {"family": "THREATEN", "status": status, "cameo": THREATENED[prop]}
+    entities = entities_of(state.doc)
+    threatened_keys = []
+    for key in state.expand(targets):
+        info = entities.get(key)
+        if info is not None and info.cls == "City" and info.country:
+            key = f"Country:{info.country}"  # "warned it would strike Seoul": a threat to the state
+        threatened_keys.append(key)
     for a in state.expand(subjects(head)):
-        for p in state.expand(targets):
+        for p in dict.fromkeys(threatened_keys):
             state.add(a, "threatens", p, sent, rule, 0.55, **kw)
 
 
@@ -143,8 +164,10 @@ def apply_cameo(state: RuleState, verb: Token, match: cameo.CameoMatch, sent: Sp
     else:
         candidates = match.targets(lone & TARGET_PREPS.get(prop, frozenset()), objects="obj" in lone)
     status = statement(verb)
-    if status == HYPOTHETICAL and prop in THREATENED:  # "threatened to bombard Kyiv"
+    if prop in THREATENED and (status == HYPOTHETICAL or threatened(verb)):  # "threatened to bombard Kyiv"
         threat(state, verb, candidates, prop, f"threat:{match.verb.replace(' ', '_')}", sent)
+        if threatened(verb):
+            return
     if status in NO_FACT:
         return
     if match.planned and status == OCCURRED:
