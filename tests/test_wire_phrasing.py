@@ -126,3 +126,13 @@ def test_a_vowed_or_warned_attack_is_a_threat(
     facts = _facts(nlp, text)
     assert fact in facts
     assert absent not in facts
+
+
+def test_agent_nouns_say_who_acts_for_the_state(nlp) -> None:
+    assert _has(
+        _facts(nlp, "Syrian diplomats met Turkish officials in Ankara."),
+        ("Syria", "meetsWith", "Turkey"),
+        True,
+    )
+    militants = _facts(nlp, "Iraqi militants attacked the Turkish embassy.")
+    assert not [f for f in militants if f[0] == "Iraq"]  # militants do not act for the state

@@ -15,6 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract import gazetteer
+from kg.extract.agents import agent
 from kg.extract.components import DEMONYM_KEY, SPAN_KEY, entities_of, register_entry
 from kg.extract.lexicon import frames, titles
 from kg.extract.offices import offices_of
@@ -374,7 +375,10 @@ class Resolver:
         heads = t.collective_heads
         # an unnamed official acts for the state named beside the title: "Iran's foreign minister"
         titled = token.lower_ in t.office or token.lower_ in t.leader
-        if token.lemma_.lower() not in heads and token.lower_ not in heads and not titled:
+        role = agent(token.text) or agent(token.lemma_)  # Phoenix's agent nouns: "police", "rebels"
+        state_agent = role is None or role.official or role.sector in ("ELI", "MED", "IGO")
+        listed = token.lemma_.lower() in heads or token.lower_ in heads or titled
+        if not listed and not (role is not None and role.official):
             return []
         modifiers = [
             c for c in token.children if c.dep_ in ("compound", "amod", "nmod", "poss") and c.i < token.i
@@ -382,6 +386,8 @@ class Resolver:
         # "his Ugandan counterpart": the country word speaks for the collective, not the pronoun
         for child in sorted(modifiers, key=lambda c: c.pos_ == "PRON"):
             keys = self.keys(child)
+            if keys and not state_agent and all(k.startswith("Country:") for k in keys):
+                return []  # "Iraqi militants", "Afghan rebels" do not act for the state
             if keys:
                 return keys
         return []
