@@ -136,3 +136,28 @@ def test_agent_nouns_say_who_acts_for_the_state(nlp) -> None:
     )
     militants = _facts(nlp, "Iraqi militants attacked the Turkish embassy.")
     assert not [f for f in militants if f[0] == "Iraq"]  # militants do not act for the state
+
+
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        (
+            "Libya joined the Chemical Weapons Convention.",
+            ("Libya", "partyTo", "Chemical Weapons Convention"),
+        ),
+        (
+            "France and Spain signed the Treaty of the Pyrenees in 1659.",
+            ("Spain", "partyTo", "Treaty of the Pyrenees"),
+        ),
+        ("The US-China summit ended without a deal.", ("China", "participatedIn", "Meeting")),
+    ],
+)
+def test_named_agreements_and_pairs_named_in_the_noun(nlp, text: str, fact: tuple[str, str, str]) -> None:
+    facts = _facts(nlp, text)
+    assert any(f[0] == fact[0] and f[1] == fact[1] and f[2].startswith(fact[2]) for f in facts), facts
+
+
+def test_a_country_named_before_an_election_holds_it_rather_than_takes_part(nlp) -> None:
+    assert not [
+        f for f in _facts(nlp, "The Lithuanian election was held on Sunday.") if f[1] == "participatedIn"
+    ]

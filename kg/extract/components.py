@@ -268,10 +268,10 @@ class KGEntities:
             if mention is not None:
                 mentions.append(mention)
         mentions.extend(self._government_bodies(doc, mentions, demonyms))
-        for span, label in conflicts.conflict_spans(doc):  # wars and battles the NER splits
-            key = conflicts.conflict_key(label)
-            register(doc, key, conflicts.CLASS, label, span.text)
-            mentions.append(Span(doc, span.start, span.end, label=conflicts.CLASS, kb_id=key))
+        for span, label in conflicts.conflict_spans(doc):  # wars, battles, treaties the NER splits
+            key = conflicts.conflict_key(label, span.label_)
+            register(doc, key, span.label_, label, span.text)
+            mentions.insert(0, Span(doc, span.start, span.end, label=span.label_, kb_id=key))  # wins ties
         doc.spans[SPAN_KEY] = _without_overlaps(mentions)
         doc.spans[DEMONYM_KEY] = [
             d for d in demonyms if not any(m.start <= d.start < m.end for m in doc.spans[SPAN_KEY])

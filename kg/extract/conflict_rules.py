@@ -11,7 +11,8 @@ from spacy.tokens import Span, Token
 
 from kg.extract.arguments import subjects
 from kg.extract.claims import RuleState
-from kg.extract.conflicts import CLASS
+from kg.extract.conflicts import AGREEMENT, CLASS
+from kg.extract.event_rules import agreement_sides
 
 #: Prepositions that set a clause in a conflict: "in the war", "during the war".
 SETTING_PREPS = frozenset({"in", "during", "throughout", "at"})
@@ -57,3 +58,17 @@ def _clause_verb(token: Token) -> Token | None:
             return None
         node = node.head
     return None
+
+
+def agreement_parties(state: RuleState, sent: Span) -> None:
+    """partyTo for the sides of a named agreement: "Libya joined the Chemical Weapons Convention",
+    "the Treaty of Paris between France and Spain"."""
+    for mention in (
+        m for m in state.res.mentions if m.label_ == AGREEMENT and sent.start <= m.start < sent.end
+    ):
+        root = mention.root
+        sides = agreement_sides(root) + _between(root)
+        for key in state.expand(sides):
+            state.add(
+                key, "partyTo", mention.kb_id_, sent, "named-agreement", 0.6, family="AGREE", cameo="057"
+            )

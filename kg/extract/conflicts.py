@@ -1,9 +1,11 @@
-"""Named conflicts: wars, battles and campaigns, found as Event entities.
+"""Named conflicts and agreements: wars, battles and campaigns as Event entities, treaties,
+conventions and accords as Agreement entities.
 
 `conflict_spans` finds the names ("the First World War", "War of 1812", "Napoleonic Wars",
-"Battle of Carpi") in the tokens themselves, because the statistical NER splits them
-("the Battle of" as a law) and the gazetteer breaks them on demonyms ("Japanese Malayan
-Campaign"). Who took part in them is `kg.extract.conflict_rules`' work.
+"Battle of Carpi"; "Chemical Weapons Convention", "Treaty of The Hague") in the tokens
+themselves, because the statistical NER splits them ("the Battle of" as a law) and the gazetteer
+breaks them on demonyms ("Japanese Malayan Campaign"). Who took part in them is
+`kg.extract.conflict_rules`' work.
 """
 
 from __future__ import annotations
@@ -18,11 +20,20 @@ from kg.extract.names import slug
 CLASS = "Event"
 
 
+AGREEMENT = "Agreement"
+
+
 @cache
-def _words() -> tuple[frozenset[str], frozenset[str], dict[str, str]]:
+def _words() -> tuple[frozenset[str], frozenset[str], dict[str, str], frozenset[str], frozenset[str]]:
     data = load_data("conflicts.yaml")
     numbers = {str(k).lower(): str(v) for k, v in data["world_war_numbers"].items()}
-    return frozenset(data["heads"]), frozenset(data["of_heads"]), numbers
+    return (
+        frozenset(data["heads"]),
+        frozenset(data["of_heads"]),
+        numbers,
+        frozenset(data["agreement_heads"]),
+        frozenset(data["agreement_of_heads"]),
+    )
 
 
 def _capital(token: Token) -> bool:
@@ -30,12 +41,16 @@ def _capital(token: Token) -> bool:
 
 
 def conflict_spans(doc: Doc) -> list[tuple[Span, str]]:
-    """Each conflict name in the document with its canonical label ("World War II")."""
-    heads, of_heads, numbers = _words()
+    """Each conflict or agreement name in the document with its canonical label ("World War II");
+    the span's label is its class (Event or Agreement)."""
+    heads, of_heads, numbers, deal_heads, deal_of_heads = _words()
     found: list[tuple[Span, str]] = []
     i = 0
     while i < len(doc):
         span_label = _world_war(doc, i, numbers) or _of_name(doc, i, of_heads) or _headed(doc, i, heads)
+        if span_label is None:
+            deal = _of_name(doc, i, deal_of_heads) or _headed(doc, i, deal_heads)
+            span_label = (Span(doc, deal[0].start, deal[0].end, label=AGREEMENT), deal[1]) if deal else None
         if span_label is None:
             i += 1
             continue
@@ -89,5 +104,5 @@ def _headed(doc: Doc, i: int, heads: frozenset[str]) -> tuple[Span, str] | None:
     return span, span.text
 
 
-def conflict_key(label: str) -> str:
-    return f"{CLASS}:{slug(label)}"
+def conflict_key(label: str, cls: str = CLASS) -> str:
+    return f"{cls}:{slug(label)}"

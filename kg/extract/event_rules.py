@@ -80,7 +80,12 @@ def location_of(state: RuleState, token: Token) -> str | None:
 
 def event_participants(state: RuleState, token: Token, event: EventNode, sent: Span) -> None:
     prop = "partyTo" if event.cls == "Agreement" else "participatedIn"
-    slots = ("between", "among", "by") if event.cls == "Agreement" else ("gov", "between", "among", "by")
+    # "the Israel-Egypt treaty", "the US-China summit": the actors named in the noun phrase too
+    slots: tuple[str, ...] = ("between", "among", "by", "compound")
+    if event.cls != "Agreement":
+        slots = ("gov", "between", "among", "by")
+        if event.cls != "Election":  # "the US election" is where it is held, not who takes part
+            slots += ("compound",)
     actors = state.expand(t for s in slots for t in slot(token, s, False))
     if event.cls == "Agreement":
         actors += state.expand(agreement_sides(token))

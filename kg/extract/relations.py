@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 
 from kg.extract import cameo
 from kg.extract.claims import RuleState
-from kg.extract.conflict_rules import conflict_participants
+from kg.extract.conflict_rules import agreement_parties, conflict_participants
 from kg.extract.event_rules import event_mention, meeting_officials
 from kg.extract.frame_rules import apply_cameo, apply_frame
 from kg.extract.joint_rules import co_participants
@@ -67,6 +67,7 @@ def run(state: RuleState) -> None:
         located(state, sent)
         place_links(state, sent)
         conflict_participants(state, sent)
+        agreement_parties(state, sent)
     structural(state)
     gazetteer_links(state)
     meeting_officials(state)
