@@ -194,3 +194,12 @@ def test_phoenix_minister_title_gives_official_and_needs_the_country_named(nlp) 
     facts = _facts(nlp, text + " Afghanistan wants aid.", on)
     assert ("Person:abdullah-abdullah", "officialOf", "Country:AFG") in facts
     assert ("Person:abdullah-abdullah", "leaderOf", "Country:AFG") not in facts
+
+
+def test_a_shared_surname_is_the_official_of_a_country_the_document_names() -> None:
+    from kg.extract.offices import official_by_surname
+
+    on = datetime.date(2004, 6, 1)
+    assert official_by_surname("Rashid", on) is None  # an Iraqi and a Saudi minister of that name
+    assert official_by_surname("Rashid", on, frozenset({"Country:IRQ"})) == "Person:latif-rashid"
+    assert official_by_surname("Rashid", on, frozenset({"Country:FRA"})) is None

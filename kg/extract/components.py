@@ -267,6 +267,7 @@ class KGEntities:
             mention = self._mention(doc, span, label, ent.ent_id_)
             if mention is not None:
                 mentions.append(mention)
+        mentions = self._surnames_in_context(doc, mentions, demonyms)
         mentions.extend(self._government_bodies(doc, mentions, demonyms))
         for span, label in conflicts.conflict_spans(doc):  # wars, battles, treaties the NER splits
             key = conflicts.conflict_key(label, span.label_)
@@ -324,6 +325,21 @@ class KGEntities:
             register(doc, key, cls, " ".join(span.text.split()), span.text)
             return Span(doc, span.start, span.end, label=cls, kb_id=key)
         return None
+
+    def _surnames_in_context(self, doc: Doc, mentions: list[Span], demonyms: list[Span]) -> list[Span]:
+        """A lone surname several known officials share is the one whose office is of a country
+        the document names: "Blair" in a story that names Britain is Tony Blair."""
+        countries = frozenset(m.kb_id_ for m in (*mentions, *demonyms) if m.label_ == "Country")
+        out = []
+        for m in mentions:
+            if m.label_ == "Person" and len(m) == 1 and gazetteer.by_key(m.kb_id_) is None and countries:
+                key = official_by_surname(m.text, doc._.kg_published, countries)
+                entry = gazetteer.by_key(key) if key else None
+                if entry is not None:
+                    register(doc, entry.key, "Person", entry.label, m.text)
+                    m = Span(doc, m.start, m.end, label="Person", kb_id=entry.key)
+            out.append(m)
+        return out
 
     def _government_bodies(self, doc: Doc, mentions: list[Span], demonyms: list[Span]) -> list[Span]:
         """ "South Korean Defense Ministry", "US Air Force": a country word, capitalised words, a head."""

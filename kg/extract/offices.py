@@ -130,9 +130,14 @@ def _surnames() -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in table.items()}
 
 
-def official_by_surname(surname: str, on: datetime.date | None) -> str | None:
+def official_by_surname(
+    surname: str, on: datetime.date | None, countries: frozenset[str] = frozenset()
+) -> str | None:
     """The key of the one known person of this surname who held an office on `on` ("Erdogan" in
-    2004: Recep Tayyip Erdogan), or whose latest role is an office when `on` is None; None if
-    none or several did."""
+    2004: Recep Tayyip Erdogan), or whose latest role is an office when `on` is None; where several
+    did, the one whose office is of a country the document names (`countries`, entity keys: "Blair"
+    beside "Britain"); None if none or several remain."""
     holders = [k for k in _surnames().get(normalize(surname), ()) if offices_on(k, on)]
+    if len(holders) > 1 and countries:
+        holders = [k for k in holders if any(o.of in countries for o in offices_on(k, on))]
     return holders[0] if len(holders) == 1 else None
