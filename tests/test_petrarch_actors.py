@@ -222,3 +222,25 @@ def test_petrarch_armed_group_aliases_drop_leaders_and_descriptions() -> None:
     (org,) = convert.organizations_of(record, "MilNonState", frozenset(), frozenset())
     assert org.cls == "Organization"
     assert org.names == ["Rutanian Liberation Front", "Jabhat Tahrir Rutania", "RLF"]
+
+
+def test_petrarch_merge_keeps_apart_two_people_one_titled_name_joins() -> None:
+    records = fmt.parse_actors(
+        [
+            "JOHN_QUILLER_",
+            "+JOHN_HENRY_QUILLER",
+            "\t[GBRGOV 900101-951231]",
+            "JOHN_Q._QUILLER_",
+            "+PRESIDENT_JOHN_QUILLER_",  # the son, written as his father's name after a title
+            "\t[GBRGOV 20010101-20081231]",
+            "JOHN_H._QUILLER_",
+            "+JOHN_HENRY_QUILLER",  # the father again, under another record
+            "\t[GBRELI]",
+        ],
+        "s.txt",
+    )
+    people = convert.merge_people(p for r in records if (p := convert.person_of(r, frozenset())) is not None)
+    by_label = {p.label: p for p in people}
+    assert set(by_label) == {"John Quiller", "John Q. Quiller"}
+    assert "John Quiller" not in by_label["John Q. Quiller"].names
+    assert "John H. Quiller" in by_label["John Quiller"].names  # a plain shared name still merges

@@ -17,7 +17,7 @@ from kg.extract.arguments import COPULAS, slot, subjects
 from kg.extract.cameo_codes import FAMILY_CODES, property_of
 from kg.extract.claims import ACTORS, PLACES, RuleState
 from kg.extract.components import entities_of
-from kg.extract.lexicon import Frame, cameo_lone_vetoes, mutual_attack_verbs, reciprocal_verbs
+from kg.extract.lexicon import Frame, cameo_lone_vetoes, mutual_attack_verbs, reciprocal_verbs, topic_verbs
 from kg.extract.modality import HYPOTHETICAL, NO_FACT, OCCURRED, PLANNED, cues, statement
 
 #: Properties for which "A and B met" relates the conjoined subjects to each other.
@@ -208,8 +208,9 @@ def conjoined_subjects(state: RuleState, verb: Token) -> list[str]:
 def reciprocal(state: RuleState, verb: Token) -> list[str]:
     """The actors of "A and B met" (conjoined subjects of a verb with no object or complement),
     each of which the verb relates to the others; else none."""
-    if any(c.dep_ in ("dobj", "xcomp", "ccomp") for c in verb.children):
-        return []
+    blocking = ("xcomp", "ccomp") if verb.lemma_.lower() in topic_verbs() else ("dobj", "xcomp", "ccomp")
+    if any(c.dep_ in blocking for c in verb.children):
+        return []  # "A and B discussed Iraq": a topic does not block; "A and B met C" an object does
     together = any(c.dep_ == "advmod" and c.lower_ in ("together", "jointly") for c in verb.children)
     if not together and verb.lemma_.lower() not in reciprocal_verbs():
         return []

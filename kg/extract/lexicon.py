@@ -163,6 +163,12 @@ def mutual_attack_verbs() -> frozenset[str]:
 
 
 @cache
+def topic_verbs() -> frozenset[str]:
+    """Reciprocal verbs whose object is what is talked about: "A and B discussed Iraq"."""
+    return frozenset(load_data("lexicon.yaml")["topic_verbs"])
+
+
+@cache
 def light_verbs() -> frozenset[str]:
     """Verbs that lend their subject to an event noun: "conducted strikes", "held talks"."""
     return frozenset(load_data("lexicon.yaml")["light_verbs"])

@@ -33,6 +33,7 @@ class Person:
     label: str
     names: list[str] = field(default_factory=list)
     roles: list[str] = field(default_factory=list)
+    titled: set[str] = field(default_factory=set)  # name keys only written after a title
 
 
 def _date(d: object) -> str:
@@ -56,8 +57,9 @@ def person_of(record: ActorRecord, country_words: frozenset[str]) -> Person | No
     """The person a record names, with the variants of its name that are safe surface names."""
     names: list[str] = []
     first_words: set[str] | None = None
+    titled: set[str] = set()
     for phrase in [*record.phrases, *record.synonyms]:
-        words, _ = _strip_titles(_clean(phrase), country_words)
+        words, stripped = _strip_titles(_clean(phrase), country_words)
         if not _person_words_ok(words):
             continue
         tokens = {p for w in words for p in w.replace(".", "").split("-") if len(p) > 1}
@@ -66,11 +68,14 @@ def person_of(record: ActorRecord, country_words: frozenset[str]) -> Person | No
         elif not tokens & first_words:
             continue  # a synonym naming someone else ("+TWIN_FALLS_" under a president)
         names.append(display_name(words))
+        if stripped:
+            titled.add(_name_key(names[-1]))
     if not names:
         return None
     # the label: the primary name, hyphenated where a variant is ("Bashar al-Assad", not "al Assad")
     label = next((n for n in names if "-" in n and _name_key(n) == _name_key(names[0])), names[0])
-    return Person(label=label, names=list(dict.fromkeys([label, *names])))
+    plain = {_name_key(n) for n in names if _name_key(n) not in titled} | {_name_key(label)}
+    return Person(label=label, names=list(dict.fromkeys([label, *names])), titled=titled - plain)
 
 
 def _name_key(name: str) -> str:
@@ -78,16 +83,24 @@ def _name_key(name: str) -> str:
 
 
 def merge_people(people: Iterable[Person]) -> list[Person]:
-    """One person for records that share a name ("KOFI_ANNAN_" and "K._ANNAN_" + "KOFI_ATTA_ANNAN_")."""
+    """One person for records that share a name ("KOFI_ANNAN_" and "K._ANNAN_" + "KOFI_ATTA_ANNAN_"),
+    except a name one record writes only after a title and another has as its own: "President George
+    Bush" under GEORGE_W._BUSH_ is the father's name, and is dropped there."""
+    people = list(people)
+    labels = {_name_key(p.label) for p in people}
     merged: list[Person] = []
     by_name: dict[str, Person] = {}
     for person in people:
-        keys = [_name_key(n) for n in person.names]
+        # a name written only after a title that is another record's own name ("President George
+        # Bush" under George W. Bush) names two people: it neither merges nor stays a variant
+        ambiguous = {k for k in person.titled if k in labels and k != _name_key(person.label)}
+        names = [n for n in person.names if _name_key(n) not in ambiguous]
+        keys = [_name_key(n) for n in names]
         target = next((by_name[k] for k in keys if k in by_name), None)
         if target is None:
             target = Person(person.label)
             merged.append(target)
-        target.names = list(dict.fromkeys([*target.names, *person.names]))
+        target.names = list(dict.fromkeys([*target.names, *names]))
         target.roles = list(dict.fromkeys([*target.roles, *person.roles]))
         for key in keys:
             by_name.setdefault(key, target)
