@@ -161,3 +161,8 @@ def test_a_country_named_before_an_election_holds_it_rather_than_takes_part(nlp)
     assert not [
         f for f in _facts(nlp, "The Lithuanian election was held on Sunday.") if f[1] == "participatedIn"
     ]
+
+
+def test_a_topic_does_not_block_a_reciprocal_verb(nlp) -> None:
+    facts = _facts(nlp, "Tony Blair and Jacques Chirac discussed Iraq in Paris.")
+    assert _has(facts, ("Tony Blair", "meetsWith", "Jacques Chirac"), symmetric=True)
