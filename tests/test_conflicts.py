@@ -109,3 +109,18 @@ def test_names_are_typed_by_their_head_word(nlp, text: str, label: str, cls: str
 def test_places_and_courts_are_typed_by_their_head_word(nlp, text: str, label: str, cls: str) -> None:
     x = to_records(nlp(text), Document(id="t", text=text))
     assert any(label in e.names and e.cls == cls for e in x.entities), [(e.label, e.cls) for e in x.entities]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "label", "cls"),
+    [
+        ("He joined the French Foreign Legion in 1918.", "French Foreign Legion", "Organization"),
+        ("She studied at the Norwegian Military Academy.", "Norwegian Military Academy", "Organization"),
+        ("The Royal Swedish Opera staged the work.", "Royal Swedish Opera", "Organization"),
+    ],
+)
+def test_a_country_word_inside_a_name_does_not_cut_it(nlp, text: str, label: str, cls: str) -> None:
+    x = to_records(nlp(text), Document(id="t", text=text))
+    assert any(label in e.names and e.cls == cls for e in x.entities), [(e.label, e.cls) for e in x.entities]
+    assert not [e for e in x.entities if e.cls == "Country"]

@@ -376,16 +376,46 @@ class KGEntities:
             country = gazetteer.by_key(anchor.kb_id_)
             if country is None:
                 continue
-            rest = doc[i:end].text
-            surface = doc[anchor.start : end].text
+            start = anchor.start if lowercase else _name_start(doc, anchor.start, taken)
+            lead = doc[start : anchor.start].text  # "Imperial" of "Imperial Japanese Army"
+            rest = " ".join(w for w in (lead, doc[i:end].text) if w)
+            surface = doc[start:end].text
             label = f"{anchor.text} {rest}" if anchor in demonyms else f"{country.label} {rest}"
-            if lowercase:
+            if lowercase or lead:
                 label = " ".join(surface.split())
             key = f"GovernmentBody:{(country.iso3 or '').lower()}-{slug(rest)}"
             register(doc, key, "GovernmentBody", label, surface, country=country.iso3, part_of=country.iso3)
-            entities_of(doc)[key].names.add(rest)
-            found.append(Span(doc, anchor.start, end, label="GovernmentBody", kb_id=key))
+            entities_of(doc)[key].names.add(doc[i:end].text if lead else rest)
+            found.append(Span(doc, start, end, label="GovernmentBody", kb_id=key))
         found.extend(self._bodies_of_countries(doc, mentions))
+        found.extend(self._organizations_of_countries(doc, mentions, demonyms, taken, found))
+        return found
+
+    def _organizations_of_countries(
+        self, doc: Doc, mentions: list[Span], demonyms: list[Span], taken: set[int], bodies: list[Span]
+    ) -> list[Span]:
+        """ "Norwegian Military Academy", "Royal Swedish Opera", "French Foreign Legion": a name that a
+        country word sits in and an organization's head word ends, which the gazetteer's country
+        word would otherwise cut in two."""
+        heads = titles().organization_heads
+        covered = {i for b in bodies for i in range(b.start, b.end)}
+        found: list[Span] = []
+        for anchor in [m for m in mentions if m.label_ == "Country"] + demonyms:
+            end = anchor.end
+            while end < len(doc) and end - anchor.end < 4 and end not in taken and _name_word(doc[end].text):
+                end += 1
+            if (
+                end == anchor.end
+                or doc[end - 1].lower_ not in heads
+                or covered & set(range(anchor.start, end))
+            ):
+                continue
+            start = _name_start(doc, anchor.start, taken)
+            span = Span(doc, start, end)
+            cls, _ = classify_organization(span)
+            key = f"{cls}:{slug(span.text)}"
+            register(doc, key, cls, " ".join(span.text.split()), span.text)
+            found.append(Span(doc, start, end, label=cls, kb_id=key))
         return found
 
     def _bodies_of_countries(self, doc: Doc, mentions: list[Span]) -> list[Span]:
@@ -444,6 +474,20 @@ def _after_title(span: Span) -> bool:
     before = span.doc[span.start - 1]
     t = titles()
     return before.text[:1].isupper() and (before.lower_ in t.office or before.lower_ in t.leader)
+
+
+def _name_start(doc: Doc, start: int, taken: set[int]) -> int:
+    """The start of a name that runs on to the left of a country word: up to two capitalised words
+    ("Imperial Japanese Army", "Royal Swedish Opera"), not a sentence's first function word."""
+    for _ in range(2):
+        before = start - 1
+        if before < 0 or before in taken:
+            break
+        token = doc[before]
+        if not (token.is_alpha and token.text[:1].isupper()) or token.is_stop:
+            break
+        start = before
+    return start
 
 
 def _common_body_end(doc: Doc, i: int, taken: set[int]) -> int | None:

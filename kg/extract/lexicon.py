@@ -37,6 +37,7 @@ class Titles:
     role_verbs: frozenset[str]
     common_body_heads: frozenset[str]
     royal_titles: frozenset[str]
+    organization_heads: frozenset[str]
 
     def is_title(self, phrase: str) -> bool:
         return phrase in self.office or phrase in self.leader
@@ -57,6 +58,7 @@ def titles() -> Titles:
         role_verbs=frozenset(data["role_verbs"]),
         common_body_heads=frozenset(data["common_body_heads"]),
         royal_titles=frozenset(data["royal_titles"]),
+        organization_heads=frozenset(data["organization_heads"]),
     )
 
 
