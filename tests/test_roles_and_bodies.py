@@ -158,3 +158,27 @@ def test_a_house_of_a_legislature_is_a_body(nlp) -> None:
     text = "The bill passed the House of Delegates on Monday."
     x = records(nlp(text), Document(id="t", text=text))
     assert [e.cls for e in x.entities if e.label == "House of Delegates"] == ["GovernmentBody"]
+
+
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        (
+            "The memo was drafted at the behest of President of Pakistan Asif Ali Zardari.",
+            ("Asif Ali Zardari", "leaderOf", "Pakistan"),
+        ),
+        (
+            "He was a member of Boris Yeltsin's administration in Russia in the 1990s.",
+            ("Boris Yeltsin", "leaderOf", "Russia"),
+        ),
+    ],
+)
+def test_title_of_a_country_and_office_terms_of_history(nlp, text: str, fact: tuple[str, str, str]) -> None:
+    from kg.extract.document import to_records as records
+
+    x = records(nlp(text), Document(id="t", text=text))  # undated: the text tells history
+    labels = {e.key: e.label for e in x.entities}
+    facts = {
+        (labels.get(c.subject, c.subject), c.predicate, labels.get(c.object, c.object)) for c in x.claims
+    }
+    assert fact in facts

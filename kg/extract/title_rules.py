@@ -6,7 +6,7 @@ from spacy.tokens import Span, Token
 
 from kg.extract.claims import RuleState
 from kg.extract.lexicon import titles
-from kg.extract.offices import offices_on
+from kg.extract.offices import offices_of, offices_on
 from kg.extract.structural_rules import main_country
 
 
@@ -22,12 +22,19 @@ def person_titles(state: RuleState, sent: Span) -> None:
             if not orgs and not gazetteer_office(state, span, sent, phrase, None):
                 main_country_office(state, span, sent, phrase)
         root = span.root
-        if root.dep_ == "poss" and root.head.lemma_.lower() in t.office_terms:
-            gazetteer_office(state, span, sent, None, root.head.lemma_.lower())
+        if root.dep_ in ("poss", "compound") and root.head.lemma_.lower() in t.office_terms:
+            # "Boris Yeltsin's administration", "the Obama administration", "the Noriega dictatorship"
+            term = root.head.lemma_.lower()
+            if not gazetteer_office(state, span, sent, None, term):
+                main_country_office(state, span, sent, "leader")
         appositive(state, span, sent, t.leader)
     role_statements(state, sent)
 
 
+#: Office terms that say their holder led: "X's administration", "the X regime" (not "X's tenure").
+LEADER_TERMS = frozenset(
+    {"presidency", "administration", "premiership", "reign", "regime", "dictatorship", "government"}
+)
 #: Titles of a head of state or government: the leader a country has one of at a time.
 HEADS_OF_STATE = frozenset(
     {"president", "prime minister", "premier", "chancellor", "king", "queen", "emperor"}
@@ -41,6 +48,9 @@ def title_words(state: RuleState, span: Span) -> tuple[str, list[str]] | None:
     words: list[Token] = []
     orgs: list[str] = []
     phrase_tokens = {t.i for t in span.root.subtree}
+    of = span.root.head
+    if of.lower_ == "of" and of.i < span.start and (of.head.lower_ in t.office or of.head.lower_ in t.leader):
+        phrase_tokens |= {of.i} | {w.i for w in of.head.subtree if w.i <= of.i}  # "President of Pakistan X"
     before = state.doc[span.start - 1] if span.start > 0 else None
     if (
         before is not None
@@ -64,7 +74,7 @@ def title_words(state: RuleState, span: Span) -> tuple[str, list[str]] | None:
                 break
             first = named.start if named is not None else i
             prep = state.doc[first - 1] if first > 0 else None
-            if prep is not None and prep.tag_ == "IN" and span.root.head != prep:
+            if prep is not None and prep.tag_ == "IN" and prep.lower_ != "of" and span.root.head != prep:
                 break  # "In Turkey Minister Ellwood met": the country is where, not whose
             orgs = [k for k in keys if k not in orgs] + orgs
             i -= 1
@@ -77,13 +87,17 @@ def title_words(state: RuleState, span: Span) -> tuple[str, list[str]] | None:
             words.insert(0, token)
             i -= 1
             continue
-        if token.lower_ in ("of", "for", "the") and words and i > 0:
-            words.insert(0, token)  # "Secretary of State", "Minister for the Middle East"
+        if token.lower_ in ("of", "for", "the") and (words or orgs) and i > 0:
+            words.insert(
+                0, token
+            )  # "Secretary of State", "Minister for the Middle East", "President of Pakistan"
             i -= 1
             continue
         break
     while words and words[0].lower_ in ("of", "for", "the"):
         words.pop(0)
+    while words and words[-1].lower_ in ("of", "for", "the"):
+        words.pop()  # "President of" Pakistan
     phrase = " ".join(w.text for w in words)
     lowered = [w.lower_ for w in words]
     if not any(w in t.office or w in t.leader for w in lowered) and phrase.lower() not in t.leader:
@@ -194,8 +208,10 @@ def gazetteer_office(state: RuleState, span: Span, sent: Span, title: str | None
         wanted = _title_forms(title)
         titled = tuple(o for o in offices if o.curated and _title_forms(o.role) & wanted)
         offices = titled or tuple(o for o in offices if not o.curated)
-    elif term:
-        offices = tuple(o for o in offices if o.curated and o.leader)
+    elif term:  # a curated leader's office, or a Phoenix government role (heads and ministers alike)
+        if state.published is None:  # an undated text tells history: any office the person held
+            offices = offices_of(span.kb_id_)
+        offices = tuple(o for o in offices if o.leader or (not o.curated and o.sector == "GOV"))
     else:
         return False
     mentioned = {m.kb_id_ for m in state.res.mentions}
@@ -204,6 +220,8 @@ def gazetteer_office(state: RuleState, span: Span, sent: Span, title: str | None
             continue  # the list knows the office, but the text never names the country
         if official.curated:
             prop = "leaderOf" if official.leader else "officialOf"
+        elif term:  # "Yeltsin's administration", "the Noriega regime": the person led it
+            prop = "leaderOf" if term in LEADER_TERMS else "officialOf"
         else:
             # "President General Pervez Musharraf": the first title is the office held
             prop = (
@@ -219,7 +237,7 @@ def main_country_office(state: RuleState, span: Span, sent: Span, title: str) ->
     """ "President Chester A. Arthur" in a story about the United States: a head of state or
     government nobody's list knows, titled without a country, leads the one country the document
     is about (named at least twice, and more often than any other)."""
-    if not _is_head_of_state(title) or offices_on(span.kb_id_, state.published):
+    if not (_is_head_of_state(title) or title == "leader") or offices_on(span.kb_id_, state.published):
         return
     main = main_country(state)
     if main is not None:
