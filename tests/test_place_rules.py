@@ -35,6 +35,8 @@ def _located(nlp, text: str) -> set[tuple[str, str]]:
         ("She was born in Bundaberg, Queensland, Australia, in 1950.", ("Bundaberg", "Queensland")),
         ("She was born in Bundaberg, Queensland, Australia, in 1950.", ("Queensland", "Australia")),
         ("Guayaquil is a city located in the province of Guayas.", ("Guayaquil", "Guayas")),
+        ("Born in Brooklyn, New York, she studied law.", ("Brooklyn", "New York")),
+        ("The general (1782 Havana, Cuba - 1836 Madrid) served in Spain.", ("Havana", "Cuba")),
     ],
 )
 def test_place_link_stated_by_the_text(nlp, text: str, pair: tuple[str, str]) -> None:
@@ -73,3 +75,9 @@ def test_larger_place_never_lies_in_a_smaller_one(nlp) -> None:
 def test_a_known_region_lies_in_its_country_named_anywhere_in_the_document(nlp) -> None:
     text = "Floods hit Queensland on Monday.\n\nAustralia sent troops to help."
     assert ("Queensland", "Australia") in _located(nlp, text)
+
+
+def test_a_state_after_a_comma_is_the_state_not_the_city(nlp) -> None:
+    text = "Born in Brooklyn, New York, she studied law."
+    x = to_records(nlp(text), Document(id="t", text=text))
+    assert {e.cls for e in x.entities if e.label == "New York"} == {"Region"}

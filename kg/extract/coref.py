@@ -103,6 +103,7 @@ class KGCoref:
                 and iso3
                 and not _is_locative(span.root)
                 and not _attacked(span.root)
+                and not _addressed(span, iso3)
             ):
                 country = gazetteer.by_key(f"Country:{iso3}")
                 if country is not None:
@@ -182,6 +183,19 @@ def _relative_antecedent(token: Token) -> Token | None:
             return None
         node = node.head
     return None
+
+
+def _addressed(span: Span, iso3: str) -> bool:
+    """Whether a capital is written as an address, its country after a comma: "(1782 Havana, Cuba-"."""
+    doc = span.doc
+    if span.end + 1 >= len(doc) or doc[span.end].text != ",":
+        return False
+    start = span.end + 1
+    for length in (3, 2, 1):
+        entry = gazetteer.lookup(doc[start : min(len(doc), start + length)].text)
+        if entry is not None and entry.key == f"Country:{iso3}":
+            return True
+    return False
 
 
 def _attacked(token: Token) -> bool:

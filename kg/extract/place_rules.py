@@ -23,7 +23,7 @@ from spacy.tokens import Span, Token
 
 from kg.extract import gazetteer
 from kg.extract.claims import RuleState
-from kg.extract.components import entities_of
+from kg.extract.components import SPAN_KEY, entities_of, register_entry, subdivision
 from kg.extract.lexicon import load_data
 
 #: How large a kind of place is: a link runs from a lower rank to a higher one.
@@ -166,6 +166,12 @@ def _comma_follower(state: RuleState, mention: Span) -> list[Token]:
     if after + 1 >= len(doc) or doc[after].text != ",":
         return []
     follower = state.res.mention(doc[after + 1])
+    if follower is not None and follower.start == after + 1 and follower.label_ == "City":
+        region = subdivision(follower.text)  # "Brooklyn, New York": the state, not the city
+        if region is not None and mention.label_ in ("City", "Place"):
+            register_entry(doc, region, follower.text)
+            _restate(state, Span(doc, follower.start, follower.end, label="Region", kb_id=region.key))
+            return [doc[follower.start]]
     if follower is None or follower.start != after + 1 or follower.label_ not in ("Country", "Region"):
         return []
     nxt = doc[follower.end] if follower.end < len(doc) else None
@@ -176,6 +182,19 @@ def _comma_follower(state: RuleState, mention: Span) -> list[Token]:
         if third is not None and RANK[third.label_] <= RANK[follower.label_]:
             return []  # "Iraq, Syria, Lebanon": a list; "Rockhampton, Queensland, Australia" an address
     return [doc[follower.start]]
+
+
+def _restate(state: RuleState, span: Span) -> None:
+    """A name is what its place in an address says it is, for the resolver and the mentions."""
+    for i in range(span.start, span.end):
+        state.res.by_token[i] = span
+    doc = state.doc
+    doc.spans[SPAN_KEY] = [
+        span if (s.start, s.end) == (span.start, span.end) else s for s in doc.spans[SPAN_KEY]
+    ]
+    state.res.mentions = [
+        span if (s.start, s.end) == (span.start, span.end) else s for s in state.res.mentions
+    ]
 
 
 def _place_at(state: RuleState, i: int) -> Span | None:
