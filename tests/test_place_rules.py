@@ -36,6 +36,14 @@ def _located(nlp, text: str) -> set[tuple[str, str]]:
         ("She was born in Bundaberg, Queensland, Australia, in 1950.", ("Queensland", "Australia")),
         ("Guayaquil is a city located in the province of Guayas.", ("Guayaquil", "Guayas")),
         ("Born in Brooklyn, New York, she studied law.", ("Brooklyn", "New York")),
+        (
+            "Drottningholm Palace is a royal palace in the province of Uppland, Sweden.",
+            ("Drottningholm Palace", "Uppland"),
+        ),
+        (
+            "Drottningholm Palace is a royal palace in the province of Uppland, Sweden.",
+            ("Drottningholm Palace", "Sweden"),
+        ),
         ("The general (1782 Havana, Cuba - 1836 Madrid) served in Spain.", ("Havana", "Cuba")),
     ],
 )

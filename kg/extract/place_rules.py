@@ -45,10 +45,25 @@ def place_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
 
 def place_links(state: RuleState, sent: Span) -> None:
     """Every locatedIn the sentence states between two places."""
+    _regions_by_noun(state, sent)
     for mention in _places_in(state, sent):
         for rule, tokens in _linked(state, mention):
             for key in state.expand(tokens):
                 _link(state, mention.kb_id_, key, sent, rule)
+
+
+def _regions_by_noun(state: RuleState, sent: Span) -> None:
+    """ "the province of Uppland", "the Lazio region": a place a region noun names is a region."""
+    region_nouns = place_words()[1] | {"state", "county", "department", "territory", "district"}
+    entities = entities_of(state.doc)
+    for mention in _places_in(state, sent):
+        info = entities.get(mention.kb_id_)
+        if info is None or info.cls != "Place":
+            continue
+        root = mention.root
+        noun = root.head.head if root.dep_ == "pobj" and root.head.lower_ == "of" else root.head
+        if noun.lemma_.lower() in region_nouns and (root.dep_ == "pobj" or root.dep_ == "compound"):
+            info.cls = "Region"
 
 
 def gazetteer_links(state: RuleState) -> None:
