@@ -3,13 +3,24 @@
 "Sunday", "on Monday", "July 28", "last month", "in 2010", "2024-07-28" -> "2024-07-28",
 "2024-06", "2010". Past or future is taken from the verb: "will host ... on Monday" is the
 Monday after publication, "started Sunday" the Sunday on or before it.
+
+What these patterns do not read is given to dateparser, relative to the publication date: "last
+week", "two weeks ago", "in May", "earlier this month", "late last year", "Tuesday night". A
+qualifier ("early", "earlier", "mid-", "late", "later") is dropped first: it narrows a period
+without moving it. A week is written as the month of its Thursday (the day ISO 8601 counts a week
+by), since kg's dates are days, months or years.
 """
 
 from __future__ import annotations
 
 import calendar
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dateparser.date import DateDataParser
 
 WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
@@ -74,7 +85,48 @@ def resolve(text: str, published: date | None, *, future: bool = False) -> str |
                 return f"{year:04d}-{month:02d}"
     if m := _YEAR.search(text):
         return m[1]
+    if published is not None:
+        return _relative(text, published, future=future)
     return None
+
+
+#: Words that narrow a period without moving it ("earlier this month" is this month), and articles
+_QUALIFIERS = re.compile(r"\b(?:earlier|early|later|late|mid|the|of)\b-?|[,.]", re.I)
+#: What dateparser's "now" stands for: "the 1990s", "now", "currently" are no date of an event
+_PERIODS = ("day", "part_of_day", "week", "month", "year")
+
+
+def _relative(text: str, published: date, *, future: bool) -> str | None:
+    """A relative date expression, as dateparser reads it against the publication date."""
+    words = " ".join(_QUALIFIERS.sub(" ", text).split())
+    if not words or not re.search(r"[A-Za-z]", words):
+        return None
+    found = _parser(published, future).get_date_data(words)
+    when, period = found.date_obj, found.period
+    if when is None or period not in _PERIODS:
+        return None
+    day = when.date()
+    if period == "year":
+        return f"{day.year:04d}"
+    if period == "month":
+        return f"{day.year:04d}-{day.month:02d}"
+    if period == "week":
+        thursday = day + timedelta(days=3 - day.weekday())
+        return f"{thursday.year:04d}-{thursday.month:02d}"
+    return day.isoformat()
+
+
+@lru_cache(maxsize=64)
+def _parser(published: date, future: bool) -> DateDataParser:
+    """dateparser for English, relative to the publication date (one per date and direction)."""
+    from dateparser.date import DateDataParser
+
+    settings = {
+        "RELATIVE_BASE": datetime(published.year, published.month, published.day),
+        "PREFER_DATES_FROM": "future" if future else "past",
+        "RETURN_TIME_AS_PERIOD": True,
+    }
+    return DateDataParser(languages=["en"], settings=settings)
 
 
 def _valid(year: int, month: int, day: int) -> str | None:

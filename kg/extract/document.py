@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from kg.errors import ExtractionError
 from kg.extract import dates
@@ -143,12 +143,24 @@ def _event_date(event: EventNode, doc: Doc, document: Document) -> str | None:
 
 
 def _sentence_date(sent: Span, document: Document, *, future: bool = False) -> str | None:
+    """The date of what a sentence reports: of every date expression in it that resolves, the one
+    nearest its main verb in the parse ("On Tuesday, X met Y to discuss the treaty signed in May":
+    Tuesday), the first of those equally near."""
+    found: list[tuple[int, int, str]] = []
     for ent in sent.ents:
         if ent.label_ == "DATE":
-            found = dates.resolve(ent.text, document.published, future=future)
-            if found:
-                return found
-    return None
+            when = dates.resolve(ent.text, document.published, future=future)
+            if when:
+                found.append((_depth(ent.root, sent), ent.start, when))
+    return min(found)[2] if found else None
+
+
+def _depth(token: Token, sent: Span) -> int:
+    """Hops from `token` up to the root of its sentence."""
+    hops = 0
+    while token.head.i != token.i and sent.start <= token.head.i < sent.end and hops < len(sent):
+        token, hops = token.head, hops + 1
+    return hops
 
 
 def _event_label(event: EventNode, doc: Doc, when: str | None) -> str:
