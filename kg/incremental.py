@@ -256,7 +256,13 @@ def _append(
 
 
 def _same_metadata(old: Document, new: Document) -> bool:
-    return (old.published, old.url, old.title) == (new.published, new.url, new.title)
+    return (old.published, old.url, old.title, old.author, old.language) == (
+        new.published,
+        new.url,
+        new.title,
+        new.author,
+        new.language,
+    )
 
 
 # ---------------------------------------------------------------------- removing

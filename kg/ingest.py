@@ -1,16 +1,25 @@
-"""Read inputs into Documents: .txt, .md, .html files, folders of them, and .jsonl corpora.
+"""Read inputs into Documents: text, Markdown (with front matter), HTML articles, RSS and Atom feeds,
+JSON lines, folders of them, and any of these gzipped (`.html.gz`, `.jsonl.gz`...).
 
 Bad input never stops a batch: each unreadable file or line becomes an `InputError` naming the
-file (and line) and the problem, and the other documents are still returned.
+file (and line) and the problem, and the other documents are still returned. A document in another
+language than English is `Skipped` with the reason (kg's model is English).
+
+HTML pages are read by trafilatura (kg.formats): the article's text, without navigation, tables,
+scripts, asides and footers, with its title, date, author and canonical URL. Each entry of a feed is
+a document: the linked page's text where that page is among the inputs (matched by its canonical
+URL, or by its file name and the link's last segment), the entry's summary otherwise; the page is
+then not a document of its own. Feeds are read after the other files, so their pages are known.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import logging
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
@@ -18,40 +27,69 @@ from pathlib import Path
 import yaml
 
 from kg.errors import InputError
+from kg.formats import FEED_SUFFIXES, Article, Entry, feed_entries, html_article, non_english
 from kg.types import Document
 
 log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm")
-SUFFIXES = (*TEXT_SUFFIXES, ".jsonl")
+SUFFIXES = (*TEXT_SUFFIXES, ".jsonl", *FEED_SUFFIXES)
+#: The most bytes kg reads of one file (a gzipped one: decompressed)
+MAX_FILE_BYTES = 64 * 1024 * 1024
+_META_KEYS = ("title", "published", "url", "author", "language")
 _DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*$")
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A document that was read but is not built, and why (its language)."""
+
+    id: str
+    source: str
+    reason: str
+    words: int
 
 
 @dataclass(frozen=True)
 class IngestResult:
     documents: tuple[Document, ...]
     errors: tuple[InputError, ...]
+    skipped: tuple[Skipped, ...] = ()
 
 
 def read_inputs(inputs: Iterable[str | Path]) -> IngestResult:
     """Every document of every input; a problem with one input is collected, not raised."""
     documents: list[Document] = []
     errors: list[InputError] = []
-    seen: dict[str, str] = {}
-    for item in inputs:
-        for result in _read_one(Path(item)):
-            if isinstance(result, InputError):
-                errors.append(result)
-                continue
-            where = result.source or result.id
-            if result.id in seen:
-                errors.append(
-                    InputError(f"{where}: duplicate document id {result.id!r} (also {seen[result.id]})")
-                )
-                continue
-            seen[result.id] = where
+    skipped: list[Skipped] = []
+    for result in iter_inputs(inputs):
+        if isinstance(result, InputError):
+            errors.append(result)
+        elif isinstance(result, Skipped):
+            skipped.append(result)
+        else:
             documents.append(result)
-    return IngestResult(tuple(documents), tuple(errors))
+    return IngestResult(tuple(documents), tuple(errors), tuple(skipped))
+
+
+def iter_inputs(inputs: Iterable[str | Path]) -> Iterator[Document | InputError | Skipped]:
+    """The documents of the inputs one at a time (a corpus is never all in memory), each problem as
+    an InputError, each document in another language as Skipped; a repeated id is an error."""
+    seen: dict[str, str] = {}
+    for result in _read_all([Path(item) for item in inputs]):
+        if not isinstance(result, Document):
+            yield result
+            continue
+        where = result.source or result.id
+        if result.id in seen:
+            yield InputError(f"{where}: duplicate document id {result.id!r} (also {seen[result.id]})")
+            continue
+        seen[result.id] = where
+        reason = non_english(result.text)
+        if reason is not None:
+            yield Skipped(result.id, where, reason, len(result.text.split()))
+            continue
+        yield result
 
 
 def document_from_text(text: str, doc_id: str, **meta: object) -> Document:
@@ -62,26 +100,139 @@ def document_from_text(text: str, doc_id: str, **meta: object) -> Document:
     return Document(id=doc_id, text=text, **meta)  # type: ignore[arg-type]
 
 
-def _read_one(path: Path) -> Iterator[Document | InputError]:
+def _suffix(path: Path) -> str:
+    """The format's suffix: `.html` of `a.html` and of `a.html.gz`."""
+    name = path.name.lower().removesuffix(".gz")
+    return Path(name).suffix
+
+
+def _stem(path: Path) -> str:
+    return Path(path.name.removesuffix(".gz").removesuffix(".GZ")).stem
+
+
+def _files(path: Path) -> Iterator[Path | InputError]:
+    """The files an input names: itself, or a folder's readable files in name order."""
     if not path.exists():
         yield InputError(f"{path}: no such file or folder")
     elif path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+        files = sorted(p for p in path.rglob("*") if p.is_file() and _suffix(p) in SUFFIXES)
         if not files:
-            yield InputError(f"{path}: folder holds no {', '.join(SUFFIXES)} files")
-        for file in files:
-            yield from _read_one(file)
-    elif path.suffix.lower() == ".jsonl":
+            yield InputError(f"{path}: folder holds no {', '.join(SUFFIXES)} files (or gzipped ones)")
+        yield from files
+    elif _suffix(path) in SUFFIXES:
+        yield path
+    else:
+        yield InputError(
+            f"{path}: unsupported file type {path.suffix or '(none)'!r}; use {', '.join(SUFFIXES)} "
+            "(or any of them gzipped, .gz)"
+        )
+
+
+def _read_all(paths: list[Path]) -> Iterator[Document | InputError]:
+    """The documents of every file, feeds last: an entry whose page is among the other files takes
+    that page's text (see the module doc), and the page is not a document of its own."""
+    feeds: list[tuple[Path, list[Entry]]] = []
+    others: list[Path] = []
+    for path in paths:
+        for file in _files(path):
+            if isinstance(file, InputError):
+                yield file
+            elif _suffix(file) in FEED_SUFFIXES:
+                try:
+                    feeds.append((file, feed_entries(_read_bytes(file), str(file))))
+                except InputError as e:
+                    yield e
+            else:
+                others.append(file)
+    from kg.formats import link_stem, normal_url
+
+    links = {normal_url(e.link) for _, entries in feeds for e in entries if e.link}
+    stems = {link_stem(e.link) for _, entries in feeds for e in entries if e.link}
+    pages: dict[str, Document] = {}  # pages feeds link to, by normalized URL and by file stem
+    for file in others:
+        for document in _read_one(file):
+            if isinstance(document, Document) and _suffix(file) in (".html", ".htm"):
+                url = normal_url(document.url) if document.url else None
+                if url in links or document.id in stems:
+                    pages[f"url:{url}"] = pages[f"stem:{document.id}"] = document
+                    continue
+            yield document
+    used: set[str] = set()
+    for file, entries in feeds:
+        for entry in entries:
+            page = None
+            if entry.link:
+                by_url, by_stem = f"url:{normal_url(entry.link)}", f"stem:{link_stem(entry.link)}"
+                page = pages.get(by_url) or pages.get(by_stem)
+            try:
+                document = _entry_document(entry, page, file)
+            except InputError as e:
+                yield e
+                continue
+            if page is not None:
+                used.add(page.id)
+            yield document
+    for key, page in pages.items():  # a page whose entry could not be read is still a document
+        if key.startswith("stem:") and page.id not in used:
+            yield page
+
+
+def _entry_document(entry: Entry, page: Document | None, feed: Path) -> Document:
+    from kg.formats import entry_id
+
+    article = entry.article
+    where = f"{feed}: entry {entry.key!r}"
+    if page is not None:
+        return replace(
+            page,
+            title=article.title or page.title,
+            published=article.published or page.published,
+            author=article.author or page.author,
+            url=article.url or page.url,
+            language=page.language or article.language,
+            source=f"{page.source} (entry of {feed})",
+        )
+    if not article.text.strip():
+        raise InputError(f"{where}: empty entry (no summary, and its page is not among the inputs)")
+    doc_id = entry_id(entry, _stem(feed))
+    _check_id(doc_id, where)
+    return Document(
+        id=doc_id,
+        text=article.text,
+        published=article.published,
+        url=article.url,
+        title=article.title,
+        author=article.author,
+        language=article.language,
+        source=where,
+    )
+
+
+def _read_bytes(path: Path) -> bytes:
+    """A file's bytes, decompressed if it is gzipped; InputError if it cannot be read or is too big."""
+    try:
+        if path.name.lower().endswith(".gz"):
+            with gzip.open(path, "rb") as handle:
+                data = handle.read(MAX_FILE_BYTES + 1)
+        else:
+            with path.open("rb") as handle:
+                data = handle.read(MAX_FILE_BYTES + 1)
+    except (OSError, EOFError) as e:
+        reason = getattr(e, "strerror", None) or str(e)
+        raise InputError(f"{path}: cannot read: {reason}") from e
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(f"{path}: over {MAX_FILE_BYTES // 2**20} MB; split it into several files")
+    return data
+
+
+def _read_one(path: Path) -> Iterator[Document | InputError]:
+    if _suffix(path) == ".jsonl":
         yield from _read_jsonl(path)
-    elif path.suffix.lower() in TEXT_SUFFIXES:
+    else:
         try:
             yield _read_text_file(path)
         except InputError as e:
             yield e
-    else:
-        yield InputError(
-            f"{path}: unsupported file type {path.suffix or '(none)'!r}; use {', '.join(SUFFIXES)}"
-        )
 
 
 def _decode(path: Path, data: bytes, where: str | None = None) -> str:
@@ -98,35 +249,44 @@ def _decode(path: Path, data: bytes, where: str | None = None) -> str:
 
 
 def _read_text_file(path: Path) -> Document:
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise InputError(f"{path}: cannot read: {e.strerror}") from e
+    data = _read_bytes(path)
     raw = _decode(path, data)
-    doc_id = path.stem
+    doc_id = _stem(path)
     _check_id(doc_id, str(path))
     meta, raw = split_front_matter(raw, str(path))
-    title: str | None = meta.get("title")
-    if path.suffix.lower() in (".html", ".htm"):
-        html_title, text = html_to_text(raw)
-        title = title or html_title
-    elif path.suffix.lower() == ".md":
-        text = markdown_to_text(raw)
-    else:
-        text = raw
-    if not text.strip():
+    suffix = _suffix(path)
+    article = Article(text=raw)
+    if suffix in (".html", ".htm"):
+        article = html_article(raw) or _plain_html(raw)
+    elif suffix == ".md":
+        article = Article(text=markdown_to_text(raw))
+    if not article.text.strip():
         raise InputError(f"{path}: empty document (no text after markup is removed)")
-    published = _parse_date(meta.get("published"), str(path))
+    published = _parse_date(meta.get("published"), str(path)) or article.published
     return Document(
-        id=doc_id, text=text, title=title, url=meta.get("url"), published=published, source=str(path)
+        id=doc_id,
+        text=article.text,
+        title=meta.get("title") or article.title,
+        url=meta.get("url") or article.url,
+        published=published,
+        author=meta.get("author") or article.author,
+        language=meta.get("language") or article.language,
+        source=str(path),
     )
+
+
+def _plain_html(html: str) -> Article:
+    """An HTML fragment's visible text, where trafilatura finds no article in it."""
+    title, text = html_to_text(html)
+    return Article(text=text, title=title)
 
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
 
 
 def split_front_matter(raw: str, where: str) -> tuple[dict[str, str], str]:
-    """YAML front matter (`---` lines around `title:`, `published:`, `url:`) and the text after it."""
+    """YAML front matter (`---` lines around `title:`, `published:`, `url:`, `author:`, `language:`)
+    and the text after it."""
     match = _FRONT_MATTER.match(raw)
     if match is None:
         return {}, raw
@@ -136,18 +296,18 @@ def split_front_matter(raw: str, where: str) -> tuple[dict[str, str], str]:
         raise InputError(f"{where}: malformed front matter: {e}") from e
     if not isinstance(meta, dict):
         raise InputError(f"{where}: front matter must be 'key: value' lines")
-    unknown = set(meta) - {"title", "published", "url"}
+    unknown = set(meta) - set(_META_KEYS)
     if unknown:
-        raise InputError(f"{where}: unknown front matter keys {sorted(unknown)}; use title, published, url")
+        raise InputError(f"{where}: unknown front matter keys {sorted(unknown)}; use {', '.join(_META_KEYS)}")
     out = {k: v.isoformat() if isinstance(v, date) else str(v) for k, v in meta.items() if v is not None}
     return out, raw[match.end() :]
 
 
 def _read_jsonl(path: Path) -> Iterator[Document | InputError]:
     try:
-        data = path.read_bytes()
-    except OSError as e:
-        yield InputError(f"{path}: cannot read: {e.strerror}")
+        data = _read_bytes(path)
+    except InputError as e:
+        yield e
         return
     try:
         content = _decode(path, data)
@@ -179,12 +339,19 @@ def _jsonl_document(line: str, where: str) -> Document:
         raise InputError(f"{where}: empty document {doc_id!s} (no text)")
     _check_id(str(doc_id), where)
     published = _parse_date(record.get("published"), where)
-    meta = {k: record.get(k) for k in ("url", "title")}
+    meta = {k: record.get(k) for k in ("url", "title", "author", "language")}
     for key, value in meta.items():
         if value is not None and not isinstance(value, str):
             raise InputError(f"{where}: {key!r} must be a string")
     return Document(
-        id=str(doc_id), text=text, published=published, url=meta["url"], title=meta["title"], source=where
+        id=str(doc_id),
+        text=text,
+        published=published,
+        url=meta["url"],
+        title=meta["title"],
+        author=meta["author"],
+        language=meta["language"],
+        source=where,
     )
 
 

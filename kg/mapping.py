@@ -137,6 +137,10 @@ def add_document(graph: TripleSink, document: Document) -> None:
         )
     if document.published:
         graph.add((node, DCTERMS.issued, Literal(document.published.isoformat(), datatype=XSD.date)))
+    if document.author:
+        graph.add((node, DCTERMS.creator, Literal(document.author)))
+    if document.language:
+        graph.add((node, DCTERMS.language, Literal(document.language)))
 
 
 def add_entity(graph: TripleSink, entity: Entity) -> None:

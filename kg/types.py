@@ -34,6 +34,8 @@ class Document:
     url: str | None = None
     title: str | None = None
     source: str | None = None  # the file it came from, for messages
+    author: str | None = None
+    language: str | None = None  # as the document declares it (an ISO 639 code), if it does
 
     @property
     def content_hash(self) -> str:

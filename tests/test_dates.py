@@ -59,7 +59,9 @@ def test_dates_relative_needs_publication_date() -> None:
         ("Sunday night", False, "2024-07-28"),
     ],
 )
-def test_dates_relative_expressions_resolve_against_publication(text: str, future: bool, expected: str) -> None:
+def test_dates_relative_expressions_resolve_against_publication(
+    text: str, future: bool, expected: str
+) -> None:
     assert resolve(text, PUBLISHED, future=future) == expected
 
 

@@ -146,7 +146,7 @@ def test_ingest_front_matter_gives_title_date_and_url(tmp_path: Path) -> None:
     [
         ("title: [unclosed", "malformed front matter"),
         ("- a list", "front matter must be 'key: value' lines"),
-        ("author: me", "unknown front matter keys ['author']"),
+        ("tags: [a]", "unknown front matter keys ['tags']"),
         ("published: someday", "'published' is not an ISO date"),
     ],
 )
