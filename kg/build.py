@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from rdflib import Dataset
 
 from kg.errors import InputError, KGError, StoreError
-from kg.ingest import TEXT_SUFFIXES, document_from_text, read_inputs
+from kg.ingest import SUFFIXES, Skipped, document_from_text, iter_inputs, read_inputs
 from kg.mapping import to_dataset, trig_text
 from kg.resolve import resolve
 from kg.tempfiles import create_beside
@@ -65,10 +65,29 @@ def collect(inputs: Iterable[Input]) -> tuple[list[Document], list[InputError]]:
     return documents, errors
 
 
+def iter_collected(inputs: Iterable[Input]) -> Iterator[Document | InputError | Skipped]:
+    """`collect`, one document at a time: Document records and raw strings, then the documents of
+    the paths (read together: a feed's entries find their pages among all of them), skipped ones
+    (another language) and problems as they come."""
+    paths: list[Path] = []
+    for n, item in enumerate(inputs, start=1):
+        if isinstance(item, Document):
+            yield item
+        elif isinstance(item, Path) or _is_path(item):
+            paths.append(Path(item))
+        else:
+            try:
+                yield document_from_text(item, f"text-{n}")
+            except InputError as e:
+                yield e
+    if paths:
+        yield from iter_inputs(paths)
+
+
 def _is_path(text: str) -> bool:
     if "\n" in text or len(text) > 1024:
         return False
-    return Path(text).exists() or (" " not in text and text.lower().endswith((*TEXT_SUFFIXES, ".jsonl")))
+    return Path(text).exists() or (" " not in text and text.lower().endswith((*SUFFIXES, ".gz")))
 
 
 def build_documents(

@@ -47,7 +47,7 @@ def html_article(html: str) -> Article | None:
     no main text (a fragment, a page of links)."""
     import trafilatura
 
-    found = trafilatura.bare_extraction(
+    found: Any = trafilatura.bare_extraction(
         html,
         include_comments=False,
         include_tables=False,

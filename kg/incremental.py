@@ -26,20 +26,21 @@ take no part in re-resolution. If the store has inferred triples (`kg infer`), t
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from kg.build import Input, Outputs, collect, fresh_folder, swap_in, write_outputs
+from kg.build import Input, iter_collected
 from kg.errors import InputError, KGError, StoreError
 from kg.graphs import DOC_PREFIX
 from kg.infer import refresh_if_present
+from kg.ingest import Skipped
 from kg.kgstore import KGStore
-from kg.mapping import doc_iri, to_dataset
-from kg.quads import dataset_quads, to_quads
+from kg.mapping import doc_iri
+from kg.quads import to_quads
 from kg.records import (
     Stored,
     content_hashes,
@@ -49,14 +50,15 @@ from kg.records import (
     stored_record_quads,
 )
 from kg.resolve import resolve
-from kg.stats import GraphStats, graph_stats, store_stats
+from kg.stats import GraphStats, store_stats
 from kg.store import GraphStore, store_folder
-from kg.store_files import labelled, write_views
-from kg.types import Document, DocumentExtraction
+from kg.store_files import write_views
+from kg.types import Document
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
+    from kg.corpus import BuildReport, Planned, Progress
     from kg.endpoints import Endpoints
 
 log = logging.getLogger(__name__)
@@ -72,8 +74,9 @@ class StoreChange:
     removed: tuple[str, ...] = ()
     updated: tuple[str, ...] = ()  # other documents whose graphs re-resolution changed
     errors: tuple[InputError, ...] = ()
-    written: tuple[tuple[str, Path], ...] = ()  # (what, path): graph, dataset, view, store
+    written: tuple[tuple[str, Path], ...] = ()  # (what, path): graph, dataset, view, store, report
     stats: GraphStats | None = None
+    report: BuildReport | None = None  # every input's status, reason, words and time (kg.corpus)
 
 
 # ---------------------------------------------------------------------- building
@@ -89,14 +92,22 @@ def build_store(
     model: str | None = None,
     min_confidence: float | None = None,
     html: bool = True,
-    on_read: Callable[[int], None] | None = None,
-    on_done: Callable[[Document], None] | None = None,
+    force: bool = False,
+    workers: int | None = None,
+    dask: str | None = None,
+    progress: Progress | None = None,
 ) -> StoreChange:
-    """Build INPUTS into `out_dir` (graph.ttl, graph.trig, graph.html, store/), or add them with `append`.
+    """Build INPUTS into `out_dir` (graph.ttl, graph.trig, graph.html, store/, build-report.json), or
+    add them with `append`.
 
     Without `append` the store is replaced; with it, new documents are added, changed ones replace
     their graphs, unchanged ones are skipped, and the corpus is re-resolved (see the module doc).
     `min_confidence` defaults to 0, or for `append` to what the store was built with.
+
+    Documents stream through extraction (kg.corpus): on this process, on `workers` processes (None:
+    as many as the cores and the corpus's size warrant) or on the Dask cluster `dask` (a scheduler's
+    address, or "local"); records already stored under the same key are not extracted again (a
+    killed build resumes), unless `force`.
 
     `store`, a SPARQL server's URL or Endpoints (kg.endpoints), puts the documents into that store
     instead, always as `append` does (a shared store is never wiped by a build); graph.ttl,
@@ -112,44 +123,51 @@ def build_store(
         raise StoreError(f"{out_dir}: output path exists and is not a folder")
     if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:
         raise KGError(f"min confidence must be between 0 and 1, got {min_confidence}")
-    documents, errors = collect(inputs)
-    for error in errors:  # returned in StoreChange.errors, for the caller to report (`kg build` prints them)
-        log.debug("%s", error)
-    documents = list({d.id: d for d in documents}.values())  # a repeated id: the last one counts
-    if on_read is not None:
-        on_read(len(documents))
-    if not documents:
-        return StoreChange(errors=tuple(errors))
-
-    def run(todo: Sequence[Document]) -> list[DocumentExtraction]:
-        return _extract(todo, nlp=nlp, model=model, on_done=on_done)
-
+    if workers is not None and workers < 1:
+        raise KGError(f"--workers must be at least 1, got {workers}")
+    items = iter_collected(inputs)
+    extraction = _Extraction(force, workers, dask, nlp, model, progress)
     if store is not None:
-        change = _build_remote(store, documents, run, out_dir, min_confidence, html)
-        return replace(change, errors=tuple(errors))
+        return _build_remote(store, items, extraction, out_dir, min_confidence, html)
     assert out_dir is not None
     if not append:
-        return _build_fresh(documents, out_dir, run, min_confidence or 0.0, html, tuple(errors))
+        return _build_fresh(items, out_dir, extraction, min_confidence or 0.0, html)
+    out_dir.mkdir(parents=True, exist_ok=True)
     with GraphStore(out_dir / "store") as local:
-        change = _append(local, documents, run, min_confidence)
+        change = _append(local, items, extraction, min_confidence)
         if not (change.added or change.replaced or change.updated):
-            return StoreChange(unchanged=change.unchanged, errors=tuple(errors))
+            return _reported(change, out_dir)
         written, stats = write_views(local, out_dir, html=html)
-    return StoreChange(
-        added=change.added,
-        replaced=change.replaced,
-        unchanged=change.unchanged,
-        updated=change.updated,
-        errors=tuple(errors),
-        written=(*written, ("store", out_dir / "store")),
-        stats=stats,
-    )
+    change = replace(change, written=(*written, ("store", out_dir / "store")), stats=stats)
+    return _reported(change, out_dir)
+
+
+@dataclass(frozen=True)
+class _Extraction:
+    """How a build extracts: kg.corpus's choices, handed down."""
+
+    force: bool = False
+    workers: int | None = None
+    dask: str | None = None
+    nlp: Language | None = None
+    model: str | None = None
+    progress: Progress | None = None
+
+
+def _reported(change: StoreChange, out_dir: Path | None) -> StoreChange:
+    """The change, with build-report.json written into `out_dir` (if given)."""
+    if change.report is None or out_dir is None:
+        return change
+    from kg.corpus import write_report
+
+    path = write_report(out_dir, change.report)
+    return replace(change, written=(*change.written, ("report", path)))
 
 
 def _build_remote(
     location: str | Endpoints,
-    documents: Sequence[Document],
-    run: Callable[[Sequence[Document]], list[DocumentExtraction]],
+    items: Iterable[Document | InputError | Skipped],
+    extraction: _Extraction,
     out_dir: Path | None,
     min_confidence: float | None,
     html: bool,
@@ -158,100 +176,124 @@ def _build_remote(
     from kg.remote import RemoteStore
 
     with RemoteStore(location) as remote:
-        change = _append(remote, documents, run, min_confidence)
+        change = _append(remote, items, extraction, min_confidence)
         written: list[tuple[str, Path]] = []
         if out_dir is not None and (change.added or change.replaced or change.updated):
             Path(out_dir).mkdir(parents=True, exist_ok=True)
             written, _ = write_views(remote, Path(out_dir), html=html)
-        return replace(change, written=tuple(written), stats=store_stats(remote))
-
-
-def _extract(
-    documents: Sequence[Document],
-    *,
-    nlp: Language | None,
-    model: str | None,
-    on_done: Callable[[Document], None] | None,
-) -> list[DocumentExtraction]:
-    if not documents:
-        return []
-    from kg.extract.document import extract
-    from kg.extract.pipeline import build_nlp
-
-    pipeline = nlp if nlp is not None else build_nlp(model)
-    return list(extract(pipeline, documents, on_done=on_done))
+        change = replace(change, written=tuple(written), stats=store_stats(remote))
+    return _reported(change, out_dir)
 
 
 def _build_fresh(
-    documents: Sequence[Document],
+    items: Iterable[Document | InputError | Skipped],
     out_dir: Path,
-    run: Callable[[Sequence[Document]], list[DocumentExtraction]],
+    extraction: _Extraction,
     min_confidence: float,
     html: bool,
-    errors: tuple[InputError, ...],
 ) -> StoreChange:
     """The store from scratch: written beside the old one, then swapped in (readers never see half)."""
-    extractions = run(documents)
-    dataset = to_dataset(resolve(extractions, min_confidence=min_confidence))
-    outputs = write_outputs(dataset, out_dir, html=html, store=False)
-    path = out_dir / "store"
-    fresh = fresh_folder(path)
-    with GraphStore(fresh) as store:
-        records = {str(doc_iri(x.document.id)): Stored(n, x) for n, x in enumerate(extractions)}
-        store.bulk_add([*dataset_quads(dataset), *record_quads(records, min_confidence)])
-    swap_in(fresh, path)
-    from kg.mapping import union_graph
+    from kg.corpus import build_fresh
 
+    plan, report, written, stats = build_fresh(
+        items,
+        out_dir,
+        min_confidence=min_confidence,
+        html=html,
+        force=extraction.force,
+        workers=extraction.workers,
+        dask=extraction.dask,
+        nlp=extraction.nlp,
+        model=extraction.model,
+        progress=extraction.progress,
+    )
+    statuses = {d.id: d.status for d in report.documents if d.id is not None}
     return StoreChange(
-        added=tuple(d.id for d in documents),
-        errors=errors,
-        written=labelled(Outputs(outputs.ttl, outputs.trig, outputs.html, path)),
-        stats=graph_stats(union_graph(dataset)),
+        added=tuple(p.id for p in plan.documents if statuses.get(p.id) != "failed"),
+        errors=tuple(plan.errors),
+        written=tuple(written),
+        stats=stats,
+        report=report,
     )
 
 
 def _append(
     store: KGStore,
-    documents: Sequence[Document],
-    run: Callable[[Sequence[Document]], list[DocumentExtraction]],
+    items: Iterable[Document | InputError | Skipped],
+    extraction: _Extraction,
     min_confidence: float | None,
 ) -> StoreChange:
-    records = read_records(store)
+    """Add and replace documents in a store: their records are written as they are extracted (a
+    killed run's are taken up by the next), then the corpus is re-resolved once."""
+    import time
+
+    from kg.corpus import (
+        BuildReport,
+        choose_runner,
+        extract_into,
+        fingerprint,
+        plan_documents,
+        reports_of,
+        runner_name,
+    )
+    from kg.records import extraction_key, record_keys, record_orders
+
+    start = time.perf_counter()
+    pipeline = fingerprint(extraction.model, extraction.nlp)
+    keys = record_keys(store)
+    orders = record_orders(store)
+    if set(orders) - set(keys):  # records a kg without keys wrote: keyed by what they were made of
+        for iri, stored in read_records(store).items():
+            keys.setdefault(iri, extraction_key(stored.extraction.document, pipeline))
+    hashes = content_hashes(store)
+    plan = plan_documents(items, {} if extraction.force else keys, {}, pipeline, graph_hashes=hashes)
+    next_order = iter(range(max(orders.values(), default=-1) + 1, 1 << 62))
+    assigned: dict[str, int] = {}
+
+    def order_of(planned: Planned) -> int:
+        if planned.iri in orders:
+            return orders[planned.iri]
+        if planned.iri not in assigned:
+            assigned[planned.iri] = next(next_order)
+        return assigned[planned.iri]
+
+    name, count = "none (nothing to extract)", 0
+    try:
+        if plan.todo.count:
+            runner = choose_runner(
+                extraction.workers,
+                extraction.dask,
+                plan.todo.words,
+                nlp=extraction.nlp,
+                model=extraction.model,
+            )
+            with runner:
+                extract_into(store, plan, runner, order_of, extraction.progress)
+                name, count = runner_name(runner), runner.workers
+    finally:
+        plan.todo.close()
+    lines = reports_of(plan)
+    report = BuildReport(tuple(lines), count, name, time.perf_counter() - start)
+    built = [p for p in plan.documents if plan.reports[p.index].status == "built"]
+    unchanged = tuple(p.id for p in plan.documents if plan.reports[p.index].status == "unchanged")
     stored_min = stored_min_confidence(store)
     threshold = min_confidence if min_confidence is not None else (stored_min or 0.0)
-    hashes = content_hashes(store)
-    todo: list[Document] = []
-    unchanged: list[str] = []
-    for document in documents:
-        iri = str(doc_iri(document.id))
-        record = records.get(iri)
-        if hashes.get(iri) == document.content_hash and (
-            record is None or _same_metadata(record.extraction.document, document)
-        ):
-            unchanged.append(document.id)
-        else:
-            todo.append(document)
-    if not todo and threshold == (stored_min or 0.0):
+    if not built and threshold == (stored_min or 0.0):
         log.info("nothing to do: %d documents unchanged", len(unchanged))
-        return StoreChange(unchanged=tuple(unchanged))
-    extractions = run(todo)
-    merged = dict(records)
-    written: dict[str, Stored] = {}
-    order = max((r.order for r in records.values()), default=-1) + 1
-    for x in extractions:
-        iri = str(doc_iri(x.document.id))
-        if iri in records:
-            written[iri] = Stored(records[iri].order, x)
-        else:
-            written[iri], order = Stored(order, x), order + 1
-        merged[iri] = written[iri]
-    rewritten = apply_records(store, merged, threshold, write=written)
-    replaced = {x.document.id for x in extractions if str(doc_iri(x.document.id)) in hashes}
+        return StoreChange(unchanged=unchanged, errors=tuple(plan.errors), report=report)
+    if extraction.progress is not None:
+        extraction.progress.stage("resolving")
+    records = read_records(store)
+    rewritten = apply_records(store, records, threshold)
+    replaced = {p.id for p in built if p.iri in hashes}
+    changed = {p.id for p in built}
     return StoreChange(
-        added=tuple(x.document.id for x in extractions if x.document.id not in replaced),
+        added=tuple(p.id for p in built if p.id not in replaced),
         replaced=tuple(sorted(replaced)),
-        unchanged=tuple(unchanged),
-        updated=tuple(sorted(_doc_ids(rewritten, merged) - {x.document.id for x in extractions})),
+        unchanged=unchanged,
+        updated=tuple(sorted(_doc_ids(rewritten, records) - changed)),
+        errors=tuple(plan.errors),
+        report=report,
     )
 
 

@@ -6,8 +6,9 @@ with each document's place in the corpus and the --min-confidence the corpus was
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal
@@ -24,6 +25,7 @@ from kg.vocab import DEFAULT_PREFIXES, ID
 _RECORD = ox.NamedNode(f"{ID}internal/extraction")  # <doc> _RECORD "json"
 _ORDER = ox.NamedNode(f"{ID}internal/order")  # <doc> _ORDER n: when it was first added
 _MIN_CONFIDENCE = ox.NamedNode(f"{ID}internal/minConfidence")  # <RECORDS_GRAPH> _MIN_CONFIDENCE x
+_KEY = ox.NamedNode(f"{ID}internal/extractionKey")  # <doc> _KEY "hash": what the records were made of
 _FORMAT_VERSION = 1
 
 
@@ -33,6 +35,7 @@ class Stored:
 
     order: int
     extraction: DocumentExtraction
+    key: str | None = None  # extraction_key of the document and pipeline the records came from
 
 
 def read_records(store: KGStore) -> dict[str, Stored]:
@@ -41,6 +44,7 @@ def read_records(store: KGStore) -> dict[str, Stored]:
         str(q.subject.value): int(q.object.value)  # type: ignore[union-attr]
         for q in store.quads_for_pattern(None, _ORDER, None, RECORDS_GRAPH)
     }
+    keys = record_keys(store)
     records = {}
     for quad in store.quads_for_pattern(None, _RECORD, None, RECORDS_GRAPH):
         iri = str(quad.subject.value)  # type: ignore[union-attr]
@@ -48,8 +52,78 @@ def read_records(store: KGStore) -> dict[str, Stored]:
             extraction = extraction_from_json(quad.object.value)  # type: ignore[union-attr]
         except (KeyError, TypeError, ValueError) as e:
             raise StoreError(f"{store.location}: corrupt extraction records of {iri}: {e}") from e
-        records[iri] = Stored(orders.get(iri, 0), extraction)
+        records[iri] = Stored(orders.get(iri, 0), extraction, keys.get(iri))
     return records
+
+
+def record_keys(store: KGStore) -> dict[str, str]:
+    """The extraction key of each document whose records carry one, by document IRI."""
+    return {
+        str(q.subject.value): str(q.object.value)  # type: ignore[union-attr]
+        for q in store.quads_for_pattern(None, _KEY, None, RECORDS_GRAPH)
+    }
+
+
+def record_orders(store: KGStore) -> dict[str, int]:
+    """Each recorded document's place in the corpus, by document IRI."""
+    return {
+        str(q.subject.value): int(q.object.value)  # type: ignore[union-attr]
+        for q in store.quads_for_pattern(None, _ORDER, None, RECORDS_GRAPH)
+    }
+
+
+def iter_records(store: KGStore, iris: Iterable[str]) -> Iterator[DocumentExtraction]:
+    """The records of the documents `iris`, in that order, read one document at a time (a corpus's
+    records are never all in memory)."""
+    for iri in iris:
+        for quad in store.quads_for_pattern(ox.NamedNode(iri), _RECORD, None, RECORDS_GRAPH):
+            try:
+                yield extraction_from_json(quad.object.value)  # type: ignore[union-attr]
+            except (KeyError, TypeError, ValueError) as e:
+                raise StoreError(f"{store.location}: corrupt extraction records of {iri}: {e}") from e
+
+
+def extraction_key(document: Document, pipeline: str) -> str:
+    """What a document's records depend on, hashed: its text and metadata, and the pipeline
+    (`kg.corpus.fingerprint`). Records with the same key need not be extracted again."""
+    parts = [
+        pipeline,
+        document.content_hash,
+        document.published.isoformat() if document.published else "",
+        *(value or "" for value in (document.url, document.title, document.author, document.language)),
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def one_record_quads(iri: str, record: Stored) -> list[ox.Quad]:
+    """The quads that keep one document's records (its JSON, order and key)."""
+    node = ox.NamedNode(iri)
+    quads = [
+        ox.Quad(node, _RECORD, ox.Literal(extraction_to_json(record.extraction)), RECORDS_GRAPH),
+        ox.Quad(node, _ORDER, ox.Literal(str(record.order), datatype=_XSD_INTEGER), RECORDS_GRAPH),
+    ]
+    if record.key is not None:
+        quads.append(ox.Quad(node, _KEY, ox.Literal(record.key), RECORDS_GRAPH))
+    return quads
+
+
+def json_record_quads(iri: str, record_json: str, order: int, key: str) -> list[ox.Quad]:
+    """`one_record_quads` of records already written as JSON (by a worker)."""
+    node = ox.NamedNode(iri)
+    return [
+        ox.Quad(node, _RECORD, ox.Literal(record_json), RECORDS_GRAPH),
+        ox.Quad(node, _ORDER, ox.Literal(str(order), datatype=_XSD_INTEGER), RECORDS_GRAPH),
+        ox.Quad(node, _KEY, ox.Literal(key), RECORDS_GRAPH),
+    ]
+
+
+def min_confidence_quad(min_confidence: float) -> ox.Quad:
+    return ox.Quad(
+        RECORDS_GRAPH,
+        _MIN_CONFIDENCE,
+        ox.Literal(str(Decimal(str(min_confidence))), datatype=_XSD_DECIMAL),
+        RECORDS_GRAPH,
+    )
 
 
 def stored_min_confidence(store: KGStore) -> float | None:
@@ -95,20 +169,9 @@ def extraction_from_json(text: str) -> DocumentExtraction:
 
 def record_quads(records: Mapping[str, Stored], min_confidence: float) -> list[ox.Quad]:
     """The quads that keep `records` and the corpus's --min-confidence in the records graph."""
-    quads = [
-        ox.Quad(
-            RECORDS_GRAPH,
-            _MIN_CONFIDENCE,
-            ox.Literal(str(Decimal(str(min_confidence))), datatype=_XSD_DECIMAL),
-            RECORDS_GRAPH,
-        )
-    ]
+    quads = [min_confidence_quad(min_confidence)]
     for iri, record in records.items():
-        node = ox.NamedNode(iri)
-        quads.append(ox.Quad(node, _RECORD, ox.Literal(extraction_to_json(record.extraction)), RECORDS_GRAPH))
-        quads.append(
-            ox.Quad(node, _ORDER, ox.Literal(str(record.order), datatype=_XSD_INTEGER), RECORDS_GRAPH)
-        )
+        quads += one_record_quads(iri, record)
     return quads
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from kg.types import Corpus, Document, DocumentExtraction, Entity, EntityRecord, Evidence, Relation
 from kg.vocab import SYMMETRIC_PROPERTIES
@@ -94,3 +94,138 @@ def _surname_aliases(records: Iterable[EntityRecord]) -> dict[str, str]:
         if len(words) == 1 and len(parts.get(words[0].lower(), ())) == 1:
             alias[key] = next(iter(parts[words[0].lower()]))
     return alias
+
+
+# ---------------------------------------------------------------------- streaming
+
+
+class _Summary:
+    """What `_merge` reads of one entity key's records, kept as counts and first occurrences (by
+    the records' running number) instead of the records."""
+
+    __slots__ = ("classes", "first", "labels", "names")
+
+    def __init__(self) -> None:
+        self.classes: dict[str, list[int]] = {}  # cls -> [count, first seen]
+        self.labels: dict[str, dict[str, list[int]]] = {}  # cls -> label -> [count, first seen]
+        self.names: set[str] = set()
+        self.first: dict[str, tuple[int, str | None]] = {}  # field -> (seen, first value set)
+
+    def add(self, record: EntityRecord, seen: int) -> None:
+        _count(self.classes, record.cls, seen)
+        _count(self.labels.setdefault(record.cls, {}), record.label, seen)
+        self.names.update((record.label, *record.names))
+        for name in ("iso3", "wikidata", "date", "status"):
+            value = getattr(record, name)
+            if value and name not in self.first:
+                self.first[name] = (seen, value)
+
+    def merge(self, other: _Summary) -> None:
+        for cls, (n, seen) in other.classes.items():
+            _count(self.classes, cls, seen, n)
+        for cls, labels in other.labels.items():
+            for label, (n, seen) in labels.items():
+                _count(self.labels.setdefault(cls, {}), label, seen, n)
+        self.names |= other.names
+        for name, (seen, value) in other.first.items():
+            if name not in self.first or seen < self.first[name][0]:
+                self.first[name] = (seen, value)
+
+    def entity(self, key: str) -> Entity:
+        cls = _most_common(self.classes)
+        label = _most_common(self.labels[cls])
+        value = {name: found[1] for name, found in self.first.items()}
+        return Entity(
+            key=key,
+            cls=cls,
+            label=label,
+            alt_labels=tuple(sorted(self.names - {label})),
+            iso3=value.get("iso3"),
+            wikidata=value.get("wikidata"),
+            date=value.get("date"),
+            status=value.get("status"),
+        )
+
+
+def _count(counts: dict[str, list[int]], value: str, seen: int, n: int = 1) -> None:
+    found = counts.get(value)
+    if found is None:
+        counts[value] = [n, seen]
+    else:
+        found[0] += n
+        found[1] = min(found[1], seen)
+
+
+def _most_common(counts: dict[str, list[int]]) -> str:
+    """Counter.most_common(1) of the values counted: the most frequent, the first seen of a tie."""
+    return min(counts.items(), key=lambda item: (-item[1][0], item[1][1]))[0]
+
+
+def resolve_stream(
+    read: Callable[[], Iterable[DocumentExtraction]], *, min_confidence: float = 0.0
+) -> Iterator[Corpus]:
+    """`resolve` for a corpus too large to hold: `read()` gives the extractions in corpus order, and is
+    called two or three times (entities; relations' confidence if `min_confidence` > 0; then each
+    document). Yields each document's part of the corpus `resolve` gives: a Corpus of that one
+    document, its entities (merged over the whole corpus) and relations. Memory grows with the
+    distinct entities and relations, not with the documents."""
+    summaries: dict[str, _Summary] = {}
+    people: dict[str, str] = {}
+    seen = 0
+    for x in read():
+        for record in x.entities:
+            summaries.setdefault(record.key, _Summary()).add(record, seen)
+            if record.cls == "Person":
+                people[record.key] = record.label
+            seen += 1
+    alias = _aliases(people)
+    merged: dict[str, _Summary] = {}
+    for key, summary in summaries.items():
+        target = alias.get(key, key)
+        if target in merged:
+            merged[target].merge(summary)
+        else:
+            merged[target] = copy = _Summary()
+            copy.merge(summary)
+    entities = {key: summary.entity(key) for key, summary in merged.items()}
+    del summaries, merged
+
+    def triples(x: DocumentExtraction) -> Iterator[tuple[tuple[str, str, str], Evidence]]:
+        for claim in x.claims:
+            s, o = alias.get(claim.subject, claim.subject), alias.get(claim.object, claim.object)
+            if s == o:
+                continue
+            if claim.predicate in SYMMETRIC_PROPERTIES and o < s:
+                s, o = o, s
+            yield (s, claim.predicate, o), claim.evidence
+
+    miss: dict[tuple[str, str, str], float] = {}
+    if min_confidence > 0:
+        for x in read():
+            for triple, evidence in triples(x):
+                miss[triple] = miss.get(triple, 1.0) * (1.0 - min(max(evidence.confidence, 0.0), 1.0))
+
+    def kept(triple: tuple[str, str, str]) -> bool:
+        return min_confidence <= 0 or round(1.0 - miss[triple], 4) >= min_confidence
+
+    for x in read():
+        rels: dict[tuple[str, str, str], list[Evidence]] = defaultdict(list)
+        for triple, evidence in triples(x):
+            rels[triple].append(evidence)
+        doc_relations = tuple(_relation(t, ev) for t, ev in sorted(rels.items()) if kept(t))
+        keys = {alias.get(r.key, r.key) for r in x.entities}
+        for rel in doc_relations:
+            keys.update((rel.subject, rel.object))
+        own = tuple(sorted(k for k in keys if k in entities))
+        yield Corpus(
+            (x.document,),
+            {k: entities[k] for k in own},
+            doc_relations,
+            {x.document.id: own},
+            {x.document.id: doc_relations},
+        )
+
+
+def _aliases(people: dict[str, str]) -> dict[str, str]:
+    """`_surname_aliases` of the people's labels (key -> the label of its last record)."""
+    return _surname_aliases(EntityRecord(key, "Person", label) for key, label in people.items())

@@ -70,11 +70,12 @@ def fake_extract(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Replace extraction by the hand-made records; returns the ids extracted, in order."""
     seen: list[str] = []
 
-    def extract(documents: Sequence[Document], **_: object) -> list[DocumentExtraction]:
+    def extract(nlp: object, documents: Sequence[Document]) -> list[DocumentExtraction]:
         seen.extend(d.id for d in documents)
         return [fake_extraction(d) for d in documents]
 
-    monkeypatch.setattr("kg.incremental._extract", extract)
+    monkeypatch.setattr("kg.workers._extract", extract)  # what each batch of a build runs
+    monkeypatch.setattr("kg.workers.InProcess.nlp", None)  # (no pipeline is loaded)
     return seen
 
 
@@ -111,7 +112,7 @@ def test_incremental_append_equals_scratch(
     assert change.updated == (first,)  # "Austin" joins "Lloyd Austin", and the U.S. gains an alias
     assert fake_extract == [first, then]  # the stored document is not extracted again
     assert_same(tmp_path, scratch(doc(first), doc(then)))
-    assert {label for label, _ in change.written} == {"graph", "dataset", "view", "store"}
+    assert {label for label, _ in change.written} == {"graph", "dataset", "view", "store", "report"}
     assert isomorphic(
         rdflib.Graph().parse(tmp_path / "graph.ttl"), union_graph(scratch(doc(first), doc(then)))
     )
@@ -153,7 +154,8 @@ def test_incremental_unchanged_document_is_skipped(tmp_path: Path, fake_extract:
     trig = (tmp_path / "graph.trig").read_bytes()
     change = build_store([doc("b"), doc("a")], tmp_path, html=False, append=True)
     assert change.unchanged == ("b", "a")
-    assert not (change.added or change.replaced or change.updated or change.written)
+    assert not (change.added or change.replaced or change.updated)
+    assert [label for label, _ in change.written] == ["report"]  # build-report.json: all unchanged
     assert fake_extract == ["a", "b"]
     assert quads(tmp_path) == before
     assert (tmp_path / "graph.trig").read_bytes() == trig

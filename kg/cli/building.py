@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -12,7 +12,12 @@ from kg.errors import InputError
 
 
 def build(
-    inputs: Annotated[list[Path], typer.Argument(help="Files (.txt .md .html .jsonl) or folders of them.")],
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Files (.txt .md .html .jsonl, .rss .atom .xml feeds, any of them .gz) or folders of them."
+        ),
+    ],
     out_dir: Annotated[
         Path | None,
         typer.Option("--out", "-o", help="Output folder (default: output, or none with --store)."),
@@ -39,8 +44,26 @@ def build(
     ] = None,
     update_url: UpdateUrl = None,
     graph_store_url: GraphStoreUrl = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            help="Extraction processes on this machine, each loading the model once (default: the "
+            "cores, fewer for a small corpus; 1: in this process)."
+        ),
+    ] = None,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            help="Extract on a Dask cluster: its scheduler's address (tcp://host:8786), or 'local' for a "
+            "LocalCluster of --workers processes here."
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option(help="Extract every document again, even those whose records are stored.")
+    ] = False,
 ) -> None:
-    """Build the knowledge graph of INPUTS into --out: graph.ttl, graph.trig, graph.html and store/.
+    """Build the knowledge graph of INPUTS into --out: graph.ttl, graph.trig, graph.html, store/ and
+    build-report.json (every document's status: built, unchanged, skipped, failed; its words, time).
 
     With --append the documents join the existing store: new ones are added, changed ones replace
     their graphs, unchanged ones are skipped, and the corpus is re-resolved (entities merge across
@@ -50,20 +73,17 @@ def build(
     Virtuoso, through the SPARQL 1.1 Protocol and Graph Store Protocol), always as with --append;
     the files are written only if --out is given too.
 
-    Example: kg build examples/ --out output
+    Documents whose records the store holds (same text, metadata and pipeline) are not extracted
+    again: a build stopped by Ctrl-C or kill -9 resumes where it stopped when run again. --force
+    extracts everything again. A document that fails is reported, and the others are built.
+
+    Example: kg build examples/ --out output --workers 2
     """
     from kg.incremental import build_store
 
     with handled():
         target = None if store is None else location(store, update_url, graph_store_url)
-        with progress_bar() as progress:
-            task = progress.add_task("extracting", total=None)
-
-            def on_read(n: int) -> None:
-                progress.update(task, total=n)
-                if n < 2:
-                    progress.update(task, visible=False)
-
+        with progress_bar(rates=True) as progress:
             change = build_store(
                 inputs,
                 out_dir,
@@ -72,11 +92,24 @@ def build(
                 model=model,
                 min_confidence=min_confidence,
                 html=html,
-                on_read=on_read,
-                on_done=lambda _doc: progress.advance(task),
+                force=force,
+                workers=workers,
+                dask=dask,
+                progress=BarProgress(progress),
             )
         for problem in change.errors:
             err.print(f"[red]error:[/red] {problem}", highlight=False, soft_wrap=True)
+        report = change.report
+        failed = [] if report is None else [d for d in report.documents if d.status == "failed" and d.id]
+        for line in failed:
+            err.print(
+                f"[red]failed:[/red] {line.source or line.id}: {line.reason}", highlight=False, soft_wrap=True
+            )
+        if report is not None:
+            for line in (d for d in report.documents if d.status == "skipped"):
+                err.print(
+                    f"skipped: {line.source or line.id}: {line.reason}", highlight=False, soft_wrap=True
+                )
         if not (change.added or change.replaced or change.unchanged):
             raise InputError("no document could be read; nothing was written")
     if append or store is not None:
@@ -101,8 +134,31 @@ def build(
     view = dict(change.written).get("view")
     if view is not None:
         out.print(f"open the view: file://{view.resolve()}", highlight=False, soft_wrap=True)
-    if change.errors:
+    if report is not None:
+        totals = ", ".join(f"{report.count(s)} {s}" for s in ("built", "unchanged", "skipped", "failed"))
+        out.print(f"documents: {totals} ({report.runner})", highlight=False, soft_wrap=True)
+    if change.errors or failed:
         raise typer.Exit(2)
+
+
+class BarProgress:
+    """kg.corpus.Progress on a rich progress bar: documents and words per second, and the ETA."""
+
+    def __init__(self, progress: Any) -> None:
+        self.progress = progress
+        self.task: Any = None
+
+    def planned(self, documents: int, words: int) -> None:
+        self.task = self.progress.add_task("extracting", total=documents, words=0, visible=documents > 1)
+
+    def extracted(self, documents: int, words: int) -> None:
+        if self.task is not None:
+            task = self.progress.tasks[self.task]
+            self.progress.update(self.task, advance=documents, words=task.fields["words"] + words)
+
+    def stage(self, name: str) -> None:
+        if self.task is not None:
+            self.progress.update(self.task, description=name)
 
 
 def _print_counts(title: str, counts: dict[str, int]) -> None:

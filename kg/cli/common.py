@@ -10,7 +10,17 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
 
 from kg.errors import KGError
 
@@ -59,13 +69,31 @@ def location(store: str, update_url: str | None, graph_store_url: str | None) ->
     return store_location(store, update=update_url, graph_store=graph_store_url)
 
 
+class RatesColumn(ProgressColumn):
+    """Documents and words per second, over the task so far."""
+
+    def render(self, task: Task) -> Text:
+        elapsed = task.elapsed or 0.0
+        if elapsed <= 0 or not task.completed:
+            return Text("")
+        words = task.fields.get("words", 0) / elapsed
+        return Text(f"{task.completed / elapsed:,.1f} docs/s, {words:,.0f} words/s")
+
+
 @contextmanager
-def progress_bar() -> Iterator[Progress]:
-    progress = Progress(
+def progress_bar(*, rates: bool = False) -> Iterator[Progress]:
+    """A progress bar on stderr (none where stderr is no terminal); with `rates`, documents and words
+    per second and the time left."""
+    columns: list[ProgressColumn | str] = [
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
+    ]
+    if rates:
+        columns += [RatesColumn(), TextColumn("ETA"), TimeRemainingColumn()]
+    progress = Progress(
+        *columns,
         console=err,
         transient=True,
         disable=not err.is_terminal,
