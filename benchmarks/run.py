@@ -1,6 +1,6 @@
 """Run the benchmarks and print their markdown tables, with the machine they ran on.
 
-    .venv/bin/python -m benchmarks.run [--large] [--only views|store|grown|append|extract]
+    .venv/bin/python -m benchmarks.run [--large] [--only views|store|grown|append|extract|corpus]
 
 Progress goes to stderr, the tables to stdout (paste them into benchmarks/README.md).
 """
@@ -16,7 +16,7 @@ import time
 from collections.abc import Sequence
 from importlib import metadata
 
-from benchmarks import bench_append, bench_extract, bench_grown, bench_store, bench_views
+from benchmarks import bench_append, bench_corpus, bench_extract, bench_grown, bench_store, bench_views
 
 
 def _cpu() -> str:
@@ -66,7 +66,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--large", action="store_true", help="also 1M triples in the store benchmark")
     parser.add_argument(
-        "--only", choices=("views", "store", "grown", "append", "extract"), help="run one benchmark"
+        "--only",
+        choices=("views", "store", "grown", "append", "extract", "corpus"),
+        help="run one benchmark",
     )
     parser.add_argument("--cap", type=float, default=120.0, help="seconds a page may take to draw")
     parser.add_argument("--query-cap", type=float, default=60.0, help="seconds an rdflib query may take")
@@ -91,6 +93,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         sections += bench_append.sections(bench_append.run_all(append_sizes))
     if args.only in (None, "extract"):
         sections += bench_extract.sections(bench_extract.run())
+    if args.only in (None, "corpus"):
+        sections += bench_corpus.sections(bench_corpus.run())
     minutes = (time.perf_counter() - start) / 60
     sections.append(
         f"Total time: {minutes:.1f} min; load average {load:.1f} at the start, "

@@ -8,7 +8,7 @@ import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from rdflib import Dataset
 
@@ -134,11 +134,16 @@ def build_inputs(
 
 def write_text_atomic(path: Path, text: str) -> Path:
     """Write via a temporary file in the same folder, then rename: readers never see half a file."""
+    return write_atomic(path, lambda handle: handle.write(text.encode("utf-8")))
+
+
+def write_atomic(path: Path, write: Callable[[BinaryIO], object]) -> Path:
+    """`write_text_atomic` of what `write(handle)` writes (a large file, written as it is made)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = create_beside(path)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            write(handle)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: How long to try to reach a Dask scheduler
+CONNECT_SECONDS = 30
+
 #: The name kg's plugin has on Dask workers
 PLUGIN = "kg-pipeline"
 
@@ -103,7 +106,7 @@ class DaskRunner(Runner):
                 )
                 self._client = Client(self._cluster)
             else:
-                self._client = Client(address, timeout=30)
+                self._client = Client(address, timeout=CONNECT_SECONDS)
         except (OSError, TimeoutError, ValueError) as e:
             self.close()
             raise KGError(f"cannot reach the Dask scheduler at {address}: {e}") from e

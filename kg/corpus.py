@@ -52,6 +52,8 @@ WRITE_EVERY = 64
 #: s of model loading: a small build is faster in this process alone)
 WORDS_PER_WORKER = 20_000
 REPORT = "build-report.json"
+#: The reason of a document whose records a stopped run had stored
+RESUMED = "resumed: extracted by an earlier run that was stopped"
 
 
 # ---------------------------------------------------------------------- the report
@@ -75,6 +77,7 @@ class BuildReport:
     workers: int
     runner: str  # "this process", "N processes", "Dask (ADDRESS)"
     seconds: float
+    stages: tuple[tuple[str, float], ...] = ()  # (what, wall seconds), in order
 
     def count(self, status: str) -> int:
         return sum(d.status == status for d in self.documents)
@@ -91,6 +94,7 @@ class BuildReport:
             "workers": self.workers,
             "runner": self.runner,
             "seconds": round(self.seconds, 3),
+            "stages": {name: round(seconds, 3) for name, seconds in self.stages},
             "documents": [{**asdict(d), "seconds": round(d.seconds, 4)} for d in self.documents],
         }
         return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
@@ -136,7 +140,7 @@ def _model_meta(model: str | None) -> dict[str, Any]:
         if spec is None or spec.origin is None:
             return {"name": name}
         package = Path(spec.origin).parent
-        found = sorted(package.glob("*/meta.json")) + [package / "meta.json"]
+        found = [*sorted(package.glob("*/meta.json")), package / "meta.json"]
         folder = next((f.parent for f in found if f.is_file()), package)
     try:
         return dict(json.loads((folder / "meta.json").read_text(encoding="utf-8")))
@@ -289,9 +293,8 @@ def plan_documents(
         plan.documents.append(planned)
         if keys.get(iri) == planned.key:
             current = graph_hashes is not None and graph_hashes.get(iri) == planned.content_hash
-            plan.reports[index] = DocumentReport(
-                item.id, item.source, "unchanged" if current else "built", None, planned.words
-            )
+            status, reason = ("unchanged", None) if current else ("built", RESUMED)
+            plan.reports[index] = DocumentReport(item.id, item.source, status, reason, planned.words)
         elif previous.get(iri) == planned.key:
             plan.copy.append(planned)
             plan.reports[index] = DocumentReport(item.id, item.source, "unchanged", None, planned.words)
@@ -407,6 +410,7 @@ def build_fresh(
             return plan, report, [], None
         if plan.copy:
             _copy_records(target, store, plan.copy)
+        clock = [("reading", time.perf_counter())]
         try:
             if plan.todo.count:
                 with choose_runner(workers, dask, plan.todo.words, nlp=nlp, model=model) as runner:
@@ -416,10 +420,12 @@ def build_fresh(
                 name, count = "none (nothing to extract)", 0
         finally:
             plan.todo.close()
+        clock.append(("extracting (the pipeline's loading included)", time.perf_counter()))
         if progress is not None:
             progress.stage("resolving")
         corpus = [p for p in plan.documents if plan.reports[p.index].status != "failed"]
         written_docs = write_graphs(store, corpus, min_confidence)
+        clock.append(("resolving and writing the graphs", time.perf_counter()))
         if progress is not None:
             progress.stage("writing")
         from kg.store_files import write_views
@@ -427,7 +433,11 @@ def build_fresh(
         written, stats = write_views(store, out_dir, html=html)
     log.info("resolved and wrote %d document graphs", written_docs)
     swap_in(staging, target)
-    report = BuildReport(tuple(reports_of(plan)), count, name, time.perf_counter() - start)
+    clock.append(("writing the files", time.perf_counter()))
+    stages = [
+        (name, end - begin) for (_, begin), (name, end) in zip([("", start), *clock], clock, strict=False)
+    ]
+    report = BuildReport(tuple(reports_of(plan)), count, name, time.perf_counter() - start, tuple(stages))
     written.append(("report", write_report(out_dir, report)))
     written.append(("store", target))
     return plan, report, written, stats

@@ -6,11 +6,13 @@ offers, this one or a SPARQL server's (kg.remote).
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 import rdflib
@@ -314,22 +316,39 @@ class GraphStore(Closing):
         triple: 1M triples in seconds, where reading them into Python took 13 s)."""
         return self._dump(UNION_GRAPH, prefixes)
 
+    def dump_union_to(self, handle: BinaryIO, prefixes: Mapping[str, str]) -> None:
+        """`dump_union` written to a file as Oxigraph serializes it (never whole in memory)."""
+        try:
+            self.store.dump(
+                handle, format=ox.RdfFormat.TURTLE, from_graph=UNION_GRAPH, prefixes=dict(prefixes)
+            )
+        except OSError as e:
+            raise StoreError(f"cannot read the kg store at {self.location}: {e}") from e
+
     def dump_dataset(self, prefixes: Mapping[str, str], *, exclude: Iterable[ox.NamedNode] = ()) -> bytes:
         """The knowledge graphs (as `quads`, in graph order) as TriG, each graph serialized by
         Oxigraph from the store: its Turtle, without the prefix lines, in a `<graph> { }` block."""
+        buffer = io.BytesIO()
+        self.dump_dataset_to(buffer, prefixes, exclude=exclude)
+        return buffer.getvalue()
+
+    def dump_dataset_to(
+        self, handle: BinaryIO, prefixes: Mapping[str, str], *, exclude: Iterable[ox.NamedNode] = ()
+    ) -> None:
+        """`dump_dataset` written to a file a graph at a time (one graph in memory at most)."""
         skip = set(exclude)
         graphs: list[GraphName] = sorted((g for g in self.graph_names() if g not in skip), key=str)
         if self.quads_for_pattern(None, None, None, ox.DefaultGraph()):
             graphs.insert(0, ox.DefaultGraph())
         head = "".join(f"@prefix {name}: {ox.NamedNode(ns)} .\n" for name, ns in prefixes.items())
-        chunks = [head.encode()]
+        handle.write(head.encode())
         for graph in graphs:
             lines = self._dump(graph, prefixes).splitlines(keepends=True)
             start = next((i for i, line in enumerate(lines) if not line.startswith(b"@prefix ")), len(lines))
-            body = b"".join(lines[start:])  # the prefix lines come first, and only there
             name = "" if isinstance(graph, ox.DefaultGraph) else f"{graph} "
-            chunks += [f"{name}{{\n".encode(), body, b"}\n"]
-        return b"".join(chunks)
+            handle.write(f"{name}{{\n".encode())
+            handle.writelines(lines[start:])  # the prefix lines come first, and only there
+            handle.write(b"}\n")
 
     def _dump(self, graph: GraphName, prefixes: Mapping[str, str]) -> bytes:
         try:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.build import Outputs, write_text_atomic
+from kg.build import Outputs, write_atomic, write_text_atomic
 from kg.graphs import INFERRED_GRAPH, UNION_GRAPH
 from kg.kgstore import KGStore, to_rdflib
 from kg.stats import GraphStats, graph_stats, store_stats
@@ -93,10 +93,10 @@ def _dump_views(
     SPARQL: at 1M triples, 61 s through Python objects and an rdflib graph for the counts."""
     written: list[tuple[str, Path]] = []
     if ttl is not None:
-        write_text_atomic(ttl, _text(store.dump_union(prefixes)))
+        write_atomic(ttl, lambda handle: store.dump_union_to(handle, prefixes))
         written.append(("graph", ttl))
     if trig is not None:
-        write_text_atomic(trig, _text(store.dump_dataset(prefixes, exclude=[INFERRED_GRAPH])))
+        write_atomic(trig, lambda handle: store.dump_dataset_to(handle, prefixes, exclude=[INFERRED_GRAPH]))
         written.append(("dataset", trig))
     return written, store_stats(store)
 

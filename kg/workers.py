@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Batch = tuple[tuple[int, Document], ...]  # (position in the corpus, document)
+#: What numerical libraries read for their thread count: one in each worker process
+THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,9 @@ class ProcessPool(Runner):
         self._pool: ProcessPoolExecutor | None = None
 
     def _new_pool(self, workers: int) -> ProcessPoolExecutor:
+        """A pool whose processes are started at once, each with its numerical libraries on one
+        thread (OpenBLAS's threads, one per core in each process, made two workers on two cores three
+        times slower than one: measured, benchmarks/README.md); this process's own settings stay."""
         self.close()
         self._pool = ProcessPoolExecutor(
             max_workers=workers,
@@ -171,6 +176,14 @@ class ProcessPool(Runner):
             initializer=self._initializer,
             initargs=(self._model, logging.getLogger("kg").getEffectiveLevel()),
         )
+        saved = {name: os.environ.get(name) for name in THREAD_VARIABLES}
+        os.environ.update({name: "1" for name in THREAD_VARIABLES if name not in os.environ})
+        try:
+            self._pool.submit(os.getpid).result()  # a spawn pool starts all its processes here
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
         return self._pool
 
     def run(self, batches: Iterable[Batch]) -> Iterator[list[Extracted]]:

@@ -17,6 +17,7 @@ is one `PROVIDERS` knows how to give:
   (`../shared/eval`, beside the checkout as in CI) with their texts; without it, the lines that need
   the gold are skipped (and say so), and `corpus.jsonl` holds the examples.
 - `new-articles/`, `reference.ttl`: two articles and a Turtle file of tests/data/readme/.
+- `news/`: a news page, a feed linking it, and JSON lines (one in German) of tests/data/readme/.
 - `some-doc-id`: the id of a document in the store (the first of `new-articles/`).
 - `/srv/kg`: a temporary folder for the server's store.
 - `127.0.0.1:7878`: the server the block started. Every `7878` of the README becomes a free port,
@@ -255,6 +256,14 @@ EXPECTED: list[tuple[str, list[Check]]] = [
         [prints(r"^wrote japan\.html$"), wrote("japan.html")],
     ),
     (r"\.venv/bin/kg build gold\.jsonl --out out$", [prints(r"^built \d+ documents$")]),
+    (
+        r"kg build news/ --out out$",
+        [
+            prints(r"^built 3 documents$", r"^documents: 3 built, 0 unchanged, 1 skipped, 0 failed"),
+            wrote("out/build-report.json", "{"),
+        ],
+    ),
+    (r"kg build news/ --out out-dask --dask local$", [prints(r"^documents: 3 built, .*\(Dask, \d+ workers")]),
 ]
 
 
@@ -357,6 +366,7 @@ PROVIDERS: dict[str, Callable[[Workspace, Line], None]] = {
     "gold.jsonl": lambda space, line: gold_jsonl(space, "gold.jsonl"),
     "../shared/eval/gold": lambda space, line: space.gold_files() and None,
     "new-articles/": copied("new-articles"),
+    "news/": copied("news"),
     "reference.ttl": copied("reference.ttl"),
     "some-doc-id": lambda space, line: None,  # replaced in the command: see `command`
     "/srv/kg": lambda space, line: (space.root / "srv-kg").mkdir(exist_ok=True),
