@@ -177,7 +177,8 @@ def run(
                 if n == 0:
                     result.steady.append(json.loads(got.stdout)["pipe seconds"])
                 else:
-                    result.steady.append(_extraction_seconds(folder / ("w1", "w2", "dask")[n - 1] + f"-{k}"))
+                    name = ("w1", "w2", "dask")[n - 1]
+                    result.steady.append(_extraction_seconds(folder / f"{name}-{k}"))
                 log(f"corpus: run {k + 1}/{runs} {result.name}: {got.seconds:.1f} s, {got.peak_mb:,.0f} MB")
             for name in ("w1", "w2", "dask"):
                 shutil.rmtree(folder / f"{name}-{k}", ignore_errors=True)

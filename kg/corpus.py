@@ -311,13 +311,17 @@ def extract_into(
     runner: Runner,
     order_of: Callable[[Planned], int],
     progress: Progress | None = None,
+    *,
+    recorded: Iterable[str] = (),
 ) -> None:
     """Extract the plan's spooled documents with `runner`, writing each result's records to the store
-    as results come (a transaction every WRITE_EVERY documents), and its report into the plan."""
+    as results come (a transaction every WRITE_EVERY documents), in place of those the documents of
+    `recorded` (IRIs) had, and each document's report into the plan."""
     from kg.records import json_record_quads
     from kg.workers import batches
 
     by_index = {p.index: p for p in plan.documents}
+    had = set(recorded)
     if progress is not None:
         progress.planned(plan.todo.count, plan.todo.words)
     buffer: list[ox.Quad] = []
@@ -332,17 +336,17 @@ def extract_into(
             if result.record is not None:
                 buffer += json_record_quads(planned.iri, result.record, order_of(planned), planned.key)
         if len(buffer) >= 3 * WRITE_EVERY:
-            _replace_records(store, buffer)
+            _replace_records(store, buffer, had)
             buffer = []
         if progress is not None:
             progress.extracted(len(results), words)
     if buffer:
-        _replace_records(store, buffer)
+        _replace_records(store, buffer, had)
 
 
-def _replace_records(store: KGStore, quads: list[ox.Quad]) -> None:
-    """Write records in one transaction, in place of any the documents had."""
-    subjects = {q.subject for q in quads if isinstance(q.subject, ox.NamedNode)}
+def _replace_records(store: KGStore, quads: list[ox.Quad], had: set[str]) -> None:
+    """Write records in one transaction, in place of those the documents had (those of `had`)."""
+    subjects = {q.subject for q in quads if isinstance(q.subject, ox.NamedNode) and q.subject.value in had}
     old = [q for s in subjects for q in store.quads_for_pattern(s, None, None, RECORDS_GRAPH)]
     store.apply(delete=old, insert=quads)
 
@@ -403,7 +407,8 @@ def build_fresh(
             previous = record_keys(old)
     with GraphStore(staging) as store:
         _mark_staging(store, pipeline)
-        plan = plan_documents(items, record_keys(store), previous, pipeline)
+        staged = record_keys(store)
+        plan = plan_documents(items, staged, previous, pipeline)
         if not plan.documents:  # nothing could be read: nothing is written
             plan.todo.close()
             report = BuildReport(tuple(reports_of(plan)), 0, "none", time.perf_counter() - start)
@@ -414,7 +419,7 @@ def build_fresh(
         try:
             if plan.todo.count:
                 with choose_runner(workers, dask, plan.todo.words, nlp=nlp, model=model) as runner:
-                    extract_into(store, plan, runner, lambda p: p.index, progress)
+                    extract_into(store, plan, runner, lambda p: p.index, progress, recorded=staged)
                     name, count = runner_name(runner), runner.workers
             else:
                 name, count = "none (nothing to extract)", 0

@@ -268,7 +268,7 @@ def _append(
                 model=extraction.model,
             )
             with runner:
-                extract_into(store, plan, runner, order_of, extraction.progress)
+                extract_into(store, plan, runner, order_of, extraction.progress, recorded=orders)
                 name, count = runner_name(runner), runner.workers
     finally:
         plan.todo.close()
