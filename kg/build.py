@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from rdflib import Dataset
 
 from kg.errors import InputError, KGError, StoreError
-from kg.ingest import TEXT_SUFFIXES, document_from_text, read_inputs
+from kg.ingest import TEXT_SUFFIXES, clean_document, document_from_text, read_inputs
 from kg.mapping import to_dataset, trig_text
 from kg.resolve import resolve
 from kg.tempfiles import create_beside
@@ -50,7 +50,7 @@ def collect(inputs: Iterable[Input]) -> tuple[list[Document], list[InputError]]:
     paths: list[Path] = []
     for n, item in enumerate(inputs, start=1):
         if isinstance(item, Document):
-            documents.append(item)
+            documents.append(clean_document(item))
         elif isinstance(item, Path) or _is_path(item):
             paths.append(Path(item))
         else:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 import logging
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
@@ -25,6 +26,41 @@ log = logging.getLogger(__name__)
 TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm")
 SUFFIXES = (*TEXT_SUFFIXES, ".jsonl")
 _DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*$")
+
+
+#: C0 and C1 control characters but tab and newline, the DEL character, and lone surrogates (a JSON
+#: string may hold one; no UTF-8 text can); carriage returns are line breaks (CRLF and lone CR become
+#: a newline before the rest go)
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_CARRIAGE_RETURN = re.compile("\r\n?")
+#: Terminal escape sequences, whole: CSI (ESC [ or 0x9B, parameters, a final byte), OSC, DCS, SOS,
+#: PM and APC strings (to BEL or ST, within a line), and two-character escapes. Their payload is not
+#: text either; an unterminated string loses only its introducer.
+_ESCAPE_SEQUENCES = re.compile(
+    "(?:\x1b\\[|\x9b)[0-?]*[ -/]*[@-~]?"
+    "|(?:\x1b[\\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c\n]{0,512}(?:\x07|\x1b\\\\|\x9c)"
+    "|\x1b[@-Z\\\\-~ -/]?"
+)
+
+
+def clean_text(text: str) -> str:
+    """Text as kg keeps it: Unicode NFC, line breaks as newlines, and no control character but
+    newline and tab (an escape sequence in an article must not reach a terminal or a label, and a
+    bell after "Japan" must not change what Japan is)."""
+    text = _ESCAPE_SEQUENCES.sub("", _CARRIAGE_RETURN.sub("\n", text))
+    return unicodedata.normalize("NFC", _CONTROLS.sub("", text))
+
+
+def clean_document(document: Document) -> Document:
+    """The document with its text, title and URL cleaned (`clean_text`; the URL and title on one line)."""
+
+    def line(value: str | None) -> str | None:
+        return None if value is None else " ".join(clean_text(value).split()) or None
+
+    cleaned = replace(
+        document, text=clean_text(document.text), title=line(document.title), url=line(document.url)
+    )
+    return document if cleaned == document else cleaned
 
 
 @dataclass(frozen=True)
@@ -50,13 +86,14 @@ def read_inputs(inputs: Iterable[str | Path]) -> IngestResult:
                 )
                 continue
             seen[result.id] = where
-            documents.append(result)
+            documents.append(clean_document(result))
     return IngestResult(tuple(documents), tuple(errors))
 
 
 def document_from_text(text: str, doc_id: str, **meta: object) -> Document:
     """A Document from a string (the Python API's `kg.build(["some text", ...])`)."""
     _check_id(doc_id, doc_id)
+    text = clean_text(text)
     if not text.strip():
         raise InputError(f"{doc_id}: empty document (no text)")
     return Document(id=doc_id, text=text, **meta)  # type: ignore[arg-type]
@@ -89,9 +126,9 @@ def _decode(path: Path, data: bytes, where: str | None = None) -> str:
     if b"\x00" in data[:8192]:
         raise InputError(f"{where}: binary file, not text")
     try:
-        text = data.decode("utf-8-sig")
+        text = clean_text(data.decode("utf-8-sig"))
     except UnicodeDecodeError as e:
-        raise InputError(f"{where}: invalid UTF-8 at byte {e.start}") from e
+        raise InputError(f"{where}: invalid UTF-8 at byte {e.start} (kg reads UTF-8 text only)") from e
     if not text.strip():
         raise InputError(f"{where}: empty document (no text)")
     return text
@@ -175,6 +212,7 @@ def _jsonl_document(line: str, where: str) -> Document:
         raise InputError(f"{where}: missing or invalid 'id'")
     if not isinstance(text, str):
         raise InputError(f"{where}: missing or invalid 'text'")
+    text = clean_text(text)
     if not text.strip():
         raise InputError(f"{where}: empty document {doc_id!s} (no text)")
     _check_id(str(doc_id), where)

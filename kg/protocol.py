@@ -156,7 +156,10 @@ class Client:
 
     def post_triples(self, graph: ox.NamedNode, triples: list[ox.Triple]) -> None:
         """Add triples to a graph with one Graph Store Protocol POST (N-Triples)."""
-        assert self.endpoints.graph_store is not None
+        if self.endpoints.graph_store is None:
+            raise StoreError(
+                f"{self.endpoints.location}: no Graph Store Protocol endpoint to post triples to"
+            )
         data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
         self.send(
             self.endpoints.graph_store,
@@ -186,8 +189,7 @@ class Client:
         while True:
             page = f"{prologue}SELECT {names} WHERE {{ {{ {body}\n}} }} OFFSET {offset} LIMIT {size}"
             headers, data = self._post_query(page, dataset)
-            result = self._parse(headers, data)
-            assert isinstance(result, ox.QuerySolutions)
+            result = self.solutions(self._parse(headers, data))
             tsv = result.serialize(format=ox.QueryResultsFormat.TSV) or b""
             head, _, rows = tsv.partition(b"\n")
             pages.append(rows)
@@ -196,9 +198,15 @@ class Client:
                 break
             offset += size
         merged = head + b"\n" + b"".join(pages)
-        parsed = ox.parse_query_results(merged, format=ox.QueryResultsFormat.TSV)
-        assert isinstance(parsed, ox.QuerySolutions)
-        return parsed
+        return self.solutions(ox.parse_query_results(merged, format=ox.QueryResultsFormat.TSV))
+
+    def solutions(self, result: QueryResult) -> ox.QuerySolutions:
+        """The rows of a SELECT's answer; StoreError if the server answered something else (a checked
+        error, not an assert: what a server sends is input, and asserts go under `python -O`)."""
+        if not isinstance(result, ox.QuerySolutions):
+            kind = "a boolean" if isinstance(result, ox.QueryBoolean) else "triples"
+            raise StoreError(f"{self.endpoints.query}: the server answered a SELECT with {kind}, not rows")
+        return result
 
     def _parse(self, headers: Message, body: bytes) -> QueryResult:
         content_type = headers.get("Content-Type", "").lower()

@@ -37,6 +37,7 @@ from kg.errors import QueryError, StoreError
 from kg.ontology import queries_dir
 from kg.ordering import sort_rows, split_order
 from kg.remote import RemoteStore
+from kg.sparqltext import masked
 from kg.store import GraphStore
 from kg.vocab import DEFAULT_PREFIXES
 
@@ -138,6 +139,7 @@ def run(source: Source, sparql: str, params: Mapping[str, ParamValue] | None = N
 
 def select(source: Source, sparql: str, params: Mapping[str, ParamValue] | None = None) -> Results:
     """Run a query, as `run` does, without building a DataFrame (what `kg query` prints from)."""
+    refuse_update(sparql)
     bindings = bind_params(sparql, params or {})
     log.debug("running a query on a %s with bindings %s", type(source).__name__, bindings)
     unordered, order = split_order(sparql)
@@ -175,6 +177,23 @@ def _execute(
     raise QueryError(f"cannot query a {type(source).__name__}")
 
 
+_UPDATE_RE = re.compile(
+    r"^\s*(?:(?:BASE|PREFIX)\b[^\n]*\s*)*(INSERT|DELETE|DROP|CLEAR|LOAD|CREATE|ADD|MOVE|COPY|WITH)\b", re.I
+)
+
+
+def refuse_update(sparql: str) -> None:
+    """QueryError saying so when `sparql` is a SPARQL update: queries here only read."""
+    found = _UPDATE_RE.match(masked(sparql))
+    if found is None:
+        return
+    raise QueryError(
+        f"{found.group(1).upper()} is a SPARQL update, and queries here only read the store "
+        "(SELECT, ASK, CONSTRUCT, DESCRIBE). To change the store use kg build, kg remove or kg "
+        "import; to send updates over HTTP, run `kg serve --allow-update` and POST them to /update."
+    )
+
+
 def bind_params(sparql: str, params: Mapping[str, ParamValue]) -> dict[str, Identifier]:
     """Which variable each parameter binds, as what term (see the module docstring)."""
     variables = _variables(sparql)
@@ -209,8 +228,7 @@ def _term(value: ParamValue) -> Identifier:
 
 
 def _variables(sparql: str) -> set[str]:
-    body = "\n".join(line for line in sparql.splitlines() if not line.lstrip().startswith("#"))
-    return set(re.findall(r"[?$]([A-Za-z_][A-Za-z0-9_]*)", body))
+    return set(re.findall(r"[?$]([A-Za-z_][A-Za-z0-9_]*)", masked(sparql)))
 
 
 def _run_store(
@@ -251,19 +269,24 @@ _GROUP_BY_RE = re.compile(r"\bGROUP\s+BY\s+", re.I)
 
 def _project_bound(sparql: str, bindings: Mapping[str, Identifier]) -> tuple[str, set[str]]:
     """Oxigraph binds only projected variables: project the bound ones a SELECT leaves out (and
-    group by them, a constant, where the query groups), so their values stay bound, not spliced."""
-    match = _SELECT_RE.search(sparql)
+    group by them, a constant, where the query groups), so their values stay bound, not spliced.
+    The query is read with its comments, strings and IRIs masked: a "# Select ..." comment or a
+    "group by" in a string is not the query's."""
+    code = masked(sparql)
+    match = _SELECT_RE.search(code)
     if not bindings or match is None:
         return sparql, set()
-    head_end = sparql.find("{", match.end())
-    projection = sparql[match.end() : head_end if head_end >= 0 else len(sparql)]
+    head_end = code.find("{", match.end())
+    projection = code[match.end() : head_end if head_end >= 0 else len(code)]
     projected = set(re.findall(r"[?$]([A-Za-z_][A-Za-z0-9_]*)", projection))
     added = {name for name in bindings if name not in projected}
     if not added:
         return sparql, set()
     names = " ".join(f"?{name}" for name in sorted(added)) + " "
+    group = _GROUP_BY_RE.search(code, match.end())
+    if group is not None:
+        sparql = sparql[: group.end()] + names + sparql[group.end() :]
     sparql = sparql[: match.end()] + names + sparql[match.end() :]
-    sparql = _GROUP_BY_RE.sub(lambda m: m.group(0) + names, sparql, count=1)
     return sparql, added
 
 

@@ -139,9 +139,7 @@ class RemoteStore(Closing):
         return self.client.query(_PROLOGUE + sparql, dataset)
 
     def _select(self, sparql: str) -> list[ox.QuerySolution]:
-        result = self.query(sparql, union=False)
-        assert isinstance(result, ox.QuerySolutions)
-        return list(result)
+        return list(self.client.solutions(self.query(sparql, union=False)))
 
     def _graphs(self) -> list[ox.NamedNode]:
         """Every named graph on the server. `GRAPH ?g { }` lists them quickly where it is supported;

@@ -10,8 +10,9 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
-from kg.cli.common import GraphStoreUrl, UpdateUrl, graph_file, handled, location, out, store_help
+from kg.cli.common import GraphStoreUrl, UpdateUrl, graph_file, handled, location, out, shown, store_help
 from kg.errors import InputError
 
 
@@ -94,7 +95,10 @@ _NARROWEST = 10
 
 def _print_rows(columns: list[str], rows: list[list[str]]) -> None:
     """A table whose IRIs (`id:country/JPN`) stay on one line and whose text wraps, if one fits the
-    terminal's width; else each row as a record (`column: value` lines), as psql's expanded mode."""
+    terminal's width; else each row as a record (`column: value` lines), as psql's expanded mode.
+    Cells are data: never markup, and their control characters are shown escaped (`shown`)."""
+    columns = [shown(column) for column in columns]
+    rows = [[shown(cell) for cell in row] for row in rows]
     widths = [max([len(column), *(len(row[i]) for row in rows)]) for i, column in enumerate(columns)]
     names = [all(" " not in row[i] for row in rows) for i in range(len(columns))]  # IRIs, numbers, dates
     need = sum(
@@ -105,11 +109,11 @@ def _print_rows(columns: list[str], rows: list[list[str]]) -> None:
         table = Table()
         for column, width, name in zip(columns, widths, names, strict=True):
             if name:
-                table.add_column(column, no_wrap=True, min_width=width)
+                table.add_column(Text(column), no_wrap=True, min_width=width)
             else:
-                table.add_column(column, overflow="fold")  # wrapped, never cut short
+                table.add_column(Text(column), overflow="fold")  # wrapped, never cut short
         for row in rows:
-            table.add_row(*row)
+            table.add_row(*(Text(cell) for cell in row))
         out.print(table)
         return
     pad = max(map(len, columns), default=0)
