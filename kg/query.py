@@ -31,7 +31,18 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.query import ResultRow
 from rdflib.term import Identifier, Node
 
-from kg.cells import IRI, XSD, BlankNodeId, TypedText, from_ox, from_rdflib, gc_paused, read_tsv
+from kg.cells import (
+    IRI,
+    XSD,
+    BlankNodeId,
+    TypedFloat,
+    TypedInt,
+    TypedText,
+    from_ox,
+    from_rdflib,
+    gc_paused,
+    read_tsv,
+)
 from kg.csv_text import csv_text
 from kg.errors import QueryError, StoreError
 from kg.ontology import queries_dir
@@ -111,10 +122,21 @@ class Results:
         return cls(("boolean",), [[value]], ask=True)
 
     def frame(self) -> pd.DataFrame:
-        """As a DataFrame (an ASK answer's with `attrs["ask"]` set)."""
+        """As a DataFrame (an ASK answer's with `attrs["ask"]` set). A column of numbers whose
+        datatype a float or an int would lose (xsd:decimal, xsd:int...) has it in
+        `attrs["datatypes"]`, so that the output formats still write it."""
         frame = pd.DataFrame(self.rows, columns=list(self.columns))
         if self.ask:
             frame.attrs["ask"] = True
+        datatypes = {}
+        for index, column in enumerate(self.columns):
+            kinds = {
+                cell.datatype for row in self.rows if isinstance(cell := row[index], TypedFloat | TypedInt)
+            }
+            if len(kinds) == 1:
+                datatypes[column] = kinds.pop()
+        if datatypes:
+            frame.attrs["datatypes"] = datatypes
         return frame
 
     @classmethod
@@ -125,7 +147,24 @@ class Results:
         if data.attrs.get("ask"):
             return cls.answer(bool(data["boolean"].iloc[0]))
         rows = [[_unbound_nan(cell) for cell in row] for row in data.itertuples(index=False, name=None)]
-        return cls(tuple(str(c) for c in data.columns), rows)
+        columns = tuple(str(c) for c in data.columns)
+        for column, datatype in data.attrs.get("datatypes", {}).items():
+            if column in columns:
+                index = columns.index(column)
+                for row in rows:
+                    row[index] = _typed_number(row[index], datatype)
+        return cls(columns, rows)
+
+
+def _typed_number(cell: object, datatype: str) -> object:
+    """A DataFrame's number with the datatype its column had (see `Results.frame`)."""
+    if isinstance(cell, bool) or not isinstance(cell, numbers.Real):
+        return cell
+    if datatype in (XSD + "decimal", XSD + "float"):
+        return TypedFloat.of(float(cell), datatype)
+    if isinstance(cell, numbers.Integral) or float(cell).is_integer():
+        return TypedInt(int(cell), datatype)
+    return cell
 
 
 def _unbound_nan(cell: object) -> object:
@@ -177,8 +216,10 @@ def _execute(
     raise QueryError(f"cannot query a {type(source).__name__}")
 
 
+#: An update's first keyword after the prologue (read in the masked text, where IRIs are blanks; each
+#: repetition consumes a keyword, so matching stays linear in the text)
 _UPDATE_RE = re.compile(
-    r"^\s*(?:(?:BASE|PREFIX)\b[^\n]*\s*)*(INSERT|DELETE|DROP|CLEAR|LOAD|CREATE|ADD|MOVE|COPY|WITH)\b", re.I
+    r"(?:\s*(?:BASE|PREFIX\s+[\w.-]*:))*\s*(INSERT|DELETE|DROP|CLEAR|LOAD|CREATE|ADD|MOVE|COPY|WITH)\b", re.I
 )
 
 
@@ -343,6 +384,8 @@ def display(cell: object, prefixes: Mapping[str, str] = DEFAULT_PREFIXES) -> str
         return str(cell)
     if isinstance(cell, bool):
         return "true" if cell else "false"
+    if isinstance(cell, TypedFloat):
+        return cell.lexical
     return str(cell)
 
 
@@ -378,6 +421,10 @@ def _json_term(cell: Any) -> dict[str, str] | None:
         return {"type": "literal", "value": str(cell), "datatype": cell.datatype or XSD + "string"}
     if isinstance(cell, str):
         return {"type": "literal", "value": cell}
+    if isinstance(cell, TypedFloat):
+        return {"type": "literal", "value": cell.lexical, "datatype": cell.datatype}
+    if isinstance(cell, TypedInt):
+        return {"type": "literal", "value": str(int(cell)), "datatype": cell.datatype}
     if isinstance(cell, bool) or type(cell).__name__ == "bool_":
         return {"type": "literal", "value": "true" if cell else "false", "datatype": XSD + "boolean"}
     if isinstance(cell, numbers.Integral):
