@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from rdflib import Dataset
 
 from kg.errors import InputError, KGError, StoreError
-from kg.ingest import TEXT_SUFFIXES, clean_document, document_from_text, read_inputs
+from kg.ingest import TEXT_SUFFIXES, check_length, clean_document, document_from_text, read_inputs
 from kg.mapping import to_dataset, trig_text
 from kg.resolve import resolve
 from kg.tempfiles import create_beside
@@ -50,6 +50,11 @@ def collect(inputs: Iterable[Input]) -> tuple[list[Document], list[InputError]]:
     paths: list[Path] = []
     for n, item in enumerate(inputs, start=1):
         if isinstance(item, Document):
+            try:
+                check_length(item.text, item.source or item.id)
+            except InputError as e:
+                errors.append(e)
+                continue
             documents.append(clean_document(item))
         elif isinstance(item, Path) or _is_path(item):
             paths.append(Path(item))
@@ -82,7 +87,7 @@ def build_documents(
     """Extract, resolve and map documents that were already read."""
     if not 0.0 <= min_confidence <= 1.0:
         raise KGError(f"min confidence must be between 0 and 1, got {min_confidence}")
-    from kg.extract.document import extract
+    from kg.chunks import extract_bounded as extract
     from kg.extract.pipeline import build_nlp
 
     pipeline = nlp if nlp is not None else build_nlp(model)

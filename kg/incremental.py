@@ -175,7 +175,7 @@ def _extract(
 ) -> list[DocumentExtraction]:
     if not documents:
         return []
-    from kg.extract.document import extract
+    from kg.chunks import extract_bounded as extract
     from kg.extract.pipeline import build_nlp
 
     pipeline = nlp if nlp is not None else build_nlp(model)

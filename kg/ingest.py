@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import BinaryIO
 
 import yaml
 
@@ -22,6 +23,12 @@ from kg.errors import InputError
 from kg.types import Document
 
 log = logging.getLogger(__name__)
+
+#: The longest document kg reads, in characters (about 600 pages of a book; extraction takes about a
+#: minute and a half for one, in pieces: kg.chunks). A longer one is refused with a message; the
+#: rest of the batch still builds. A file over four times as many bytes is refused unread.
+MAX_DOCUMENT_CHARS = 2_000_000
+_MAX_FILE_BYTES = 4 * MAX_DOCUMENT_CHARS
 
 TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm")
 SUFFIXES = (*TEXT_SUFFIXES, ".jsonl")
@@ -93,6 +100,7 @@ def read_inputs(inputs: Iterable[str | Path]) -> IngestResult:
 def document_from_text(text: str, doc_id: str, **meta: object) -> Document:
     """A Document from a string (the Python API's `kg.build(["some text", ...])`)."""
     _check_id(doc_id, doc_id)
+    check_length(text, doc_id)
     text = clean_text(text)
     if not text.strip():
         raise InputError(f"{doc_id}: empty document (no text)")
@@ -121,6 +129,15 @@ def _read_one(path: Path) -> Iterator[Document | InputError]:
         )
 
 
+def check_length(text: str, where: str) -> None:
+    """InputError if `text` is longer than MAX_DOCUMENT_CHARS."""
+    if len(text) > MAX_DOCUMENT_CHARS:
+        raise InputError(
+            f"{where}: document too long ({len(text):,} characters); kg reads documents of up to "
+            f"{MAX_DOCUMENT_CHARS:,} characters: split it into several"
+        )
+
+
 def _decode(path: Path, data: bytes, where: str | None = None) -> str:
     where = where or str(path)
     if b"\x00" in data[:8192]:
@@ -136,10 +153,17 @@ def _decode(path: Path, data: bytes, where: str | None = None) -> str:
 
 def _read_text_file(path: Path) -> Document:
     try:
+        size = path.stat().st_size
+        if size > _MAX_FILE_BYTES:
+            raise InputError(
+                f"{path}: file too large ({size / 1e6:,.1f} MB); kg reads documents of up to "
+                f"{MAX_DOCUMENT_CHARS:,} characters: split it into several"
+            )
         data = path.read_bytes()
     except OSError as e:
         raise InputError(f"{path}: cannot read: {e.strerror}") from e
     raw = _decode(path, data)
+    check_length(raw, str(path))
     doc_id = path.stem
     _check_id(doc_id, str(path))
     meta, raw = split_front_matter(raw, str(path))
@@ -181,23 +205,55 @@ def split_front_matter(raw: str, where: str) -> tuple[dict[str, str], str]:
 
 
 def _read_jsonl(path: Path) -> Iterator[Document | InputError]:
+    """A corpus of one JSON object a line, read a line at a time: memory stays bounded by the longest
+    line kg reads (a longer one is skipped unread, and reported), whatever the file's size."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            if b"\x00" in handle.read(8192):
+                yield InputError(f"{path}: binary file, not text")
+                return
+            handle.seek(0)
+            found = False
+            for number, line in enumerate(_bounded_lines(handle), start=1):
+                where = f"{path}:{number}"
+                if line is None:
+                    yield InputError(
+                        f"{where}: line too long (over {_MAX_FILE_BYTES:,} bytes); kg reads documents of up "
+                        f"to {MAX_DOCUMENT_CHARS:,} characters: split it into several"
+                    )
+                    found = True
+                    continue
+                try:
+                    text = line.decode("utf-8-sig" if number == 1 else "utf-8")
+                except UnicodeDecodeError as e:
+                    yield InputError(
+                        f"{where}: invalid UTF-8 at byte {e.start} of the line (kg reads UTF-8 only)"
+                    )
+                    found = True
+                    continue
+                if not text.strip():
+                    continue
+                found = True
+                try:
+                    yield _jsonl_document(text, where)
+                except InputError as e:
+                    yield e
     except OSError as e:
         yield InputError(f"{path}: cannot read: {e.strerror}")
         return
-    try:
-        content = _decode(path, data)
-    except InputError as e:
-        yield e
-        return
-    for number, line in enumerate(content.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            yield _jsonl_document(line, f"{path}:{number}")
-        except InputError as e:
-            yield e
+    if not found:
+        yield InputError(f"{path}: empty document (no text)")
+
+
+def _bounded_lines(handle: BinaryIO) -> Iterator[bytes | None]:
+    """The lines of a binary file; None for a line longer than _MAX_FILE_BYTES, skipped unread."""
+    while line := handle.readline(_MAX_FILE_BYTES + 1):
+        if len(line) > _MAX_FILE_BYTES and not line.endswith(b"\n"):
+            while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+            yield None
+        else:
+            yield line
 
 
 def _jsonl_document(line: str, where: str) -> Document:
@@ -212,6 +268,7 @@ def _jsonl_document(line: str, where: str) -> Document:
         raise InputError(f"{where}: missing or invalid 'id'")
     if not isinstance(text, str):
         raise InputError(f"{where}: missing or invalid 'text'")
+    check_length(text, where)
     text = clean_text(text)
     if not text.strip():
         raise InputError(f"{where}: empty document {doc_id!s} (no text)")

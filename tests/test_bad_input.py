@@ -129,3 +129,152 @@ def test_bad_input_control_characters_do_not_change_recognition(nlp) -> None:
     assert {"Country:JPN", "Country:CHN"} <= set(entities), sorted(entities)
     assert not [k for k, e in entities.items() if e.cls == "Organization" and "Japan" in e.label]
     assert [str(o) for o in built.dataset.objects() if any(c in str(o) for c in "\x1b\x07")] == []
+
+
+# ---------------------------------------------------------------------- long documents
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Para one is here.\n\nPara two.\n\n" * 50,
+        "A sentence without a break. " * 80,
+        "word " * 500,
+        "x" * 2500,  # no boundary at all: a hard cut
+        "short",
+    ],
+)
+def test_bad_input_split_text_pieces_join_up_and_are_bounded(text: str) -> None:
+    from kg.chunks import split_text
+
+    pieces = split_text(text, size=400)
+    assert "".join(piece for _, piece in pieces) == text
+    assert [offset for offset, _ in pieces] == [
+        sum(len(p) for _, p in pieces[:i]) for i in range(len(pieces))
+    ]
+    assert all(len(piece) <= 400 for _, piece in pieces)
+    if "\n\n" in text:  # cut after a paragraph break
+        assert all(piece.endswith("\n\n") for _, piece in pieces[:-1])
+    elif ". " in text:
+        assert all(piece.endswith(". ") for _, piece in pieces[:-1])
+
+
+@pytest.mark.model
+def test_bad_input_long_documents_are_extracted_in_bounded_pieces(
+    nlp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pipeline never sees more than CHUNK_CHARS at once, and what the pieces found is placed
+    in the whole text: each mention and evidence sentence is at its offsets."""
+    import kg.extract.document
+    from kg.chunks import extract_bounded
+
+    seen: list[int] = []
+    real = kg.extract.document.extract
+
+    def spy(pipeline, documents, **kwargs):  # type: ignore[no-untyped-def]
+        docs = list(documents)
+        seen.extend(len(d.text) for d in docs)
+        return real(pipeline, docs, **kwargs)
+
+    monkeypatch.setattr(kg.extract.document, "extract", spy)
+    paragraph = "Japan and South Korea signed a defence pact in Tokyo. China condemned the pact.\n\n"
+    text = paragraph * 30 + "Russia sanctioned Ukraine. " * 40  # a long last paragraph, no break
+    (x,) = extract_bounded(nlp, [Document("long", text)], size=1000)
+    assert max(seen) <= 1000 and len(seen) >= len(text) // 1000
+    assert x.document.text == text
+    assert {"Country:JPN", "Country:KOR", "Country:CHN", "Country:RUS", "Country:UKR"} <= {
+        e.key for e in x.entities
+    }
+    assert len({e.key for e in x.entities}) == len(x.entities)  # one record per entity
+    assert x.mentions and all(text[m.start : m.end] == m.text for m in x.mentions)
+    assert max(m.start for m in x.mentions) > len(text) - 1000  # found in the last piece, placed there
+    assert x.claims and all(
+        text[c.evidence.start : c.evidence.end].strip() == c.evidence.sentence for c in x.claims
+    )
+
+
+@pytest.mark.model
+def test_bad_input_document_over_spacys_limit_builds_with_the_rest(nlp, tmp_path: Path) -> None:
+    """1.1M characters (spaCy's E088 stopped the whole build) in a folder with two good articles:
+    all three build. (Mostly white space, so the test stays quick: pieces of only white space are
+    not run through the pipeline.)"""
+    from kg.incremental import build_store
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Japan and India held talks in Delhi.", encoding="utf-8")
+    (folder / "b.txt").write_text("France condemned Russia.", encoding="utf-8")
+    long = "Germany and Poland signed a treaty.\n" + " " * 1_100_000 + "\nItaly criticised Hungary.\n"
+    (folder / "long.txt").write_text(long, encoding="utf-8")
+    change = build_store([folder], tmp_path / "out", nlp=nlp, html=False)
+    assert change.errors == ()
+    assert sorted(change.added) == ["a", "b", "long"]
+    ttl = (tmp_path / "out" / "graph.ttl").read_text(encoding="utf-8")
+    for country in ("IND", "RUS", "DEU", "ITA", "HUN"):
+        assert f"country/{country}" in ttl
+
+
+def test_bad_input_huge_files_are_refused_unread_and_the_rest_builds(tmp_path: Path) -> None:
+    """A 100 MB document is refused with the documented limit before it is read (bounded memory),
+    as is a JSON line over the limit (skipped unread; the next line is read)."""
+    import tracemalloc
+
+    from kg.ingest import MAX_DOCUMENT_CHARS
+
+    with (tmp_path / "huge.txt").open("wb") as handle:
+        handle.truncate(100 * 1024 * 1024)  # sparse: 100 MB of NULs, never written
+    (tmp_path / "ok.txt").write_text("Japan.", encoding="utf-8")
+    over = json.dumps({"id": "big", "text": "x " * (2 * MAX_DOCUMENT_CHARS + 10)})
+    (tmp_path / "corpus.jsonl").write_text(
+        over + "\n" + json.dumps({"id": "after", "text": "Chile."}) + "\n", encoding="utf-8"
+    )
+    (tmp_path / "long.md").write_text("y" * (MAX_DOCUMENT_CHARS + 1), encoding="utf-8")
+    tracemalloc.start()
+    try:
+        result = read_inputs([tmp_path])
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert sorted(d.id for d in result.documents) == ["after", "ok"]
+    errors = sorted(str(e) for e in result.errors)
+    assert errors == [
+        f"{tmp_path / 'corpus.jsonl'}:1: line too long (over 8,000,000 bytes); kg reads documents of up to "
+        "2,000,000 characters: split it into several",
+        f"{tmp_path / 'huge.txt'}: file too large (104.9 MB); kg reads documents of up to 2,000,000 "
+        "characters: split it into several",
+        f"{tmp_path / 'long.md'}: document too long (2,000,001 characters); kg reads documents of up to "
+        "2,000,000 characters: split it into several",
+    ]
+    assert peak < 40 * 1024 * 1024, peak  # the 100 MB file was never read, the long line not kept
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.jsonl", b"\n\n", "empty document (no text)"),
+        ("mixed.jsonl", b'{"id": "a", "text": "caf\xe9"}\n', ":1: invalid UTF-8 at byte 24 of the line"),
+        ("feed.xml", b"<rss><channel><item>x</item></channel></rss>", "unsupported file type '.xml'"),
+        (
+            "page.html",
+            b"<html><head><title>T</title></head><body><script>x</script><style>y</style></body>",
+            "empty document (no text after markup",
+        ),
+        ("broken.html", b"<p>Unclosed <b>tags <i>and <a href='x", "empty document"),
+        ("nul.md", b"# T\x00itle", "binary file, not text"),
+        ("noext", b"Japan.", "unsupported file type '(none)'"),
+    ],
+)
+def test_bad_input_each_bad_file_has_one_clear_message(
+    tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
+    (tmp_path / name).write_bytes(content)
+    (tmp_path / "good.txt").write_text("Japan.", encoding="utf-8")
+    result = read_inputs([tmp_path / name, tmp_path / "good.txt", tmp_path / "missing.txt"])
+    assert [d.id for d in result.documents] == ["good"] or name == "broken.html"
+    errors = [str(e) for e in result.errors]
+    assert errors[-1] == f"{tmp_path / 'missing.txt'}: no such file or folder"
+    if name == "broken.html":  # HTML that never closes still gives its text
+        assert sorted(d.id for d in result.documents) == ["broken", "good"]
+        return
+    assert len(errors) == 2 and errors[0].startswith(str(tmp_path / name)), errors
+    assert message in errors[0]
