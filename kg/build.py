@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING
 from rdflib import Dataset
 
 from kg.errors import InputError, KGError, StoreError
-from kg.ingest import TEXT_SUFFIXES, check_length, clean_document, document_from_text, read_inputs
+from kg.ingest import (
+    TEXT_SUFFIXES,
+    check_length,
+    clean_document,
+    document_from_text,
+    is_kg_page,
+    read_inputs,
+)
 from kg.mapping import to_dataset, trig_text
 from kg.resolve import resolve
 from kg.tempfiles import create_beside
@@ -125,6 +132,8 @@ def write_text_atomic(path: Path, text: str) -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -138,6 +147,7 @@ def write_outputs(dataset: Dataset, out_dir: Path, *, html: bool = True, store: 
 
     if out_dir.exists() and not out_dir.is_dir():
         raise StoreError(f"{out_dir}: output path exists and is not a folder")
+    check_replaceable(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     union = union_graph(dataset)
     trig = write_text_atomic(out_dir / "graph.trig", trig_text(dataset))
@@ -163,13 +173,19 @@ def replace_store(path: Path, trig: Path) -> Path:
 
 def fresh_folder(path: Path) -> Path:
     """An empty folder beside `path` to build its replacement in."""
+    recover_swap(path)
     fresh = path.with_name(f".{path.name}.new")
     shutil.rmtree(fresh, ignore_errors=True)
     return fresh
 
 
 def swap_in(fresh: Path, path: Path) -> Path:
-    """Replace the folder `path` by `fresh` with renames; the old one serves until the last moment."""
+    """Replace the folder `path` by `fresh` with renames; the old one serves until the last moment.
+    A process killed between the two renames leaves no `path`: `recover_swap` finishes the swap."""
+    if path.exists() and not is_store(path):
+        raise StoreError(
+            f"{path}: not a kg store; kg replaces only a store it made (move it, or choose another --out)"
+        )
     old = path.with_name(f".{path.name}.old")
     shutil.rmtree(old, ignore_errors=True)
     if path.exists():
@@ -177,3 +193,58 @@ def swap_in(fresh: Path, path: Path) -> Path:
     os.replace(fresh, path)
     shutil.rmtree(old, ignore_errors=True)
     return path
+
+
+def recover_swap(path: Path) -> None:
+    """Finish a `swap_in` that a killed process left half done: with `path` moved away but the fresh
+    store (complete before any rename) not yet in, the fresh one goes in."""
+    old, fresh = path.with_name(f".{path.name}.old"), path.with_name(f".{path.name}.new")
+    if path.exists() or not old.is_dir():
+        return
+    if is_store(fresh):
+        log.warning("%s: finishing the swap of a fresh store a killed build left", path)
+        os.replace(fresh, path)
+    else:
+        log.warning("%s: putting back the store a killed build had moved", path)
+        os.replace(old, path)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def is_store(path: Path) -> bool:
+    """Whether `path` is a store kg made (an Oxigraph database), or an empty folder."""
+    return path.is_dir() and ((path / "CURRENT").is_file() or not any(path.iterdir()))
+
+
+def check_replaceable(out_dir: Path) -> None:
+    """StoreError if the output folder holds a `store/` or `graph.html` that kg did not make: an
+    --out pointing at the wrong folder must not delete what is there."""
+    store = out_dir / "store"
+    if store.exists() and not is_store(store):
+        raise StoreError(
+            f"{store}: exists and is not a kg store; kg replaces only a store it made "
+            "(move it, or choose another --out)"
+        )
+    page = out_dir / "graph.html"
+    if page.exists() and not is_kg_page(page):
+        raise StoreError(
+            f"{page}: exists and is not a page kg wrote; kg will not replace it "
+            "(move it, or choose another --out)"
+        )
+
+
+#: In an output folder while a change to its store has files still to follow (the inferred graph,
+#: graph.ttl, graph.trig, graph.html): a run that finds it (killed before it was removed) writes them.
+PENDING = ".kg-pending"
+
+
+def mark_pending(out_dir: Path) -> None:
+    """Leave the pending mark (on disk before the store changes)."""
+    write_text_atomic(out_dir / PENDING, "the files beside the store are being rewritten\n")
+
+
+def is_pending(out_dir: Path) -> bool:
+    return (out_dir / PENDING).is_file()
+
+
+def clear_pending(out_dir: Path) -> None:
+    (out_dir / PENDING).unlink(missing_ok=True)

@@ -111,13 +111,21 @@ def _read_one(path: Path) -> Iterator[Document | InputError]:
     if not path.exists():
         yield InputError(f"{path}: no such file or folder")
     elif path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+        files = sorted(
+            p
+            for p in path.rglob("*")
+            if p.is_file()
+            and p.suffix.lower() in SUFFIXES
+            and not (p.suffix.lower() in (".html", ".htm") and is_kg_page(p))
+        )  # kg's own pages (an --out inside the inputs) are never documents
         if not files:
             yield InputError(f"{path}: folder holds no {', '.join(SUFFIXES)} files")
         for file in files:
             yield from _read_one(file)
     elif path.suffix.lower() == ".jsonl":
         yield from _read_jsonl(path)
+    elif path.suffix.lower() in (".html", ".htm") and is_kg_page(path):
+        yield InputError(f"{path}: a graph view kg wrote, not a document")
     elif path.suffix.lower() in TEXT_SUFFIXES:
         try:
             yield _read_text_file(path)
@@ -136,6 +144,26 @@ def check_length(text: str, where: str) -> None:
             f"{where}: document too long ({len(text):,} characters); kg reads documents of up to "
             f"{MAX_DOCUMENT_CHARS:,} characters: split it into several"
         )
+
+
+#: What marks a page kg wrote in its first few kilobytes: its generator tag, or (pages written before
+#: the tag) its content security policy
+_KG_PAGE_MARKS = (
+    b'<meta name="generator" content="kg">',
+    b"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'unsafe-inline'; "
+    b"style-src 'unsafe-inline'; img-src data:; connect-src 'none'\">",
+)
+
+
+def is_kg_page(path: Path) -> bool:
+    """Whether an HTML file is a page kg wrote (`kg build`, `kg render`): kg replaces only those, and
+    never reads one as a document."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    return any(mark in head for mark in _KG_PAGE_MARKS)
 
 
 def _decode(path: Path, data: bytes, where: str | None = None) -> str:

@@ -18,6 +18,7 @@ import json
 import logging
 import math
 import numbers
+import operator
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -162,8 +163,10 @@ def _typed_number(cell: object, datatype: str) -> object:
         return cell
     if datatype in (XSD + "decimal", XSD + "float"):
         return TypedFloat.of(float(cell), datatype)
-    if isinstance(cell, numbers.Integral) or float(cell).is_integer():
-        return TypedInt(int(cell), datatype)
+    if isinstance(cell, numbers.Integral):
+        return TypedInt(operator.index(cell), datatype)
+    if float(cell).is_integer():  # a column with unbound cells is floats in a DataFrame
+        return TypedInt(int(float(cell)), datatype)
     return cell
 
 

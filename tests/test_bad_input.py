@@ -278,3 +278,50 @@ def test_bad_input_each_bad_file_has_one_clear_message(
         return
     assert len(errors) == 2 and errors[0].startswith(str(tmp_path / name)), errors
     assert message in errors[0]
+
+
+# ---------------------------------------------------------------------- --out among the inputs
+
+
+def test_bad_input_out_never_replaces_a_folder_kg_did_not_make(tmp_path: Path) -> None:
+    """`--out` pointing at the inputs' folder, which has a `store/` of the user's: refused, and the
+    folder is left as it was (it was deleted)."""
+    folder = tmp_path / "in"
+    (folder / "store").mkdir(parents=True)
+    (folder / "store" / "mine.bin").write_bytes(b"precious")
+    (folder / "a.txt").write_text("Japan.", encoding="utf-8")
+    result = runner.invoke(app, ["build", str(folder), "--out", str(folder)])
+    assert result.exit_code == 1
+    assert (
+        f"{folder / 'store'}: exists and is not a kg store; kg replaces only a store it made" in result.stderr
+    )
+    assert (folder / "store" / "mine.bin").read_bytes() == b"precious"
+    assert sorted(p.name for p in folder.iterdir()) == ["a.txt", "store"]
+
+
+def test_bad_input_out_never_replaces_a_page_kg_did_not_write(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "graph.html").write_text("<html><body>my own page</body></html>", encoding="utf-8")
+    (tmp_path / "a.txt").write_text("Japan.", encoding="utf-8")
+    result = runner.invoke(app, ["build", str(tmp_path / "a.txt"), "--out", str(out)])
+    assert result.exit_code == 1
+    assert "graph.html: exists and is not a page kg wrote; kg will not replace it" in result.stderr
+    assert (out / "graph.html").read_text(encoding="utf-8") == "<html><body>my own page</body></html>"
+
+
+@pytest.mark.model
+def test_bad_input_kgs_own_outputs_are_never_read_as_input(nlp, tmp_path: Path) -> None:
+    """An --out inside the input folder: the next build does not ingest its own graph.html (and a
+    page kg wrote, named as an input, is refused as such)."""
+    from kg.incremental import build_store
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Japan and India held talks.", encoding="utf-8")
+    first = build_store([folder], folder / "out", nlp=nlp)
+    assert (folder / "out" / "graph.html").is_file()
+    second = build_store([folder], folder / "out", nlp=nlp)
+    assert (first.added, second.added, second.errors) == (("a",), ("a",), ())
+    (page,) = read_inputs([folder / "out" / "graph.html"]).errors
+    assert str(page) == f"{folder / 'out' / 'graph.html'}: a graph view kg wrote, not a document"
