@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 import urllib.error
 import urllib.request
 from email.message import Message
+from typing import Any
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
@@ -43,6 +45,8 @@ _ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9
 _MAX_ROWS = "X-SPARQL-MaxRows"
 _FORM_TYPE = "application/x-www-form-urlencoded"
 _ERROR_CHARS = 600
+#: What oxigraph writes at the end of an answer it stopped at its --timeout-s (after status 200)
+_CANCELLED = b"The SPARQL operation has been cancelled"
 _MODIFIER = re.compile(r"\b(ORDER\s+BY|LIMIT|OFFSET|VALUES)\b", re.I)
 
 _XML_BNODE = re.compile(rb"<bnode>([^<]*)</bnode>")
@@ -58,9 +62,13 @@ _JSON_BOOLEAN = re.compile(
 class Client:
     """HTTP to one server's endpoints (see the module docstring)."""
 
-    def __init__(self, endpoints: Endpoints, *, timeout: float = 600.0) -> None:
+    def __init__(
+        self, endpoints: Endpoints, *, timeout: float = 600.0, max_result_bytes: int | None = None
+    ) -> None:
         self.endpoints = endpoints
         self.timeout = timeout
+        #: the most an answer may hold: a longer one is a QueryError, read no further
+        self.max_result_bytes = max_result_bytes
         #: the Server header of the last answer (how a server behind an unknown URL is recognised)
         self.product = ""
         handlers: list[urllib.request.BaseHandler] = []
@@ -102,11 +110,33 @@ class Client:
                 urllib.request.Request(address, data=data, headers=headers), timeout=self.timeout
             ) as response:
                 self.product = response.headers.get("Server", "") or self.product
-                return response.headers, bytes(response.read())
+                return response.headers, self._read(response, role)
         except urllib.error.HTTPError as e:
             raise self._refused(url, role, e) from e
         except OSError as e:
             raise StoreError(f"cannot reach the kg store at {self.endpoints.location}: {e}") from e
+
+    def _read(self, response: Any, role: str) -> bytes:
+        """The body of an answer, read in pieces, within `timeout` seconds in all and within
+        `max_result_bytes`; QueryError past either."""
+        deadline = time.monotonic() + self.timeout
+        limit = self.max_result_bytes
+        pieces: list[bytes] = []
+        size = 0
+        while piece := response.read(1 << 20):
+            size += len(piece)
+            if limit is not None and size > limit:
+                raise QueryError(
+                    f"{self.endpoints.location}: the {role} answer is larger than {limit / 1e6:g} MB "
+                    "(--max-result-mb): ask for less (LIMIT), or raise the limit"
+                )
+            if time.monotonic() > deadline:
+                raise QueryError(
+                    f"{self.endpoints.location}: the {role} answer took longer than "
+                    f"{self.timeout:g} s (--timeout)"
+                )
+            pieces.append(piece)
+        return b"".join(pieces)
 
     def _refused(self, url: str, role: str, e: urllib.error.HTTPError) -> StoreError | QueryError:
         try:
@@ -210,6 +240,10 @@ class Client:
 
     def _parse(self, headers: Message, body: bytes) -> QueryResult:
         content_type = headers.get("Content-Type", "").lower()
+        if _CANCELLED in body[-200:]:  # (the results are read lazily: a parse error would come late)
+            raise QueryError(
+                f"{self.endpoints.query}: the query ran past the server's time limit (--timeout)"
+            )
         if "json" in content_type:
             fmt = ox.QueryResultsFormat.JSON
             for pattern in (_JSON_BNODE, _JSON_BNODE_AFTER):

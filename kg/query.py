@@ -14,6 +14,7 @@ their `?<param>Name` variables; `run` drops those input-only columns from its re
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import math
@@ -23,7 +24,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import IO, Any, cast
 
 import pandas as pd
 import pyoxigraph as ox
@@ -179,18 +180,26 @@ def run(source: Source, sparql: str, params: Mapping[str, ParamValue] | None = N
     return select(source, sparql, params).frame()
 
 
-def select(source: Source, sparql: str, params: Mapping[str, ParamValue] | None = None) -> Results:
-    """Run a query, as `run` does, without building a DataFrame (what `kg query` prints from)."""
+def select(
+    source: Source,
+    sparql: str,
+    params: Mapping[str, ParamValue] | None = None,
+    *,
+    max_bytes: int | None = None,
+) -> Results:
+    """Run a query, as `run` does, without building a DataFrame (what `kg query` prints from).
+    `max_bytes` bounds the answer of an embedded store (as SPARQL TSV; a remote store's is bounded
+    by its RemoteStore): a larger one is a QueryError, read no further."""
     refuse_update(sparql)
     bindings = bind_params(sparql, params or {})
     log.debug("running a query on a %s with bindings %s", type(source).__name__, bindings)
     unordered, order = split_order(sparql)
     with gc_paused():
-        columns, rows, ask = _execute(source, unordered, bindings)
+        columns, rows, ask = _execute(source, unordered, bindings, max_bytes)
         if order:
             ordered = sort_rows(columns, rows, order) if ask is None else None
             if ordered is None:  # the store must order these rows itself
-                columns, rows, ask = _execute(source, sparql, bindings)
+                columns, rows, ask = _execute(source, sparql, bindings, max_bytes)
             else:
                 rows = ordered
     if ask is not None:
@@ -210,10 +219,10 @@ def _without(
 
 
 def _execute(
-    source: Source, sparql: str, bindings: Mapping[str, Identifier]
+    source: Source, sparql: str, bindings: Mapping[str, Identifier], max_bytes: int | None = None
 ) -> tuple[list[str], list[list[object]], bool | None]:
     if isinstance(source, GraphStore | RemoteStore):
-        return _run_store(source, sparql, bindings)
+        return _run_store(source, sparql, bindings, max_bytes)
     if isinstance(source, rdflib.Graph):
         return _run_rdflib(source, sparql, bindings)
     raise QueryError(f"cannot query a {type(source).__name__}")
@@ -275,8 +284,36 @@ def _variables(sparql: str) -> set[str]:
     return set(re.findall(r"[?$]([A-Za-z_][A-Za-z0-9_]*)", masked(sparql)))
 
 
+def _too_large(limit: int) -> QueryError:
+    return QueryError(
+        f"the answer is larger than {limit / 1e6:g} MB (--max-result-mb): ask for less (LIMIT), "
+        "or raise the limit"
+    )
+
+
+class _Bounded(io.RawIOBase):
+    """A writer that keeps what is written, up to `limit` bytes; past it, QueryError."""
+
+    def __init__(self, limit: int | None) -> None:
+        self.limit, self.size = limit, 0
+        self.parts: list[bytes] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self.size += len(data)
+        if self.limit is not None and self.size > self.limit:
+            raise _too_large(self.limit)
+        self.parts.append(bytes(data))
+        return len(data)
+
+
 def _run_store(
-    store: GraphStore | RemoteStore, sparql: str, bindings: Mapping[str, Identifier]
+    store: GraphStore | RemoteStore,
+    sparql: str,
+    bindings: Mapping[str, Identifier],
+    max_bytes: int | None = None,
 ) -> tuple[list[str], list[list[object]], bool | None]:
     sparql, added = _project_bound(sparql, bindings)
     result = store.query(sparql, bindings)
@@ -293,14 +330,24 @@ def _run_store(
         return value
 
     if isinstance(result, ox.QueryTriples):
-        rows = [[cell(t.subject), cell(t.predicate), cell(t.object)] for t in result]
+        rows = []
+        size = 0
+        for t in result:
+            rows.append([cell(t.subject), cell(t.predicate), cell(t.object)])
+            size += len(str(t))
+            if max_bytes is not None and size > max_bytes:
+                raise _too_large(max_bytes)
         return ["subject", "predicate", "object"], rows, None
+    written = _Bounded(max_bytes)
     try:
-        columns, rows = read_tsv(result.serialize(format=ox.QueryResultsFormat.TSV) or b"")
-    except (RuntimeError, ValueError) as e:
+        result.serialize(cast(IO[bytes], written), format=ox.QueryResultsFormat.TSV)
+    except QueryError:
+        raise
+    except (RuntimeError, ValueError, SyntaxError) as e:  # (a server's results are parsed as read)
         raise QueryError(f"cannot run the query: {e}") from e
     except OSError as e:
         raise StoreError(f"cannot read the kg store at {store.location}: {e}") from e
+    columns, rows = read_tsv(b"".join(written.parts))
     return *_without(columns, rows, added), None
 
 
