@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import shutil
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -230,6 +232,26 @@ def check_replaceable(out_dir: Path) -> None:
             f"{page}: exists and is not a page kg wrote; kg will not replace it "
             "(move it, or choose another --out)"
         )
+
+
+@contextmanager
+def output_lock(out_dir: Path) -> Iterator[None]:
+    """Hold the output folder for one writer (a build, an append, a removal): another gets a "store
+    is busy" StoreError at once, instead of two writers building the same fresh store. The lock
+    (flock on `.kg-lock`) goes with the process, killed or not."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    handle = (out_dir / ".kg-lock").open("a")
+    try:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as e:
+            raise StoreError(
+                f"the kg store at {out_dir / 'store'} is busy: another kg command is writing it; "
+                "wait for it to finish"
+            ) from e
+        yield
+    finally:
+        handle.close()
 
 
 #: In an output folder while a change to its store has files still to follow (the inferred graph,

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -42,6 +43,7 @@ from kg.build import (
     fresh_folder,
     is_pending,
     mark_pending,
+    output_lock,
     recover_swap,
     swap_in,
     write_outputs,
@@ -143,10 +145,23 @@ def build_store(
         return replace(change, errors=tuple(errors))
     if out_dir is None:
         raise InputError("give an output folder (--out) or a store URL (--store)")
-    out_dir.mkdir(parents=True, exist_ok=True)
+    with output_lock(out_dir):
+        return _build_local(documents, out_dir, run, append, min_confidence, html, tuple(errors))
+
+
+def _build_local(
+    documents: Sequence[Document],
+    out_dir: Path,
+    run: Callable[[Sequence[Document]], list[DocumentExtraction]],
+    append: bool,
+    min_confidence: float | None,
+    html: bool,
+    errors: tuple[InputError, ...],
+) -> StoreChange:
+    """A fresh build or an append in the store in `out_dir`, with the pending mark around the change."""
     if not append:
         mark_pending(out_dir)
-        change = _build_fresh(documents, out_dir, run, min_confidence or 0.0, html, tuple(errors))
+        change = _build_fresh(documents, out_dir, run, min_confidence or 0.0, html, errors)
         clear_pending(out_dir)
         return change
     recover_swap(out_dir / "store")
@@ -156,7 +171,7 @@ def build_store(
         change = _append(local, documents, run, min_confidence)
         if not (change.added or change.replaced or change.updated or unfinished):
             clear_pending(out_dir)
-            return StoreChange(unchanged=change.unchanged, errors=tuple(errors))
+            return StoreChange(unchanged=change.unchanged, errors=errors)
         if unfinished and not (change.added or change.replaced or change.updated):
             log.warning("%s: finishing what a killed run left: the inferred graph and the files", out_dir)
             refresh_if_present(local)
@@ -167,7 +182,7 @@ def build_store(
         replaced=change.replaced,
         unchanged=change.unchanged,
         updated=change.updated,
-        errors=tuple(errors),
+        errors=errors,
         written=(*written, ("store", out_dir / "store")),
         stats=stats,
     )
@@ -303,7 +318,7 @@ def remove_documents(
     folder = None if is_remote(location) else store_folder(Path(str(location))).parent
     if folder is not None:
         recover_swap(folder / "store")
-    with connect(location) as store:
+    with output_lock(folder) if folder is not None else nullcontext(), connect(location) as store:
         graphs = {str(g.value) for g in store.graph_names() if isinstance(g, ox.NamedNode)}
         drop: dict[str, str] = {}
         unknown: list[str] = []

@@ -12,6 +12,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -57,7 +58,14 @@ def _in_child(run: Callable[[], object], patch: Callable[[pytest.MonkeyPatch], N
             traceback.print_exc()
         finally:
             os._exit(3)  # reached the end: the kill point was never met
-    _, status = os.waitpid(pid, 0)
+    deadline = time.monotonic() + 120  # (never hang CI: a child stuck past this is a failure)
+    while (done := os.waitpid(pid, os.WNOHANG))[0] == 0:
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            pytest.fail("the forked child neither reached its kill point nor finished in 120 s")
+        time.sleep(0.02)
+    status = done[1]
     assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, f"child exit status {status}"
 
 
