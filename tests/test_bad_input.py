@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from kg.cli import app
@@ -325,3 +327,54 @@ def test_bad_input_kgs_own_outputs_are_never_read_as_input(nlp, tmp_path: Path) 
     assert (first.added, second.added, second.errors) == (("a",), ("a",), ())
     (page,) = read_inputs([folder / "out" / "graph.html"]).errors
     assert str(page) == f"{folder / 'out' / 'graph.html'}: a graph view kg wrote, not a document"
+
+
+# ---------------------------------------------------------------------- random documents
+
+_WORDS = ["Japan", "China", "the United States", "NATO", "signed", "met", "threatened", "in", "Tokyo", "."]
+_DOCUMENTS = st.lists(
+    st.one_of(
+        st.sampled_from(_WORDS),
+        st.text(st.characters(codec="utf-8"), max_size=12),  # any code point, controls and surrogates too
+        st.text(st.characters(categories=["Cc", "Cf", "Zl", "Zp", "Mn", "So"]), max_size=4),
+    ),
+    max_size=40,
+).map(" ".join)
+
+
+@pytest.mark.model
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts=st.lists(_DOCUMENTS, min_size=1, max_size=3), title=st.text(max_size=20))
+def test_bad_input_random_unicode_documents_give_a_valid_graph_or_a_clean_error(
+    nlp, texts: list[str], title: str
+) -> None:
+    """Whatever the text: a graph that passes SHACL, whose every literal survives N-Triples and
+    back, or a KGError; never another exception."""
+    import pyoxigraph as ox
+
+    from kg.build import build_inputs
+    from kg.errors import KGError
+    from kg.kgstore import to_ox_term
+    from kg.validate import validate
+
+    documents = [Document(f"d{n}", text, title=title or None) for n, text in enumerate(texts)]
+    try:
+        built = build_inputs(documents, nlp=nlp)
+    except KGError:
+        return
+    for error in built.errors:
+        assert isinstance(error, KGError)
+    quads = [
+        ox.Quad(*(to_ox_term(term) for term in (s, p, o)), ox.NamedNode(str(g)))  # type: ignore[arg-type]
+        for s, p, o, g in built.dataset.quads()
+        if g is not None
+    ]
+    data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+    assert len(list(ox.parse(data, format=ox.RdfFormat.N_QUADS))) == len(set(quads))
+    for quad in quads:
+        if isinstance(quad.object, ox.Literal):
+            assert not any(0xD800 <= ord(c) <= 0xDFFF for c in quad.object.value)
+    from kg.mapping import union_graph
+
+    report = validate(union_graph(built.dataset))
+    assert report.conforms, report.violations[:3]
