@@ -2,8 +2,9 @@
 
     python scripts/lock.py            # after changing a version (name==version) in a lock file
 
-requirements/lock.txt holds what the default install needs (and hatchling, the build backend, and
-pip itself: `make` installs kg with --no-build-isolation, so nothing is fetched unpinned);
+requirements/lock.txt holds what the default install needs (and hatchling, the build backend, with
+editables, which it needs for an editable install, and pip itself: `make` installs kg with
+--no-build-isolation, so nothing is fetched unpinned);
 lock-test.txt and lock-notebooks.txt what the `test` and `notebooks` extras add. Each line is
 `name==version --hash=sha256:...`: pip resolves each set (`pip install --dry-run --report`, with
 the pinned versions as constraints) and the report gives the file it chose and its hash. The hashes
@@ -63,7 +64,7 @@ def main() -> None:
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
         handle.write("".join(f"{n}=={v}\n" for n, v in pinned.items() if n.lower() != "pip"))
         constraints = Path(handle.name)
-    base = resolve(".", constraints, ["hatchling", f"pip=={pinned.get('pip', '26.3')}"])
+    base = resolve(".", constraints, ["hatchling", "editables", f"pip=={pinned.get('pip', '26.3')}"])
     sets = {"lock.txt": base}
     for name in ("lock-test.txt", "lock-notebooks.txt"):
         spec = LOCKS[name][0]

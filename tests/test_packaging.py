@@ -92,7 +92,7 @@ def test_packaging_every_dependency_is_pinned_with_a_hash() -> None:
         assert not set(locked[extra]) & set(default), f"{extra} repeats pins of lock.txt"
         both = set(locked[extra]) & set(locked["lock-notebooks.txt"])
         assert all(locked[extra][n] == locked["lock-notebooks.txt"][n] for n in both)
-    assert {"hatchling", "pip"} <= set(default)  # the build backend (no build isolation) and pip
+    assert {"hatchling", "editables", "pip"} <= set(default)  # the build backend (no isolation), pip
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     installs = re.findall(r"\$\(PIP\) install (.*)", makefile)
     assert installs and all("$(HASHED)" in line or "--no-build-isolation -e ." in line for line in installs)
