@@ -62,4 +62,4 @@ check-notebooks: $(VENV)/.installed-notebooks
 	$(BIN)/python tests/check_notebooks.py
 
 clean:
-	rm -rf $(VENV) output/graph.* output/store .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) output/graph.* output/store output/.kg-lock output/.kg-pending .pytest_cache .mypy_cache .ruff_cache
