@@ -27,13 +27,27 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from kg.build import Input, Outputs, collect, fresh_folder, swap_in, write_outputs
+from kg.build import (
+    Input,
+    Outputs,
+    check_replaceable,
+    clear_pending,
+    collect,
+    fresh_folder,
+    is_pending,
+    mark_pending,
+    output_lock,
+    recover_swap,
+    swap_in,
+    write_outputs,
+)
 from kg.errors import InputError, KGError, StoreError
 from kg.graphs import DOC_PREFIX
 from kg.infer import refresh_if_present
@@ -110,6 +124,8 @@ def build_store(
         out_dir = Path("output") if out_dir is None else Path(out_dir)
     if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
         raise StoreError(f"{out_dir}: output path exists and is not a folder")
+    if out_dir is not None:
+        check_replaceable(out_dir)
     if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:
         raise KGError(f"min confidence must be between 0 and 1, got {min_confidence}")
     documents, errors = collect(inputs)
@@ -127,20 +143,46 @@ def build_store(
     if store is not None:
         change = _build_remote(store, documents, run, out_dir, min_confidence, html)
         return replace(change, errors=tuple(errors))
-    assert out_dir is not None
+    if out_dir is None:
+        raise InputError("give an output folder (--out) or a store URL (--store)")
+    with output_lock(out_dir):
+        return _build_local(documents, out_dir, run, append, min_confidence, html, tuple(errors))
+
+
+def _build_local(
+    documents: Sequence[Document],
+    out_dir: Path,
+    run: Callable[[Sequence[Document]], list[DocumentExtraction]],
+    append: bool,
+    min_confidence: float | None,
+    html: bool,
+    errors: tuple[InputError, ...],
+) -> StoreChange:
+    """A fresh build or an append in the store in `out_dir`, with the pending mark around the change."""
     if not append:
-        return _build_fresh(documents, out_dir, run, min_confidence or 0.0, html, tuple(errors))
+        mark_pending(out_dir)
+        change = _build_fresh(documents, out_dir, run, min_confidence or 0.0, html, errors)
+        clear_pending(out_dir)
+        return change
+    recover_swap(out_dir / "store")
     with GraphStore(out_dir / "store") as local:
+        unfinished = is_pending(out_dir)  # a run killed after its change to the store: finish it
+        mark_pending(out_dir)
         change = _append(local, documents, run, min_confidence)
-        if not (change.added or change.replaced or change.updated):
-            return StoreChange(unchanged=change.unchanged, errors=tuple(errors))
+        if not (change.added or change.replaced or change.updated or unfinished):
+            clear_pending(out_dir)
+            return StoreChange(unchanged=change.unchanged, errors=errors)
+        if unfinished and not (change.added or change.replaced or change.updated):
+            log.warning("%s: finishing what a killed run left: the inferred graph and the files", out_dir)
+            refresh_if_present(local)
         written, stats = write_views(local, out_dir, html=html)
+        clear_pending(out_dir)
     return StoreChange(
         added=change.added,
         replaced=change.replaced,
         unchanged=change.unchanged,
         updated=change.updated,
-        errors=tuple(errors),
+        errors=errors,
         written=(*written, ("store", out_dir / "store")),
         stats=stats,
     )
@@ -175,7 +217,7 @@ def _extract(
 ) -> list[DocumentExtraction]:
     if not documents:
         return []
-    from kg.extract.document import extract
+    from kg.chunks import extract_bounded as extract
     from kg.extract.pipeline import build_nlp
 
     pipeline = nlp if nlp is not None else build_nlp(model)
@@ -273,7 +315,10 @@ def remove_documents(
     """
     from kg.remote import connect, is_remote
 
-    with connect(location) as store:
+    folder = None if is_remote(location) else store_folder(Path(str(location))).parent
+    if folder is not None:
+        recover_swap(folder / "store")
+    with output_lock(folder) if folder is not None else nullcontext(), connect(location) as store:
         graphs = {str(g.value) for g in store.graph_names() if isinstance(g, ox.NamedNode)}
         drop: dict[str, str] = {}
         unknown: list[str] = []
@@ -289,13 +334,15 @@ def remove_documents(
             raise InputError(f"{store.location}: no document {missing} in the store (documents: {known})")
         records = read_records(store)
         remaining = {iri: r for iri, r in records.items() if iri not in drop}
+        if folder is not None:
+            mark_pending(folder)
         rewritten = apply_records(store, remaining, stored_min_confidence(store) or 0.0, drop=drop)
         written: list[tuple[str, Path]] = []
         stats = None
-        if not is_remote(location):
-            path = store_folder(Path(str(location)))
-            written, stats = write_views(store, path.parent, html=html, only_existing=True)
-            written.append(("store", path))
+        if folder is not None:
+            written, stats = write_views(store, folder, html=html, only_existing=True)
+            written.append(("store", store_folder(Path(str(location)))))
+            clear_pending(folder)
     return StoreChange(
         removed=tuple(drop.values()),
         updated=tuple(sorted(_doc_ids(rewritten, remaining))),

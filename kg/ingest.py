@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 import logging
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import BinaryIO
 
 import yaml
 
@@ -22,9 +24,50 @@ from kg.types import Document
 
 log = logging.getLogger(__name__)
 
+#: The longest document kg reads, in characters (about 600 pages of a book; extraction takes about a
+#: minute and a half for one, in pieces: kg.chunks). A longer one is refused with a message; the
+#: rest of the batch still builds. A file over four times as many bytes is refused unread.
+MAX_DOCUMENT_CHARS = 2_000_000
+_MAX_FILE_BYTES = 4 * MAX_DOCUMENT_CHARS
+
 TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm")
 SUFFIXES = (*TEXT_SUFFIXES, ".jsonl")
 _DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*$")
+
+
+#: C0 and C1 control characters but tab and newline, the DEL character, and lone surrogates (a JSON
+#: string may hold one; no UTF-8 text can); carriage returns are line breaks (CRLF and lone CR become
+#: a newline before the rest go)
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_CARRIAGE_RETURN = re.compile("\r\n?")
+#: Terminal escape sequences, whole: CSI (ESC [ or 0x9B, parameters, a final byte), OSC, DCS, SOS,
+#: PM and APC strings (to BEL or ST, within a line), and two-character escapes. Their payload is not
+#: text either; an unterminated string loses only its introducer.
+_ESCAPE_SEQUENCES = re.compile(
+    "(?:\x1b\\[|\x9b)[0-?]*[ -/]*[@-~]?"
+    "|(?:\x1b[\\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c\n]{0,512}(?:\x07|\x1b\\\\|\x9c)"
+    "|\x1b[@-Z\\\\-~ -/]?"
+)
+
+
+def clean_text(text: str) -> str:
+    """Text as kg keeps it: Unicode NFC, line breaks as newlines, and no control character but
+    newline and tab (an escape sequence in an article must not reach a terminal or a label, and a
+    bell after "Japan" must not change what Japan is)."""
+    text = _ESCAPE_SEQUENCES.sub("", _CARRIAGE_RETURN.sub("\n", text))
+    return unicodedata.normalize("NFC", _CONTROLS.sub("", text))
+
+
+def clean_document(document: Document) -> Document:
+    """The document with its text, title and URL cleaned (`clean_text`; the URL and title on one line)."""
+
+    def line(value: str | None) -> str | None:
+        return None if value is None else " ".join(clean_text(value).split()) or None
+
+    cleaned = replace(
+        document, text=clean_text(document.text), title=line(document.title), url=line(document.url)
+    )
+    return document if cleaned == document else cleaned
 
 
 @dataclass(frozen=True)
@@ -50,13 +93,15 @@ def read_inputs(inputs: Iterable[str | Path]) -> IngestResult:
                 )
                 continue
             seen[result.id] = where
-            documents.append(result)
+            documents.append(clean_document(result))
     return IngestResult(tuple(documents), tuple(errors))
 
 
 def document_from_text(text: str, doc_id: str, **meta: object) -> Document:
     """A Document from a string (the Python API's `kg.build(["some text", ...])`)."""
     _check_id(doc_id, doc_id)
+    check_length(text, doc_id)
+    text = clean_text(text)
     if not text.strip():
         raise InputError(f"{doc_id}: empty document (no text)")
     return Document(id=doc_id, text=text, **meta)  # type: ignore[arg-type]
@@ -66,13 +111,21 @@ def _read_one(path: Path) -> Iterator[Document | InputError]:
     if not path.exists():
         yield InputError(f"{path}: no such file or folder")
     elif path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+        files = sorted(
+            p
+            for p in path.rglob("*")
+            if p.is_file()
+            and p.suffix.lower() in SUFFIXES
+            and not (p.suffix.lower() in (".html", ".htm") and is_kg_page(p))
+        )  # kg's own pages (an --out inside the inputs) are never documents
         if not files:
             yield InputError(f"{path}: folder holds no {', '.join(SUFFIXES)} files")
         for file in files:
             yield from _read_one(file)
     elif path.suffix.lower() == ".jsonl":
         yield from _read_jsonl(path)
+    elif path.suffix.lower() in (".html", ".htm") and is_kg_page(path):
+        yield InputError(f"{path}: a graph view kg wrote, not a document")
     elif path.suffix.lower() in TEXT_SUFFIXES:
         try:
             yield _read_text_file(path)
@@ -84,14 +137,43 @@ def _read_one(path: Path) -> Iterator[Document | InputError]:
         )
 
 
+def check_length(text: str, where: str) -> None:
+    """InputError if `text` is longer than MAX_DOCUMENT_CHARS."""
+    if len(text) > MAX_DOCUMENT_CHARS:
+        raise InputError(
+            f"{where}: document too long ({len(text):,} characters); kg reads documents of up to "
+            f"{MAX_DOCUMENT_CHARS:,} characters: split it into several"
+        )
+
+
+#: What marks a page kg wrote in its first few kilobytes: its generator tag, or (pages written before
+#: the tag) its content security policy
+_KG_PAGE_MARKS = (
+    b'<meta name="generator" content="kg">',
+    b"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'unsafe-inline'; "
+    b"style-src 'unsafe-inline'; img-src data:; connect-src 'none'\">",
+)
+
+
+def is_kg_page(path: Path) -> bool:
+    """Whether an HTML file is a page kg wrote (`kg build`, `kg render`): kg replaces only those, and
+    never reads one as a document."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    return any(mark in head for mark in _KG_PAGE_MARKS)
+
+
 def _decode(path: Path, data: bytes, where: str | None = None) -> str:
     where = where or str(path)
     if b"\x00" in data[:8192]:
         raise InputError(f"{where}: binary file, not text")
     try:
-        text = data.decode("utf-8-sig")
+        text = clean_text(data.decode("utf-8-sig"))
     except UnicodeDecodeError as e:
-        raise InputError(f"{where}: invalid UTF-8 at byte {e.start}") from e
+        raise InputError(f"{where}: invalid UTF-8 at byte {e.start} (kg reads UTF-8 text only)") from e
     if not text.strip():
         raise InputError(f"{where}: empty document (no text)")
     return text
@@ -99,10 +181,17 @@ def _decode(path: Path, data: bytes, where: str | None = None) -> str:
 
 def _read_text_file(path: Path) -> Document:
     try:
+        size = path.stat().st_size
+        if size > _MAX_FILE_BYTES:
+            raise InputError(
+                f"{path}: file too large ({size / 1e6:,.1f} MB); kg reads documents of up to "
+                f"{MAX_DOCUMENT_CHARS:,} characters: split it into several"
+            )
         data = path.read_bytes()
     except OSError as e:
         raise InputError(f"{path}: cannot read: {e.strerror}") from e
     raw = _decode(path, data)
+    check_length(raw, str(path))
     doc_id = path.stem
     _check_id(doc_id, str(path))
     meta, raw = split_front_matter(raw, str(path))
@@ -144,23 +233,55 @@ def split_front_matter(raw: str, where: str) -> tuple[dict[str, str], str]:
 
 
 def _read_jsonl(path: Path) -> Iterator[Document | InputError]:
+    """A corpus of one JSON object a line, read a line at a time: memory stays bounded by the longest
+    line kg reads (a longer one is skipped unread, and reported), whatever the file's size."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            if b"\x00" in handle.read(8192):
+                yield InputError(f"{path}: binary file, not text")
+                return
+            handle.seek(0)
+            found = False
+            for number, line in enumerate(_bounded_lines(handle), start=1):
+                where = f"{path}:{number}"
+                if line is None:
+                    yield InputError(
+                        f"{where}: line too long (over {_MAX_FILE_BYTES:,} bytes); kg reads documents of up "
+                        f"to {MAX_DOCUMENT_CHARS:,} characters: split it into several"
+                    )
+                    found = True
+                    continue
+                try:
+                    text = line.decode("utf-8-sig" if number == 1 else "utf-8")
+                except UnicodeDecodeError as e:
+                    yield InputError(
+                        f"{where}: invalid UTF-8 at byte {e.start} of the line (kg reads UTF-8 only)"
+                    )
+                    found = True
+                    continue
+                if not text.strip():
+                    continue
+                found = True
+                try:
+                    yield _jsonl_document(text, where)
+                except InputError as e:
+                    yield e
     except OSError as e:
         yield InputError(f"{path}: cannot read: {e.strerror}")
         return
-    try:
-        content = _decode(path, data)
-    except InputError as e:
-        yield e
-        return
-    for number, line in enumerate(content.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            yield _jsonl_document(line, f"{path}:{number}")
-        except InputError as e:
-            yield e
+    if not found:
+        yield InputError(f"{path}: empty document (no text)")
+
+
+def _bounded_lines(handle: BinaryIO) -> Iterator[bytes | None]:
+    """The lines of a binary file; None for a line longer than _MAX_FILE_BYTES, skipped unread."""
+    while line := handle.readline(_MAX_FILE_BYTES + 1):
+        if len(line) > _MAX_FILE_BYTES and not line.endswith(b"\n"):
+            while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+            yield None
+        else:
+            yield line
 
 
 def _jsonl_document(line: str, where: str) -> Document:
@@ -175,6 +296,8 @@ def _jsonl_document(line: str, where: str) -> Document:
         raise InputError(f"{where}: missing or invalid 'id'")
     if not isinstance(text, str):
         raise InputError(f"{where}: missing or invalid 'text'")
+    check_length(text, where)
+    text = clean_text(text)
     if not text.strip():
         raise InputError(f"{where}: empty document {doc_id!s} (no text)")
     _check_id(str(doc_id), where)

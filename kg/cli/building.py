@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from kg.cli.common import GraphStoreUrl, UpdateUrl, err, handled, location, out, progress_bar, store_help
+from kg.cli.common import (
+    GraphStoreUrl,
+    UpdateUrl,
+    handled,
+    location,
+    out,
+    print_error,
+    progress_bar,
+    store_help,
+)
 from kg.errors import InputError
 
 
@@ -76,7 +85,7 @@ def build(
                 on_done=lambda _doc: progress.advance(task),
             )
         for problem in change.errors:
-            err.print(f"[red]error:[/red] {problem}", highlight=False, soft_wrap=True)
+            print_error(problem)
         if not (change.added or change.replaced or change.unchanged):
             raise InputError("no document could be read; nothing was written")
     if append or store is not None:
