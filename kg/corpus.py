@@ -391,13 +391,14 @@ def build_fresh(
     """Build the corpus into `out_dir/.store.new`, resuming what a killed run left there, reusing the
     records of `out_dir/store` for documents it holds unchanged (not with `force`); then resolve,
     write the files and swap the store in. Returns the plan, the report, the files and the counts."""
-    from kg.build import fresh_folder, swap_in
+    from kg.build import fresh_folder, recover_swap, swap_in
     from kg.records import record_keys
     from kg.store import GraphStore
 
     start = time.perf_counter()
     pipeline = fingerprint(model, nlp)
     target = out_dir / "store"
+    recover_swap(target)  # a swap a killed run left half done is finished first
     staging = target.with_name(f".{target.name}.new")
     if force or not _is_staging(staging, pipeline):
         staging = fresh_folder(target)

@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable, Sequence
 from itertools import chain
 from typing import cast
 
+from kg.cells import TypedFloat
+
 
 def field(cell: object) -> str:
     """One cell as a CSV field: unbound as empty, floats as `repr`, booleans as `True`/`False`,
@@ -27,6 +29,8 @@ def field(cell: object) -> str:
         text = "True" if cell else "False"
     elif isinstance(cell, numbers.Integral):
         text = str(int(cell))
+    elif isinstance(cell, TypedFloat):
+        text = cell.lexical  # an xsd:decimal as the store wrote it, not as a float would
     elif isinstance(cell, numbers.Real):
         text = repr(float(cell))
     else:

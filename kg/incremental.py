@@ -27,13 +27,23 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from kg.build import Input, iter_collected
+from kg.build import (
+    Input,
+    check_replaceable,
+    clear_pending,
+    is_pending,
+    iter_collected,
+    mark_pending,
+    output_lock,
+    recover_swap,
+)
 from kg.errors import InputError, KGError, StoreError
 from kg.graphs import DOC_PREFIX
 from kg.infer import refresh_if_present
@@ -121,6 +131,8 @@ def build_store(
         out_dir = Path("output") if out_dir is None else Path(out_dir)
     if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
         raise StoreError(f"{out_dir}: output path exists and is not a folder")
+    if out_dir is not None:
+        check_replaceable(out_dir)
     if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:
         raise KGError(f"min confidence must be between 0 and 1, got {min_confidence}")
     if workers is not None and workers < 1:
@@ -129,15 +141,39 @@ def build_store(
     extraction = _Extraction(force, workers, dask, nlp, model, progress)
     if store is not None:
         return _build_remote(store, items, extraction, out_dir, min_confidence, html)
-    assert out_dir is not None
+    if out_dir is None:
+        raise InputError("give an output folder (--out) or a store URL (--store)")
+    with output_lock(out_dir):
+        return _build_local(items, out_dir, extraction, append, min_confidence, html)
+
+
+def _build_local(
+    items: Iterable[Document | InputError | Skipped],
+    out_dir: Path,
+    extraction: _Extraction,
+    append: bool,
+    min_confidence: float | None,
+    html: bool,
+) -> StoreChange:
+    """A fresh build or an append in the store in `out_dir`, with the pending mark around the change."""
     if not append:
-        return _build_fresh(items, out_dir, extraction, min_confidence or 0.0, html)
-    out_dir.mkdir(parents=True, exist_ok=True)
+        mark_pending(out_dir)
+        change = _build_fresh(items, out_dir, extraction, min_confidence or 0.0, html)
+        clear_pending(out_dir)
+        return change
+    recover_swap(out_dir / "store")
     with GraphStore(out_dir / "store") as local:
+        unfinished = is_pending(out_dir)  # a run killed after its change to the store: finish it
+        mark_pending(out_dir)
         change = _append(local, items, extraction, min_confidence)
-        if not (change.added or change.replaced or change.updated):
+        if not (change.added or change.replaced or change.updated or unfinished):
+            clear_pending(out_dir)
             return _reported(change, out_dir)
+        if unfinished and not (change.added or change.replaced or change.updated):
+            log.warning("%s: finishing what a killed run left: the inferred graph and the files", out_dir)
+            refresh_if_present(local)
         written, stats = write_views(local, out_dir, html=html)
+        clear_pending(out_dir)
     change = replace(change, written=(*written, ("store", out_dir / "store")), stats=stats)
     return _reported(change, out_dir)
 
@@ -321,7 +357,10 @@ def remove_documents(
     """
     from kg.remote import connect, is_remote
 
-    with connect(location) as store:
+    folder = None if is_remote(location) else store_folder(Path(str(location))).parent
+    if folder is not None:
+        recover_swap(folder / "store")
+    with output_lock(folder) if folder is not None else nullcontext(), connect(location) as store:
         graphs = {str(g.value) for g in store.graph_names() if isinstance(g, ox.NamedNode)}
         drop: dict[str, str] = {}
         unknown: list[str] = []
@@ -337,13 +376,15 @@ def remove_documents(
             raise InputError(f"{store.location}: no document {missing} in the store (documents: {known})")
         records = read_records(store)
         remaining = {iri: r for iri, r in records.items() if iri not in drop}
+        if folder is not None:
+            mark_pending(folder)
         rewritten = apply_records(store, remaining, stored_min_confidence(store) or 0.0, drop=drop)
         written: list[tuple[str, Path]] = []
         stats = None
-        if not is_remote(location):
-            path = store_folder(Path(str(location)))
-            written, stats = write_views(store, path.parent, html=html, only_existing=True)
-            written.append(("store", path))
+        if folder is not None:
+            written, stats = write_views(store, folder, html=html, only_existing=True)
+            written.append(("store", store_folder(Path(str(location)))))
+            clear_pending(folder)
     return StoreChange(
         removed=tuple(drop.values()),
         updated=tuple(sorted(_doc_ids(rewritten, remaining))),

@@ -18,11 +18,13 @@ import gzip
 import json
 import logging
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import BinaryIO
 
 import yaml
 
@@ -32,12 +34,51 @@ from kg.types import Document
 
 log = logging.getLogger(__name__)
 
+#: The longest document kg reads, in characters (about 600 pages of a book; extraction takes about a
+#: minute and a half for one, in pieces: kg.chunks). A longer one is refused with a message; the
+#: rest of the batch still builds. A file over four times as many bytes is refused unread.
+MAX_DOCUMENT_CHARS = 2_000_000
+_MAX_FILE_BYTES = 4 * MAX_DOCUMENT_CHARS
+
 TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm")
 SUFFIXES = (*TEXT_SUFFIXES, ".jsonl", *FEED_SUFFIXES)
-#: The most bytes kg reads of one file (a gzipped one: decompressed)
-MAX_FILE_BYTES = 64 * 1024 * 1024
 _META_KEYS = ("title", "published", "url", "author", "language")
 _DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*$")
+
+
+#: C0 and C1 control characters but tab and newline, the DEL character, and lone surrogates (a JSON
+#: string may hold one; no UTF-8 text can); carriage returns are line breaks (CRLF and lone CR become
+#: a newline before the rest go)
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_CARRIAGE_RETURN = re.compile("\r\n?")
+#: Terminal escape sequences, whole: CSI (ESC [ or 0x9B, parameters, a final byte), OSC, DCS, SOS,
+#: PM and APC strings (to BEL or ST, within a line), and two-character escapes. Their payload is not
+#: text either; an unterminated string loses only its introducer.
+_ESCAPE_SEQUENCES = re.compile(
+    "(?:\x1b\\[|\x9b)[0-?]*[ -/]*[@-~]?"
+    "|(?:\x1b[\\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c\n]{0,512}(?:\x07|\x1b\\\\|\x9c)"
+    "|\x1b[@-Z\\\\-~ -/]?"
+)
+
+
+def clean_text(text: str) -> str:
+    """Text as kg keeps it: Unicode NFC, line breaks as newlines, and no control character but
+    newline and tab (an escape sequence in an article must not reach a terminal or a label, and a
+    bell after "Japan" must not change what Japan is)."""
+    text = _ESCAPE_SEQUENCES.sub("", _CARRIAGE_RETURN.sub("\n", text))
+    return unicodedata.normalize("NFC", _CONTROLS.sub("", text))
+
+
+def clean_document(document: Document) -> Document:
+    """The document with its text, title and URL cleaned (`clean_text`; the URL and title on one line)."""
+
+    def line(value: str | None) -> str | None:
+        return None if value is None else " ".join(clean_text(value).split()) or None
+
+    cleaned = replace(
+        document, text=clean_text(document.text), title=line(document.title), url=line(document.url)
+    )
+    return document if cleaned == document else cleaned
 
 
 @dataclass(frozen=True)
@@ -85,6 +126,7 @@ def iter_inputs(inputs: Iterable[str | Path]) -> Iterator[Document | InputError 
             yield InputError(f"{where}: duplicate document id {result.id!r} (also {seen[result.id]})")
             continue
         seen[result.id] = where
+        result = clean_document(result)
         reason = non_english(result.text)
         if reason is not None:
             yield Skipped(result.id, where, reason, len(result.text.split()))
@@ -95,6 +137,8 @@ def iter_inputs(inputs: Iterable[str | Path]) -> Iterator[Document | InputError 
 def document_from_text(text: str, doc_id: str, **meta: object) -> Document:
     """A Document from a string (the Python API's `kg.build(["some text", ...])`)."""
     _check_id(doc_id, doc_id)
+    check_length(text, doc_id)
+    text = clean_text(text)
     if not text.strip():
         raise InputError(f"{doc_id}: empty document (no text)")
     return Document(id=doc_id, text=text, **meta)  # type: ignore[arg-type]
@@ -115,7 +159,13 @@ def _files(path: Path) -> Iterator[Path | InputError]:
     if not path.exists():
         yield InputError(f"{path}: no such file or folder")
     elif path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and _suffix(p) in SUFFIXES)
+        files = sorted(
+            p
+            for p in path.rglob("*")
+            if p.is_file()
+            and _suffix(p) in SUFFIXES
+            and not (_suffix(p) in (".html", ".htm") and is_kg_page(p))
+        )  # kg's own pages (an --out inside the inputs) are never documents
         if not files:
             yield InputError(f"{path}: folder holds no {', '.join(SUFFIXES)} files (or gzipped ones)")
         yield from files
@@ -208,26 +258,40 @@ def _entry_document(entry: Entry, page: Document | None, feed: Path) -> Document
     )
 
 
+def _open_binary(path: Path) -> BinaryIO:
+    """A file opened for reading bytes, decompressed as it is read if it is gzipped."""
+    if path.name.lower().endswith(".gz"):
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return path.open("rb")
+
+
 def _read_bytes(path: Path) -> bytes:
-    """A file's bytes, decompressed if it is gzipped; InputError if it cannot be read or is too big."""
+    """A file's bytes, decompressed if it is gzipped; InputError if it cannot be read, or is over
+    _MAX_FILE_BYTES (a plain file is refused unread; a gzipped one when that much is decompressed)."""
     try:
-        if path.name.lower().endswith(".gz"):
-            with gzip.open(path, "rb") as handle:
-                data = handle.read(MAX_FILE_BYTES + 1)
-        else:
-            with path.open("rb") as handle:
-                data = handle.read(MAX_FILE_BYTES + 1)
+        size = path.stat().st_size
+        if size > _MAX_FILE_BYTES:
+            raise InputError(
+                f"{path}: file too large ({size / 1e6:,.1f} MB); kg reads documents of up to "
+                f"{MAX_DOCUMENT_CHARS:,} characters: split it into several"
+            )
+        with _open_binary(path) as handle:
+            data = handle.read(_MAX_FILE_BYTES + 1)
     except (OSError, EOFError) as e:
-        reason = getattr(e, "strerror", None) or str(e)
-        raise InputError(f"{path}: cannot read: {reason}") from e
-    if len(data) > MAX_FILE_BYTES:
-        raise InputError(f"{path}: over {MAX_FILE_BYTES // 2**20} MB; split it into several files")
+        raise InputError(f"{path}: cannot read: {getattr(e, 'strerror', None) or e}") from e
+    if len(data) > _MAX_FILE_BYTES:
+        raise InputError(
+            f"{path}: file too large (over {_MAX_FILE_BYTES / 1e6:,.1f} MB decompressed); kg reads "
+            f"documents of up to {MAX_DOCUMENT_CHARS:,} characters: split it into several"
+        )
     return data
 
 
 def _read_one(path: Path) -> Iterator[Document | InputError]:
     if _suffix(path) == ".jsonl":
         yield from _read_jsonl(path)
+    elif _suffix(path) in (".html", ".htm") and is_kg_page(path):
+        yield InputError(f"{path}: a graph view kg wrote, not a document")
     else:
         try:
             yield _read_text_file(path)
@@ -235,14 +299,43 @@ def _read_one(path: Path) -> Iterator[Document | InputError]:
             yield e
 
 
+def check_length(text: str, where: str) -> None:
+    """InputError if `text` is longer than MAX_DOCUMENT_CHARS."""
+    if len(text) > MAX_DOCUMENT_CHARS:
+        raise InputError(
+            f"{where}: document too long ({len(text):,} characters); kg reads documents of up to "
+            f"{MAX_DOCUMENT_CHARS:,} characters: split it into several"
+        )
+
+
+#: What marks a page kg wrote in its first few kilobytes: its generator tag, or (pages written before
+#: the tag) its content security policy
+_KG_PAGE_MARKS = (
+    b'<meta name="generator" content="kg">',
+    b"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'unsafe-inline'; "
+    b"style-src 'unsafe-inline'; img-src data:; connect-src 'none'\">",
+)
+
+
+def is_kg_page(path: Path) -> bool:
+    """Whether an HTML file is a page kg wrote (`kg build`, `kg render`): kg replaces only those, and
+    never reads one as a document."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    return any(mark in head for mark in _KG_PAGE_MARKS)
+
+
 def _decode(path: Path, data: bytes, where: str | None = None) -> str:
     where = where or str(path)
     if b"\x00" in data[:8192]:
         raise InputError(f"{where}: binary file, not text")
     try:
-        text = data.decode("utf-8-sig")
+        text = clean_text(data.decode("utf-8-sig"))
     except UnicodeDecodeError as e:
-        raise InputError(f"{where}: invalid UTF-8 at byte {e.start}") from e
+        raise InputError(f"{where}: invalid UTF-8 at byte {e.start} (kg reads UTF-8 text only)") from e
     if not text.strip():
         raise InputError(f"{where}: empty document (no text)")
     return text
@@ -251,6 +344,7 @@ def _decode(path: Path, data: bytes, where: str | None = None) -> str:
 def _read_text_file(path: Path) -> Document:
     data = _read_bytes(path)
     raw = _decode(path, data)
+    check_length(raw, str(path))
     doc_id = _stem(path)
     _check_id(doc_id, str(path))
     meta, raw = split_front_matter(raw, str(path))
@@ -304,23 +398,55 @@ def split_front_matter(raw: str, where: str) -> tuple[dict[str, str], str]:
 
 
 def _read_jsonl(path: Path) -> Iterator[Document | InputError]:
+    """A corpus of one JSON object a line, read a line at a time: memory stays bounded by the longest
+    line kg reads (a longer one is skipped unread, and reported), whatever the file's size."""
     try:
-        data = _read_bytes(path)
-    except InputError as e:
-        yield e
+        with _open_binary(path) as handle:
+            if b"\x00" in handle.read(8192):
+                yield InputError(f"{path}: binary file, not text")
+                return
+            handle.seek(0)
+            found = False
+            for number, line in enumerate(_bounded_lines(handle), start=1):
+                where = f"{path}:{number}"
+                if line is None:
+                    yield InputError(
+                        f"{where}: line too long (over {_MAX_FILE_BYTES:,} bytes); kg reads documents of up "
+                        f"to {MAX_DOCUMENT_CHARS:,} characters: split it into several"
+                    )
+                    found = True
+                    continue
+                try:
+                    text = line.decode("utf-8-sig" if number == 1 else "utf-8")
+                except UnicodeDecodeError as e:
+                    yield InputError(
+                        f"{where}: invalid UTF-8 at byte {e.start} of the line (kg reads UTF-8 only)"
+                    )
+                    found = True
+                    continue
+                if not text.strip():
+                    continue
+                found = True
+                try:
+                    yield _jsonl_document(text, where)
+                except InputError as e:
+                    yield e
+    except (OSError, EOFError) as e:  # (a .gz that is not gzip, or is cut short: OSError, EOFError)
+        yield InputError(f"{path}: cannot read: {getattr(e, 'strerror', None) or e}")
         return
-    try:
-        content = _decode(path, data)
-    except InputError as e:
-        yield e
-        return
-    for number, line in enumerate(content.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            yield _jsonl_document(line, f"{path}:{number}")
-        except InputError as e:
-            yield e
+    if not found:
+        yield InputError(f"{path}: empty document (no text)")
+
+
+def _bounded_lines(handle: BinaryIO) -> Iterator[bytes | None]:
+    """The lines of a binary file; None for a line longer than _MAX_FILE_BYTES, skipped unread."""
+    while line := handle.readline(_MAX_FILE_BYTES + 1):
+        if len(line) > _MAX_FILE_BYTES and not line.endswith(b"\n"):
+            while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+            yield None
+        else:
+            yield line
 
 
 def _jsonl_document(line: str, where: str) -> Document:
@@ -335,6 +461,8 @@ def _jsonl_document(line: str, where: str) -> Document:
         raise InputError(f"{where}: missing or invalid 'id'")
     if not isinstance(text, str):
         raise InputError(f"{where}: missing or invalid 'text'")
+    check_length(text, where)
+    text = clean_text(text)
     if not text.strip():
         raise InputError(f"{where}: empty document {doc_id!s} (no text)")
     _check_id(str(doc_id), where)

@@ -5,6 +5,7 @@ restarted on the store as it is now when another process has written it, stopped
 from __future__ import annotations
 
 import logging
+import math
 import os
 import shutil
 import socket
@@ -80,6 +81,8 @@ class Backend:
     recheck: float = 1.0
     #: told the new oxigraph's pid after a reopen (`kg serve` prints it)
     on_reopen: Callable[[int], None] | None = None
+    #: seconds oxigraph lets a query run (its --timeout-s, whole seconds: at least 1), or no limit
+    timeout: float | None = None
     _graphs: list[str] | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     #: held from before a write to after its union upkeep: one write at a time
@@ -109,6 +112,7 @@ class Backend:
             str(self.store),
             "--bind",
             f"127.0.0.1:{port}",
+            *(["--timeout-s", str(max(1, math.ceil(self.timeout)))] if self.timeout is not None else []),
         ]
         log.info("starting %s", " ".join(command))
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 import urllib.error
 import urllib.request
 from email.message import Message
+from typing import Any
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
@@ -43,6 +45,8 @@ _ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9
 _MAX_ROWS = "X-SPARQL-MaxRows"
 _FORM_TYPE = "application/x-www-form-urlencoded"
 _ERROR_CHARS = 600
+#: What oxigraph writes at the end of an answer it stopped at its --timeout-s (after status 200)
+_CANCELLED = b"The SPARQL operation has been cancelled"
 _MODIFIER = re.compile(r"\b(ORDER\s+BY|LIMIT|OFFSET|VALUES)\b", re.I)
 
 _XML_BNODE = re.compile(rb"<bnode>([^<]*)</bnode>")
@@ -58,9 +62,13 @@ _JSON_BOOLEAN = re.compile(
 class Client:
     """HTTP to one server's endpoints (see the module docstring)."""
 
-    def __init__(self, endpoints: Endpoints, *, timeout: float = 600.0) -> None:
+    def __init__(
+        self, endpoints: Endpoints, *, timeout: float = 600.0, max_result_bytes: int | None = None
+    ) -> None:
         self.endpoints = endpoints
         self.timeout = timeout
+        #: the most an answer may hold: a longer one is a QueryError, read no further
+        self.max_result_bytes = max_result_bytes
         #: the Server header of the last answer (how a server behind an unknown URL is recognised)
         self.product = ""
         handlers: list[urllib.request.BaseHandler] = []
@@ -102,11 +110,33 @@ class Client:
                 urllib.request.Request(address, data=data, headers=headers), timeout=self.timeout
             ) as response:
                 self.product = response.headers.get("Server", "") or self.product
-                return response.headers, bytes(response.read())
+                return response.headers, self._read(response, role)
         except urllib.error.HTTPError as e:
             raise self._refused(url, role, e) from e
         except OSError as e:
             raise StoreError(f"cannot reach the kg store at {self.endpoints.location}: {e}") from e
+
+    def _read(self, response: Any, role: str) -> bytes:
+        """The body of an answer, read in pieces, within `timeout` seconds in all and within
+        `max_result_bytes`; QueryError past either."""
+        deadline = time.monotonic() + self.timeout
+        limit = self.max_result_bytes
+        pieces: list[bytes] = []
+        size = 0
+        while piece := response.read(1 << 20):
+            size += len(piece)
+            if limit is not None and size > limit:
+                raise QueryError(
+                    f"{self.endpoints.location}: the {role} answer is larger than {limit / 1e6:g} MB "
+                    "(--max-result-mb): ask for less (LIMIT), or raise the limit"
+                )
+            if time.monotonic() > deadline:
+                raise QueryError(
+                    f"{self.endpoints.location}: the {role} answer took longer than "
+                    f"{self.timeout:g} s (--timeout)"
+                )
+            pieces.append(piece)
+        return b"".join(pieces)
 
     def _refused(self, url: str, role: str, e: urllib.error.HTTPError) -> StoreError | QueryError:
         try:
@@ -156,7 +186,10 @@ class Client:
 
     def post_triples(self, graph: ox.NamedNode, triples: list[ox.Triple]) -> None:
         """Add triples to a graph with one Graph Store Protocol POST (N-Triples)."""
-        assert self.endpoints.graph_store is not None
+        if self.endpoints.graph_store is None:
+            raise StoreError(
+                f"{self.endpoints.location}: no Graph Store Protocol endpoint to post triples to"
+            )
         data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
         self.send(
             self.endpoints.graph_store,
@@ -186,8 +219,7 @@ class Client:
         while True:
             page = f"{prologue}SELECT {names} WHERE {{ {{ {body}\n}} }} OFFSET {offset} LIMIT {size}"
             headers, data = self._post_query(page, dataset)
-            result = self._parse(headers, data)
-            assert isinstance(result, ox.QuerySolutions)
+            result = self.solutions(self._parse(headers, data))
             tsv = result.serialize(format=ox.QueryResultsFormat.TSV) or b""
             head, _, rows = tsv.partition(b"\n")
             pages.append(rows)
@@ -196,12 +228,22 @@ class Client:
                 break
             offset += size
         merged = head + b"\n" + b"".join(pages)
-        parsed = ox.parse_query_results(merged, format=ox.QueryResultsFormat.TSV)
-        assert isinstance(parsed, ox.QuerySolutions)
-        return parsed
+        return self.solutions(ox.parse_query_results(merged, format=ox.QueryResultsFormat.TSV))
+
+    def solutions(self, result: QueryResult) -> ox.QuerySolutions:
+        """The rows of a SELECT's answer; StoreError if the server answered something else (a checked
+        error, not an assert: what a server sends is input, and asserts go under `python -O`)."""
+        if not isinstance(result, ox.QuerySolutions):
+            kind = "a boolean" if isinstance(result, ox.QueryBoolean) else "triples"
+            raise StoreError(f"{self.endpoints.query}: the server answered a SELECT with {kind}, not rows")
+        return result
 
     def _parse(self, headers: Message, body: bytes) -> QueryResult:
         content_type = headers.get("Content-Type", "").lower()
+        if _CANCELLED in body[-200:]:  # (the results are read lazily: a parse error would come late)
+            raise QueryError(
+                f"{self.endpoints.query}: the query ran past the server's time limit (--timeout)"
+            )
         if "json" in content_type:
             fmt = ox.QueryResultsFormat.JSON
             for pattern in (_JSON_BNODE, _JSON_BNODE_AFTER):

@@ -14,15 +14,17 @@ their `?<param>Name` variables; `run` drops those input-only columns from its re
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import math
 import numbers
+import operator
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import IO, Any, cast
 
 import pandas as pd
 import pyoxigraph as ox
@@ -31,12 +33,24 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.query import ResultRow
 from rdflib.term import Identifier, Node
 
-from kg.cells import IRI, XSD, BlankNodeId, TypedText, from_ox, from_rdflib, gc_paused, read_tsv
+from kg.cells import (
+    IRI,
+    XSD,
+    BlankNodeId,
+    TypedFloat,
+    TypedInt,
+    TypedText,
+    from_ox,
+    from_rdflib,
+    gc_paused,
+    read_tsv,
+)
 from kg.csv_text import csv_text
 from kg.errors import QueryError, StoreError
 from kg.ontology import queries_dir
 from kg.ordering import sort_rows, split_order
 from kg.remote import RemoteStore
+from kg.sparqltext import masked
 from kg.store import GraphStore
 from kg.vocab import DEFAULT_PREFIXES
 
@@ -110,10 +124,21 @@ class Results:
         return cls(("boolean",), [[value]], ask=True)
 
     def frame(self) -> pd.DataFrame:
-        """As a DataFrame (an ASK answer's with `attrs["ask"]` set)."""
+        """As a DataFrame (an ASK answer's with `attrs["ask"]` set). A column of numbers whose
+        datatype a float or an int would lose (xsd:decimal, xsd:int...) has it in
+        `attrs["datatypes"]`, so that the output formats still write it."""
         frame = pd.DataFrame(self.rows, columns=list(self.columns))
         if self.ask:
             frame.attrs["ask"] = True
+        datatypes = {}
+        for index, column in enumerate(self.columns):
+            kinds = {
+                cell.datatype for row in self.rows if isinstance(cell := row[index], TypedFloat | TypedInt)
+            }
+            if len(kinds) == 1:
+                datatypes[column] = kinds.pop()
+        if datatypes:
+            frame.attrs["datatypes"] = datatypes
         return frame
 
     @classmethod
@@ -124,7 +149,26 @@ class Results:
         if data.attrs.get("ask"):
             return cls.answer(bool(data["boolean"].iloc[0]))
         rows = [[_unbound_nan(cell) for cell in row] for row in data.itertuples(index=False, name=None)]
-        return cls(tuple(str(c) for c in data.columns), rows)
+        columns = tuple(str(c) for c in data.columns)
+        for column, datatype in data.attrs.get("datatypes", {}).items():
+            if column in columns:
+                index = columns.index(column)
+                for row in rows:
+                    row[index] = _typed_number(row[index], datatype)
+        return cls(columns, rows)
+
+
+def _typed_number(cell: object, datatype: str) -> object:
+    """A DataFrame's number with the datatype its column had (see `Results.frame`)."""
+    if isinstance(cell, bool) or not isinstance(cell, numbers.Real):
+        return cell
+    if datatype in (XSD + "decimal", XSD + "float"):
+        return TypedFloat.of(float(cell), datatype)
+    if isinstance(cell, numbers.Integral):
+        return TypedInt(operator.index(cell), datatype)
+    if float(cell).is_integer():  # a column with unbound cells is floats in a DataFrame
+        return TypedInt(int(float(cell)), datatype)
+    return cell
 
 
 def _unbound_nan(cell: object) -> object:
@@ -136,17 +180,26 @@ def run(source: Source, sparql: str, params: Mapping[str, ParamValue] | None = N
     return select(source, sparql, params).frame()
 
 
-def select(source: Source, sparql: str, params: Mapping[str, ParamValue] | None = None) -> Results:
-    """Run a query, as `run` does, without building a DataFrame (what `kg query` prints from)."""
+def select(
+    source: Source,
+    sparql: str,
+    params: Mapping[str, ParamValue] | None = None,
+    *,
+    max_bytes: int | None = None,
+) -> Results:
+    """Run a query, as `run` does, without building a DataFrame (what `kg query` prints from).
+    `max_bytes` bounds the answer of an embedded store (as SPARQL TSV; a remote store's is bounded
+    by its RemoteStore): a larger one is a QueryError, read no further."""
+    refuse_update(sparql)
     bindings = bind_params(sparql, params or {})
     log.debug("running a query on a %s with bindings %s", type(source).__name__, bindings)
     unordered, order = split_order(sparql)
     with gc_paused():
-        columns, rows, ask = _execute(source, unordered, bindings)
+        columns, rows, ask = _execute(source, unordered, bindings, max_bytes)
         if order:
             ordered = sort_rows(columns, rows, order) if ask is None else None
             if ordered is None:  # the store must order these rows itself
-                columns, rows, ask = _execute(source, sparql, bindings)
+                columns, rows, ask = _execute(source, sparql, bindings, max_bytes)
             else:
                 rows = ordered
     if ask is not None:
@@ -166,13 +219,32 @@ def _without(
 
 
 def _execute(
-    source: Source, sparql: str, bindings: Mapping[str, Identifier]
+    source: Source, sparql: str, bindings: Mapping[str, Identifier], max_bytes: int | None = None
 ) -> tuple[list[str], list[list[object]], bool | None]:
     if isinstance(source, GraphStore | RemoteStore):
-        return _run_store(source, sparql, bindings)
+        return _run_store(source, sparql, bindings, max_bytes)
     if isinstance(source, rdflib.Graph):
         return _run_rdflib(source, sparql, bindings)
     raise QueryError(f"cannot query a {type(source).__name__}")
+
+
+#: An update's first keyword after the prologue (read in the masked text, where IRIs are blanks; each
+#: repetition consumes a keyword, so matching stays linear in the text)
+_UPDATE_RE = re.compile(
+    r"(?:\s*(?:BASE|PREFIX\s+[\w.-]*:))*\s*(INSERT|DELETE|DROP|CLEAR|LOAD|CREATE|ADD|MOVE|COPY|WITH)\b", re.I
+)
+
+
+def refuse_update(sparql: str) -> None:
+    """QueryError saying so when `sparql` is a SPARQL update: queries here only read."""
+    found = _UPDATE_RE.match(masked(sparql))
+    if found is None:
+        return
+    raise QueryError(
+        f"{found.group(1).upper()} is a SPARQL update, and queries here only read the store "
+        "(SELECT, ASK, CONSTRUCT, DESCRIBE). To change the store use kg build, kg remove or kg "
+        "import; to send updates over HTTP, run `kg serve --allow-update` and POST them to /update."
+    )
 
 
 def bind_params(sparql: str, params: Mapping[str, ParamValue]) -> dict[str, Identifier]:
@@ -209,12 +281,39 @@ def _term(value: ParamValue) -> Identifier:
 
 
 def _variables(sparql: str) -> set[str]:
-    body = "\n".join(line for line in sparql.splitlines() if not line.lstrip().startswith("#"))
-    return set(re.findall(r"[?$]([A-Za-z_][A-Za-z0-9_]*)", body))
+    return set(re.findall(r"[?$]([A-Za-z_][A-Za-z0-9_]*)", masked(sparql)))
+
+
+def _too_large(limit: int) -> QueryError:
+    return QueryError(
+        f"the answer is larger than {limit / 1e6:g} MB (--max-result-mb): ask for less (LIMIT), "
+        "or raise the limit"
+    )
+
+
+class _Bounded(io.RawIOBase):
+    """A writer that keeps what is written, up to `limit` bytes; past it, QueryError."""
+
+    def __init__(self, limit: int | None) -> None:
+        self.limit, self.size = limit, 0
+        self.parts: list[bytes] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self.size += len(data)
+        if self.limit is not None and self.size > self.limit:
+            raise _too_large(self.limit)
+        self.parts.append(bytes(data))
+        return len(data)
 
 
 def _run_store(
-    store: GraphStore | RemoteStore, sparql: str, bindings: Mapping[str, Identifier]
+    store: GraphStore | RemoteStore,
+    sparql: str,
+    bindings: Mapping[str, Identifier],
+    max_bytes: int | None = None,
 ) -> tuple[list[str], list[list[object]], bool | None]:
     sparql, added = _project_bound(sparql, bindings)
     result = store.query(sparql, bindings)
@@ -231,14 +330,24 @@ def _run_store(
         return value
 
     if isinstance(result, ox.QueryTriples):
-        rows = [[cell(t.subject), cell(t.predicate), cell(t.object)] for t in result]
+        rows = []
+        size = 0
+        for t in result:
+            rows.append([cell(t.subject), cell(t.predicate), cell(t.object)])
+            size += len(str(t))
+            if max_bytes is not None and size > max_bytes:
+                raise _too_large(max_bytes)
         return ["subject", "predicate", "object"], rows, None
+    written = _Bounded(max_bytes)
     try:
-        columns, rows = read_tsv(result.serialize(format=ox.QueryResultsFormat.TSV) or b"")
-    except (RuntimeError, ValueError) as e:
+        result.serialize(cast(IO[bytes], written), format=ox.QueryResultsFormat.TSV)
+    except QueryError:
+        raise
+    except (RuntimeError, ValueError, SyntaxError) as e:  # (a server's results are parsed as read)
         raise QueryError(f"cannot run the query: {e}") from e
     except OSError as e:
         raise StoreError(f"cannot read the kg store at {store.location}: {e}") from e
+    columns, rows = read_tsv(b"".join(written.parts))
     return *_without(columns, rows, added), None
 
 
@@ -251,19 +360,24 @@ _GROUP_BY_RE = re.compile(r"\bGROUP\s+BY\s+", re.I)
 
 def _project_bound(sparql: str, bindings: Mapping[str, Identifier]) -> tuple[str, set[str]]:
     """Oxigraph binds only projected variables: project the bound ones a SELECT leaves out (and
-    group by them, a constant, where the query groups), so their values stay bound, not spliced."""
-    match = _SELECT_RE.search(sparql)
+    group by them, a constant, where the query groups), so their values stay bound, not spliced.
+    The query is read with its comments, strings and IRIs masked: a "# Select ..." comment or a
+    "group by" in a string is not the query's."""
+    code = masked(sparql)
+    match = _SELECT_RE.search(code)
     if not bindings or match is None:
         return sparql, set()
-    head_end = sparql.find("{", match.end())
-    projection = sparql[match.end() : head_end if head_end >= 0 else len(sparql)]
+    head_end = code.find("{", match.end())
+    projection = code[match.end() : head_end if head_end >= 0 else len(code)]
     projected = set(re.findall(r"[?$]([A-Za-z_][A-Za-z0-9_]*)", projection))
     added = {name for name in bindings if name not in projected}
     if not added:
         return sparql, set()
     names = " ".join(f"?{name}" for name in sorted(added)) + " "
+    group = _GROUP_BY_RE.search(code, match.end())
+    if group is not None:
+        sparql = sparql[: group.end()] + names + sparql[group.end() :]
     sparql = sparql[: match.end()] + names + sparql[match.end() :]
-    sparql = _GROUP_BY_RE.sub(lambda m: m.group(0) + names, sparql, count=1)
     return sparql, added
 
 
@@ -320,6 +434,8 @@ def display(cell: object, prefixes: Mapping[str, str] = DEFAULT_PREFIXES) -> str
         return str(cell)
     if isinstance(cell, bool):
         return "true" if cell else "false"
+    if isinstance(cell, TypedFloat):
+        return cell.lexical
     return str(cell)
 
 
@@ -355,6 +471,10 @@ def _json_term(cell: Any) -> dict[str, str] | None:
         return {"type": "literal", "value": str(cell), "datatype": cell.datatype or XSD + "string"}
     if isinstance(cell, str):
         return {"type": "literal", "value": cell}
+    if isinstance(cell, TypedFloat):
+        return {"type": "literal", "value": cell.lexical, "datatype": cell.datatype}
+    if isinstance(cell, TypedInt):
+        return {"type": "literal", "value": str(int(cell)), "datatype": cell.datatype}
     if isinstance(cell, bool) or type(cell).__name__ == "bool_":
         return {"type": "literal", "value": "true" if cell else "false", "datatype": XSD + "boolean"}
     if isinstance(cell, numbers.Integral):

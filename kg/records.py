@@ -136,7 +136,8 @@ def stored_min_confidence(store: KGStore) -> float | None:
 def content_hashes(store: KGStore) -> dict[str, str]:
     """kg:contentHash of every document node, by document IRI (as stated in its own graph)."""
     result = store.query("SELECT ?doc ?hash WHERE { GRAPH ?doc { ?doc kg:contentHash ?hash } }")
-    assert isinstance(result, ox.QuerySolutions)
+    if not isinstance(result, ox.QuerySolutions):
+        raise StoreError(f"{store.location}: a SELECT of the content hashes gave no rows")
     return {str(s["doc"].value): str(s["hash"].value) for s in result}
 
 

@@ -101,11 +101,17 @@ class RemoteStore(Closing):
     has_default_graph = False
 
     def __init__(
-        self, location: str | Endpoints, *, batch_size: int = 50_000, timeout: float = 600.0
+        self,
+        location: str | Endpoints,
+        *,
+        batch_size: int = 50_000,
+        timeout: float = 600.0,
+        max_result_bytes: int | None = None,
     ) -> None:
-        """`location`: a server's URL (kg.endpoints recognises its layout), or its Endpoints."""
+        """`location`: a server's URL (kg.endpoints recognises its layout), or its Endpoints.
+        `timeout`: seconds an answer may take; `max_result_bytes`: the most one may hold."""
         self.endpoints = location if isinstance(location, Endpoints) else endpoints(location)
-        self.client = Client(self.endpoints, timeout=timeout)
+        self.client = Client(self.endpoints, timeout=timeout, max_result_bytes=max_result_bytes)
         self.batch_size = batch_size
         self._server_graphs: frozenset[ox.NamedNode] | None = None
         self.query("ASK {}", union=False)  # fail early, and clearly, if nothing answers there
@@ -139,9 +145,7 @@ class RemoteStore(Closing):
         return self.client.query(_PROLOGUE + sparql, dataset)
 
     def _select(self, sparql: str) -> list[ox.QuerySolution]:
-        result = self.query(sparql, union=False)
-        assert isinstance(result, ox.QuerySolutions)
-        return list(result)
+        return list(self.client.solutions(self.query(sparql, union=False)))
 
     def _graphs(self) -> list[ox.NamedNode]:
         """Every named graph on the server. `GRAPH ?g { }` lists them quickly where it is supported;

@@ -67,6 +67,14 @@ from kg.vocab import DEFAULT_PREFIXES
 log = logging.getLogger(__name__)
 
 _DATASET_PARAMS = {"default-graph-uri", "named-graph-uri", "union-default-graph"}
+#: The most a request body may hold (a query, an update, a Graph Store write): a larger one is 413.
+MAX_REQUEST_BYTES = 64 * 1024 * 1024
+#: The most a response may hold by default (`kg serve --max-result-mb`): the proxy cuts it there.
+MAX_RESULT_BYTES = 1024 * 1024 * 1024
+#: Seconds a query may run by default (`kg serve --timeout`), enforced by oxigraph.
+QUERY_TIMEOUT = 600.0
+_CHUNK = 64 * 1024
+_STREAMED = 0  # `_send_on`'s status when it relayed the answer itself
 _FORWARD_HEADERS = ("Content-Type", "Accept")
 _RELAY_HEADERS = ("Content-Type", "Location")
 
@@ -93,6 +101,8 @@ def serve(
     port: int = 7878,
     allow_update: bool = False,
     allow_remote: bool = False,
+    timeout: float | None = QUERY_TIMEOUT,
+    max_result_bytes: int = MAX_RESULT_BYTES,
     on_ready: Callable[[str, Backend], None] | None = None,
     on_reopen: Callable[[int], None] | None = None,
 ) -> None:
@@ -102,9 +112,17 @@ def serve(
     check_host(host, allow_remote=allow_remote)
     if not (Path(store) / "CURRENT").is_file():
         raise StoreError(f"no kg store at {store} (run `kg build` first)")
-    backend = Backend(Path(store), writable=allow_update, on_reopen=on_reopen)
+    if timeout is not None and timeout <= 0:
+        raise KGError(f"--timeout must be a number of seconds above 0, got {timeout}")
+    if max_result_bytes <= 0:
+        raise KGError(f"--max-result-mb must be above 0, got {max_result_bytes / 1e6}")
+    backend = Backend(Path(store), writable=allow_update, on_reopen=on_reopen, timeout=timeout)
     explorer = Path(store).parent / "graph.html"
-    handler = type("Handler", (_Handler,), {"backend": backend, "explorer": explorer})
+    handler = type(
+        "Handler",
+        (_Handler,),
+        {"backend": backend, "explorer": explorer, "max_result_bytes": max_result_bytes},
+    )
     server_class = type(
         "Server", (ThreadingHTTPServer,), {"address_family": address_family(host), "daemon_threads": True}
     )
@@ -127,6 +145,12 @@ def serve(
         backend.stop()
 
 
+_READ_ONLY = (
+    b"this kg serve is read-only: it takes no SPARQL updates (/update) or Graph Store writes (/store);"
+    b" start it with --allow-update to take them\n"
+)
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -134,10 +158,25 @@ def _interrupt(signum: int, frame: object) -> None:
 class _Handler(BaseHTTPRequestHandler):
     backend: Backend
     explorer: Path
+    max_result_bytes: int = MAX_RESULT_BYTES
     server_version = "kg-serve"
+    protocol_version = "HTTP/1.1"  # answers stream in chunks, and a cut one shows as cut
 
     def do_GET(self) -> None:
         url = urlsplit(self.path)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0 or length > MAX_REQUEST_BYTES:
+            self.close_connection = True
+            message = f"request body too large or malformed (at most {MAX_REQUEST_BYTES:,} bytes)\n"
+            self._send(413, "text/plain; charset=utf-8", message.encode())
+            return
+        writes = url.path == "/update" or (url.path == "/store" and self.command not in ("GET", "HEAD"))
+        if writes and not self.backend.writable:
+            self._send(403, "text/plain; charset=utf-8", _READ_ONLY)
+            return
         if self.command == "GET" and url.path in ("/", "/index.html"):
             self._send(200, "text/html; charset=utf-8", _query_page(self.explorer.is_file()))
         elif self.command == "GET" and url.path == "/explorer":
@@ -149,9 +188,7 @@ class _Handler(BaseHTTPRequestHandler):
                 )
         elif url.path == "/query":
             self._query(url.query)
-        elif self.backend.writable and (
-            url.path == "/update" or (url.path == "/store" and self.command in ("POST", "PUT", "DELETE"))
-        ):
+        elif writes:
             self._write(url.path, url.query)
         else:
             self._forward(self.path, self._body(), self._headers())
@@ -176,7 +213,11 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(502, "text/plain; charset=utf-8", f"oxigraph is not answering: {e}\n".encode())
                 return
         headers = {**self._headers(), "Content-Type": "application/x-www-form-urlencoded"}
-        self._relay(*self._send_on("/query", urlencode(params).encode(), headers, "POST", cancellable=True))
+        self._relay(
+            *self._send_on(
+                "/query", urlencode(params).encode(), headers, "POST", cancellable=True, stream=True
+            )
+        )
 
     def _write(self, path: str, query_string: str) -> None:
         """Relay a write, with the updates that keep the union current around it (kg.upkeep); the
@@ -219,7 +260,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _forward(self, path: str, body: bytes, headers: dict[str, str], method: str | None = None) -> None:
         """Send the request on to oxigraph and relay its answer."""
-        self._relay(*self._send_on(path, body, headers, method))
+        self._relay(*self._send_on(path, body, headers, method, stream=True))
 
     def _send_on(
         self,
@@ -229,12 +270,16 @@ class _Handler(BaseHTTPRequestHandler):
         method: str | None = None,
         *,
         cancellable: bool = False,
+        stream: bool = False,
     ) -> tuple[int, Any, bytes]:
         """Send the request on to oxigraph: its status, headers (None if it did not answer) and body.
 
         A `cancellable` request (a query) has its client's connection watched while oxigraph works:
         if the client hangs up, the request to oxigraph is cut, and a read-only backend retires that
-        oxigraph (which would go on with the query) for a new one; the status is then 499."""
+        oxigraph (which would go on with the query) for a new one; the status is then 499.
+
+        With `stream`, the answer goes on to the client as it comes (`_stream`), never whole in
+        memory, and the status is `_STREAMED`."""
         try:
             with self.backend.lease() as url:
                 address = urlsplit(url)
@@ -246,6 +291,11 @@ class _Handler(BaseHTTPRequestHandler):
                     if cancellable:
                         watch.start()
                     response = upstream.getresponse()
+                    if stream:
+                        watch.stop()  # from here a hang-up shows as a failed write to the client
+                        if not self._stream(response):
+                            self.backend.abandon(url)  # oxigraph may go on with what nobody reads
+                        return _STREAMED, None, b""
                     data = response.read()
                     return response.status, response.headers, data
                 except (OSError, http.client.HTTPException):
@@ -260,7 +310,48 @@ class _Handler(BaseHTTPRequestHandler):
         except (OSError, http.client.HTTPException) as e:
             return 502, None, f"oxigraph is not answering: {e}\n".encode()
 
+    def _stream(self, response: http.client.HTTPResponse) -> bool:
+        """Relay oxigraph's answer a chunk at a time (HTTP/1.1 chunked, or with its length when it
+        gave one), up to `max_result_bytes`: a longer one is cut there and its connection closed, so
+        the client sees it end early. Whether it went whole (False: cut, or the client hung up)."""
+        self.send_response(response.status)
+        for name in _RELAY_HEADERS:
+            value = response.getheader(name)
+            if value:
+                self.send_header(name, value)
+        given = response.getheader("Content-Length")
+        chunked = given is None
+        if given is None:
+            self.send_header("Transfer-Encoding", "chunked")
+        else:
+            self.send_header("Content-Length", given)
+        self.end_headers()
+        if self.command == "HEAD":
+            return True
+        sent = 0
+        try:
+            while chunk := response.read1(_CHUNK):
+                sent += len(chunk)
+                if sent > self.max_result_bytes:
+                    log.warning(
+                        "%s: answer cut at %d bytes (--max-result-mb); ask for less (LIMIT) or raise it",
+                        self.address_string(),
+                        self.max_result_bytes,
+                    )
+                    self.close_connection = True
+                    return False
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk) if chunked else chunk)
+            if chunked:
+                self.wfile.write(b"0\r\n\r\n")
+        except (OSError, http.client.HTTPException) as e:  # the client or oxigraph went away
+            log.info("%s: answer not finished: %s", self.address_string(), e)
+            self.close_connection = True
+            return False
+        return True
+
     def _relay(self, status: int, reply: Any, data: bytes) -> None:
+        if status == _STREAMED:
+            return
         if status == 499:  # the client hung up: nobody to answer
             self.close_connection = True
             return

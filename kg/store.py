@@ -63,7 +63,7 @@ class GraphStore(Closing):
         except OSError as e:
             if not self.read_only and "LOCK" in str(e):
                 raise StoreError(
-                    f"cannot open the kg store at {self.path} to write it: another process has it open "
+                    f"the kg store at {self.path} is busy: another process has it open "
                     "for writing (a `kg serve --allow-update`, or another kg command); wait for it or "
                     "stop it, or write through the server with --store http://127.0.0.1:PORT "
                     f"({e})"

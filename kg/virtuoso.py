@@ -1,10 +1,12 @@
 """What kg does differently on Virtuoso, each measured on Virtuoso 7.2 (Debian's virtuoso-opensource).
 
 - `GRAPHS`: the graphs a fresh Virtuoso keeps for itself; a kg store on Virtuoso leaves them out.
-- `query`: Virtuoso gets `IF(c, x, y)` wrong when a branch holds EXISTS (rows whose condition is
-  false are dropped: `IF(BOUND(?n), EXISTS {...}, true)` keeps nothing where ?n is unbound). Such
-  an IF is sent as `((c) && (x)) || (!(c) && (y))`, which it evaluates right; in a FILTER the two
-  agree, errors included (an error filters a row out either way).
+- `query`: Virtuoso gets `IF(c, x, y)` wrong in a FILTER when a branch holds EXISTS (rows whose
+  condition is false are dropped: `IF(BOUND(?n), EXISTS {...}, true)` keeps nothing where ?n is
+  unbound). Where the FILTER reads only its truth value, such an IF is sent as
+  `((c) && (x)) || (!(c) && (y))`, which it evaluates right and which has the same truth value,
+  errors included (an error filters a row out either way). Not elsewhere: in a BIND it would turn
+  a value ("bound") into its truth value, and there Virtuoso gets the IF right.
 - `with_dataset`: Virtuoso answers each `named-graph-uri` of a request with a response header
   (X-SPARQL-named-graph), and Python's http.client refuses a response of more than 100 headers: a
   store of 1,500 documents could not be queried with GRAPH. The dataset goes into the query text
@@ -36,27 +38,95 @@ _EXISTS = re.compile(r"\bEXISTS\b", re.I)
 
 
 def query(sparql: str, code: str) -> str:
-    """The query with each IF that has EXISTS in a branch written as && and || (`code`: the query
-    masked, as kg.sparqltext.masked gives it: same length, strings and IRIs blanked)."""
+    """The query with each IF that has EXISTS in a branch, where a FILTER reads only its truth value,
+    written as `((c) && (x)) || (!(c) && (y))` (`code`: the query masked, as kg.sparqltext.masked
+    gives it: same length, strings and IRIs blanked).
+
+    Only there: the rewrite gives the IF's truth value, not its value (`IF(!BOUND(?n), EXISTS {...},
+    "bound")` would give true for "bound"). Elsewhere (BIND, a projection, a function's argument)
+    Virtuoso 7.2 evaluates such an IF right, and refuses && over EXISTS (SQ074): it is left as is."""
     out: list[str] = []
     position = 0
-    while found := _IF.search(code, position):
-        close, commas = _arguments(code, found.end())
-        if close < 0 or len(commas) != 2:  # not an IF(a, b, c) we can read: leave it be
-            out.append(sparql[position : found.end()])
-            position = found.end()
-            continue
-        bounds = [found.end(), commas[0] + 1, commas[1] + 1, close + 1]
-        args = [query(sparql[start : end - 1], code[start : end - 1]) for start, end in pairwise(bounds)]
-        out.append(sparql[position : found.start()])
-        if any(_EXISTS.search(code[start : end - 1]) for start, end in pairwise(bounds[1:])):
-            condition, then, otherwise = (arg.strip() for arg in args)
-            out.append(f"((({condition}) && ({then})) || (!({condition}) && ({otherwise})))")
-        else:
-            out.append(sparql[found.start() : found.end()] + ",".join(args) + ")")
-        position = close + 1
+    while found := _FILTER.search(code, position):
+        close = _closing(code, found.end(), "(", ")")
+        if close < 0:
+            break
+        out.append(sparql[position : found.end()])
+        out.append(_truth(sparql[found.end() : close], code[found.end() : close]))
+        position = close
     out.append(sparql[position:])
     return "".join(out)
+
+
+_FILTER = re.compile(r"\bFILTER\s*\(", re.I)
+_OPERATORS = re.compile(r"&&|\|\|")
+_LEADING = re.compile(r"[\s!]*")
+
+
+def _truth(sparql: str, code: str) -> str:
+    """An expression whose truth value alone counts, with its IFs that have EXISTS in a branch
+    rewritten: those that are its operands (of &&, ||, !, parentheses), and theirs in turn."""
+    out: list[str] = []
+    position = 0
+    for start, end in [*_operands(code), (len(code), len(code))]:
+        out.append(sparql[position:start])
+        out.append(_truth_operand(sparql[start:end], code[start:end]) if end > start else "")
+        position = end
+    return "".join(out)
+
+
+def _operands(code: str) -> list[tuple[int, int]]:
+    """The spans of the top-level operands of && and || in a (masked) expression."""
+    depth = 0
+    spans: list[tuple[int, int]] = []
+    start = index = 0
+    while index < len(code):
+        char = code[index]
+        if char in "({[":
+            depth += 1
+        elif char in ")}]":
+            depth -= 1
+        elif depth == 0 and _OPERATORS.match(code, index):
+            spans.append((start, index))
+            start = index + 2
+            index += 1
+        index += 1
+    spans.append((start, len(code)))
+    return spans
+
+
+def _truth_operand(sparql: str, code: str) -> str:
+    lead = _LEADING.match(code)
+    head = lead.end() if lead else 0
+    tail = len(code.rstrip())
+    body, inner = sparql[head:tail], code[head:tail]
+    if inner.startswith("(") and _closing(inner, 1, "(", ")") == len(inner) - 1:
+        rewritten = "(" + _truth(body[1:-1], inner[1:-1]) + ")"
+    elif (found := _IF.match(inner)) and (arguments := _arguments(inner, found.end()))[0] == len(inner) - 1:
+        close, commas = arguments
+        bounds = [found.end(), *(comma + 1 for comma in commas), close + 1]
+        spans = [(a, b - 1) for a, b in pairwise(bounds)]
+        if len(commas) != 2 or not any(_EXISTS.search(inner[a:b]) for a, b in spans[1:]):
+            return query(sparql, code)
+        condition = query(body[spans[0][0] : spans[0][1]], inner[spans[0][0] : spans[0][1]]).strip()
+        then, otherwise = (_truth(body[a:b], inner[a:b]).strip() for a, b in spans[1:])
+        rewritten = f"((({condition}) && ({then})) || (!({condition}) && ({otherwise})))"
+    else:
+        return query(sparql, code)  # a FILTER inside it (in EXISTS { }) is rewritten on its own
+    return sparql[:head] + rewritten + sparql[tail:]
+
+
+def _closing(code: str, start: int, opening: str, closing: str) -> int:
+    """Where the bracket opened just before `start` closes (-1 if never)."""
+    depth = 0
+    for index in range(start, len(code)):
+        if code[index] == opening:
+            depth += 1
+        elif code[index] == closing:
+            if depth == 0:
+                return index
+            depth -= 1
+    return -1
 
 
 _FROM = re.compile(r"\bFROM\b", re.I)

@@ -85,9 +85,9 @@ def extract_batch(nlp: Language, batch: Batch) -> list[Extracted]:
 
 
 def _extract(nlp: Language, documents: Sequence[Document]) -> Iterator[Any]:
-    from kg.extract.document import extract
+    from kg.chunks import extract_bounded  # long documents in pieces (kg.chunks)
 
-    return extract(nlp, documents)
+    return extract_bounded(nlp, documents)
 
 
 # ---------------------------------------------------------------------- runners

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.cells import IRI, BlankNodeId, TypedText, from_ox, read_tsv, tsv_cell
+from kg.cells import IRI, BlankNodeId, TypedFloat, TypedText, from_ox, read_tsv, tsv_cell
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 P = ox.NamedNode("http://example.org/p")
@@ -99,8 +99,8 @@ def test_cells_read_tsv_shapes(data: bytes, expected: tuple[list[str], list[list
         ('"x"@en-gb', TypedText("x", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString", "en-gb")),
         ('"2024-01-02"^^<http://www.w3.org/2001/XMLSchema#date>', TypedText("2024-01-02", XSD + "date")),
         ("-5", -5),
-        ("0.35", 0.35),
-        (".5", 0.5),
+        ("0.35", TypedFloat("0.35", XSD + "decimal")),  # Turtle's bare decimal
+        (".5", TypedFloat(".5", XSD + "decimal")),
         ("1.0E3", 1000.0),
         ("true", True),
         ("false", False),
@@ -112,3 +112,19 @@ def test_cells_tsv_cell(raw: str, expected: object) -> None:
     cell = tsv_cell(raw)
     assert cell == expected
     assert type(cell) is type(expected)
+
+
+def test_cells_numbers_keep_their_datatypes_and_lexical_forms() -> None:
+    """An xsd:decimal is no double and keeps its digits; xsd:int is no xsd:integer."""
+    from kg.cells import TypedInt, datatype_of
+
+    decimal = tsv_cell('"0.1000000000000000000001"^^<http://www.w3.org/2001/XMLSchema#decimal>')
+    assert isinstance(decimal, TypedFloat) and decimal.lexical == "0.1000000000000000000001"
+    assert decimal == 0.1 and datatype_of(decimal) == XSD + "decimal"
+    assert datatype_of(tsv_cell("0.95")) == XSD + "decimal"  # Turtle's bare decimal
+    assert datatype_of(tsv_cell("9.5E-1")) == XSD + "double"
+    assert datatype_of(tsv_cell('"5"^^<http://www.w3.org/2001/XMLSchema#int>')) == XSD + "int"
+    assert datatype_of(tsv_cell('"2.5"^^<http://www.w3.org/2001/XMLSchema#float>')) == XSD + "float"
+    assert datatype_of(tsv_cell("7")) == XSD + "integer"
+    assert isinstance(tsv_cell('"5"^^<http://www.w3.org/2001/XMLSchema#int>'), TypedInt)
+    assert TypedFloat.of(1e-7, XSD + "decimal").lexical == "0.0000001"

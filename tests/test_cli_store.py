@@ -78,7 +78,7 @@ def test_cli_store_write_to_a_held_store_fails_cleanly(tmp_path: Path) -> None:
         holder.load_files([SAMPLE])
         result = runner.invoke(app, ["remove", "alpha", "--store", str(tmp_path)])
     assert result.exit_code == 1
-    assert "cannot open the kg store" in result.stderr
+    assert f"the kg store at {tmp_path / 'store'} is busy" in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -102,7 +102,7 @@ def test_cli_store_compact_a_held_store_fails_cleanly(tmp_path: Path) -> None:
         holder.load_files([SAMPLE])
         result = runner.invoke(app, ["compact", "--store", str(tmp_path)])
     assert result.exit_code == 1
-    assert "cannot open the kg store" in result.stderr
+    assert f"the kg store at {tmp_path / 'store'} is busy" in result.stderr
 
 
 @pytest.mark.parametrize(

@@ -89,38 +89,18 @@ def test_a_conflict_named_in_passing_has_no_participants(nlp) -> None:
         ("Officers of the Bolivian Army met on Monday.", "Bolivian Army", "GovernmentBody"),
         ("Snow closed roads across Tver Oblast.", "Tver Oblast", "Region"),
         ("Floods hit Guayas Province again.", "Guayas Province", "Region"),
-    ],
-)
-def test_names_are_typed_by_their_head_word(nlp, text: str, label: str, cls: str) -> None:
-    x = to_records(nlp(text), Document(id="t", text=text))
-    assert any(label in e.names and e.cls == cls for e in x.entities), [(e.label, e.cls) for e in x.entities]
-
-
-@pytest.mark.model
-@pytest.mark.parametrize(
-    ("text", "label", "cls"),
-    [
         ("Soldiers trained at Camp Redwood before the war.", "Camp Redwood", "Place"),
         ("Water was released from the Karun Dam on Monday.", "Karun Dam", "Place"),
         ("He served on the Supreme Court of Ghana until 2001.", "Supreme Court of Ghana", "GovernmentBody"),
         ("The Circuit Court ruled on Friday.", "Circuit Court", "GovernmentBody"),
-    ],
-)
-def test_places_and_courts_are_typed_by_their_head_word(nlp, text: str, label: str, cls: str) -> None:
-    x = to_records(nlp(text), Document(id="t", text=text))
-    assert any(label in e.names and e.cls == cls for e in x.entities), [(e.label, e.cls) for e in x.entities]
-
-
-@pytest.mark.model
-@pytest.mark.parametrize(
-    ("text", "label", "cls"),
-    [
+        # a country word inside an organization's name does not cut it in two
         ("He joined the French Foreign Legion in 1918.", "French Foreign Legion", "Organization"),
         ("She studied at the Norwegian Military Academy.", "Norwegian Military Academy", "Organization"),
         ("The Royal Swedish Opera staged the work.", "Royal Swedish Opera", "Organization"),
     ],
 )
-def test_a_country_word_inside_a_name_does_not_cut_it(nlp, text: str, label: str, cls: str) -> None:
+def test_names_are_typed_by_their_head_word(nlp, text: str, label: str, cls: str) -> None:
     x = to_records(nlp(text), Document(id="t", text=text))
     assert any(label in e.names and e.cls == cls for e in x.entities), [(e.label, e.cls) for e in x.entities]
-    assert not [e for e in x.entities if e.cls == "Country"]
+    if cls == "Organization":
+        assert not [e for e in x.entities if e.cls == "Country"]

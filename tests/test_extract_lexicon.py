@@ -35,3 +35,13 @@ def test_lexicon_vetoes_and_reciprocal_verbs() -> None:
     assert "attack" not in cameo_lone_vetoes()
     assert {"meet", "cooperate"} <= reciprocal_verbs()
     assert "work" not in reciprocal_verbs()  # "worked together" is reciprocal by its adverb
+
+
+def test_word_lists_are_lists_of_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.errors import ExtractionError
+    from kg.extract import lexicon
+
+    assert "hold" in lexicon.word_list("light_verbs")
+    monkeypatch.setattr(lexicon, "load_data", lambda name: {"broken_list": "hold, conduct"})
+    with pytest.raises(ExtractionError, match="'broken_list' must be a list of words"):
+        lexicon.word_list("broken_list")

@@ -87,7 +87,7 @@ def test_a_capital_acting_is_its_state(nlp) -> None:
 
 @pytest.mark.parametrize(("text", "kept"), [("Passcode 3080897", False), ("Gen. Ana Ruiz", True)])
 def test_a_person_name_has_no_digits(blank, text: str, kept: bool) -> None:
-    from kg.extract.components import person_span
+    from kg.extract.span_types import person_span
 
     doc = blank(text)
     name = person_span(Span(doc, 0, len(doc), label="PERSON"))

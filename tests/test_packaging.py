@@ -3,6 +3,7 @@ finds them without the repository checkout."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import zipfile
@@ -61,8 +62,45 @@ def test_packaging_installed_package_finds_its_ontology(wheel: Path, tmp_path: P
     assert parsed == "True"
 
 
+LOCKS = ("lock.txt", "lock-test.txt", "lock-notebooks.txt", "model.txt")
+
+
+def _locked() -> dict[str, dict[str, str]]:
+    """Each lock file's pins: canonical name -> version, checked to carry a sha256 hash each."""
+    from packaging.utils import canonicalize_name
+
+    found: dict[str, dict[str, str]] = {}
+    for file in LOCKS:
+        pins: dict[str, str] = {}
+        for line in (ROOT / "requirements" / file).read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line.startswith("#"):
+                continue
+            match = re.fullmatch(r"([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)( --hash=sha256:[0-9a-f]{64})+", line)
+            assert match, f"requirements/{file}: not 'name==version --hash=sha256:...': {line!r}"
+            pins[canonicalize_name(match.group(1))] = match.group(2)
+        found[file] = pins
+    return found
+
+
+def test_packaging_every_dependency_is_pinned_with_a_hash() -> None:
+    """make installs from the lock files alone, with --require-hashes: every package kg, its extras
+    and its build need is pinned there, by version and hash, once (the extras' files add to the
+    default one), and the Makefile installs nothing else."""
+    locked = _locked()
+    default = locked["lock.txt"]
+    for extra in ("lock-test.txt", "lock-notebooks.txt"):
+        assert not set(locked[extra]) & set(default), f"{extra} repeats pins of lock.txt"
+        both = set(locked[extra]) & set(locked["lock-notebooks.txt"])
+        assert all(locked[extra][n] == locked["lock-notebooks.txt"][n] for n in both)
+    assert {"hatchling", "editables", "pip"} <= set(default)  # the build backend (no isolation), pip
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    installs = re.findall(r"\$\(PIP\) install (.*)", makefile)
+    assert installs and all("$(HASHED)" in line or "--no-build-isolation -e ." in line for line in installs)
+    assert "HASHED := --no-deps --require-hashes -r" in makefile
+
+
 def test_packaging_dependencies_are_pinned_in_the_lock() -> None:
-    """Every dependency (default and extras) has its pin in requirements/lock.txt, within its range;
+    """Every dependency (default and extras) has its pin in the lock files, within its range;
     `oxigraph`, which `kg serve` runs, is a default one, at pyoxigraph's version."""
     import tomllib
 
@@ -70,13 +108,12 @@ def test_packaging_dependencies_are_pinned_in_the_lock() -> None:
     from packaging.utils import canonicalize_name
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    lines = (ROOT / "requirements" / "lock.txt").read_text(encoding="utf-8").split()
-    lock = {canonicalize_name(name): version for name, version in (line.split("==") for line in lines)}
+    lock = {name: version for pins in _locked().values() for name, version in pins.items()}
     extras = [text for extra in project["optional-dependencies"].values() for text in extra]
     for text in [*project["dependencies"], *extras]:
         requirement = Requirement(text)
         name = canonicalize_name(requirement.name)
-        assert name in lock, f"{requirement.name} is not pinned in requirements/lock.txt"
+        assert name in lock, f"{requirement.name} is not pinned in the lock files"
         assert requirement.specifier.contains(lock[name], prereleases=True), f"{text}: lock has {lock[name]}"
     defaults = {canonicalize_name(Requirement(text).name) for text in project["dependencies"]}
     assert "oxigraph" in defaults

@@ -7,7 +7,18 @@ from typing import Annotated, Any
 
 import typer
 
-from kg.cli.common import GraphStoreUrl, UpdateUrl, err, handled, location, out, progress_bar, store_help
+from kg.cli.common import (
+    GraphStoreUrl,
+    UpdateUrl,
+    err,
+    handled,
+    location,
+    markup_safe,
+    out,
+    print_error,
+    progress_bar,
+    store_help,
+)
 from kg.errors import InputError
 
 
@@ -98,17 +109,21 @@ def build(
                 progress=BarProgress(progress),
             )
         for problem in change.errors:
-            err.print(f"[red]error:[/red] {problem}", highlight=False, soft_wrap=True)
+            print_error(problem)
         report = change.report
         failed = [] if report is None else [d for d in report.documents if d.status == "failed" and d.id]
         for line in failed:
             err.print(
-                f"[red]failed:[/red] {line.source or line.id}: {line.reason}", highlight=False, soft_wrap=True
+                f"[red]failed:[/red] {markup_safe(f'{line.source or line.id}: {line.reason}')}",
+                highlight=False,
+                soft_wrap=True,
             )
         if report is not None:
             for line in (d for d in report.documents if d.status == "skipped"):
                 err.print(
-                    f"skipped: {line.source or line.id}: {line.reason}", highlight=False, soft_wrap=True
+                    f"skipped: {markup_safe(f'{line.source or line.id}: {line.reason}')}",
+                    highlight=False,
+                    soft_wrap=True,
                 )
         if not (change.added or change.replaced or change.unchanged):
             raise InputError("no document could be read; nothing was written")
@@ -136,7 +151,7 @@ def build(
         out.print(f"open the view: file://{view.resolve()}", highlight=False, soft_wrap=True)
     if report is not None:
         totals = ", ".join(f"{report.count(s)} {s}" for s in ("built", "unchanged", "skipped", "failed"))
-        out.print(f"documents: {totals} ({report.runner})", highlight=False, soft_wrap=True)
+        out.print(f"documents: {totals} ({markup_safe(report.runner)})", highlight=False, soft_wrap=True)
     if change.errors or failed:
         raise typer.Exit(2)
 

@@ -10,7 +10,17 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from kg.cli.common import GraphStoreUrl, UpdateUrl, err, graph_file, handled, location, out, store_help
+from kg.cli.common import (
+    GraphStoreUrl,
+    UpdateUrl,
+    err,
+    graph_file,
+    handled,
+    location,
+    markup_safe,
+    out,
+    store_help,
+)
 
 
 def validate(
@@ -37,7 +47,7 @@ def validate(
         return
     err.print(f"[red]{len(report.violations)} violations[/red]", highlight=False)
     for v in report.violations:
-        err.print(f"  {v.focus}  {v.path}: {v.message}", highlight=False, soft_wrap=True)
+        err.print(markup_safe(f"  {v.focus}  {v.path}: {v.message}"), highlight=False, soft_wrap=True)
     raise typer.Exit(4)
 
 

@@ -3,6 +3,7 @@ message and an exit code, progress bars."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -28,13 +30,35 @@ out = Console()
 err = Console(stderr=True)
 
 
+#: What a terminal would act on rather than show: C0 and C1 controls (escape sequences start with
+#: ESC or CSI) but newline and tab, DEL, and the bidirectional overrides and isolates, which reorder
+#: the text around them on screen.
+_TERMINAL_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(text: str) -> str:
+    """Text from the data (labels, file names, messages quoting them) as a terminal should get it:
+    every control character and direction override as a visible escape (`\\x1b`), never acted on."""
+    return _TERMINAL_CONTROLS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def markup_safe(text: str) -> str:
+    """`shown`, with rich's markup escaped too: for text inside a message that uses markup."""
+    return escape(shown(text))
+
+
+def print_error(message: object) -> None:
+    """`error: MESSAGE` on stderr; the message (which may quote untrusted input) is never markup."""
+    err.print(f"[red]error:[/red] {markup_safe(str(message))}", highlight=False, soft_wrap=True)
+
+
 @contextmanager
 def handled() -> Iterator[None]:
     """Turn library errors into `error: ...` on stderr and the error's exit code."""
     try:
         yield
     except KGError as e:
-        err.print(f"[red]error:[/red] {e}", highlight=False, soft_wrap=True)
+        print_error(e)
         raise typer.Exit(e.exit_code) from e
 
 

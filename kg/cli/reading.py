@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -10,8 +13,9 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
-from kg.cli.common import GraphStoreUrl, UpdateUrl, graph_file, handled, location, out, store_help
+from kg.cli.common import GraphStoreUrl, UpdateUrl, graph_file, handled, location, out, shown, store_help
 from kg.errors import InputError
 
 
@@ -38,6 +42,12 @@ def query(
     max_rows: Annotated[
         int, typer.Option(help="Rows a table shows (0: all); csv and json always hold every row.")
     ] = 1000,
+    timeout: Annotated[
+        float, typer.Option(help="Stop the query after this many seconds (0: no limit).")
+    ] = 0.0,
+    max_result_mb: Annotated[
+        float, typer.Option(help="Refuse an answer larger than this (as SPARQL TSV or the server sent it).")
+    ] = 1024.0,
 ) -> None:
     """Run a SPARQL query (text, --file, or a saved query's name) over the store.
 
@@ -67,13 +77,14 @@ def query(
         else:
             text = sparql
         params = parse_params(param or [])
+        if timeout < 0 or max_result_mb <= 0:
+            raise InputError("--timeout must be 0 (no limit) or more, and --max-result-mb above 0")
+        limit = int(max_result_mb * 1e6)
         if graph is not None:
             results = Results.of(graph_file(graph).query(text, **params))
         else:
-            from kg.remote import connect
-
-            with connect(location(store, update_url, graph_store_url), read_only=True) as source:
-                results = select(source, text, params or None)
+            with _query_source(location(store, update_url, graph_store_url), timeout, limit) as source:
+                results = select(source, text, params or None, max_bytes=limit)
         if fmt is Format.csv:
             sys.stdout.write(to_csv(results))
         elif fmt is Format.json:
@@ -88,13 +99,43 @@ def query(
             out.print(f"{len(results.rows):,} rows{more}", highlight=False)
 
 
+@contextmanager
+def _query_source(where: Any, timeout: float, limit: int) -> Iterator[Any]:
+    """The store to query: a server's (its answers bounded in time and size), or a local one, read
+    in place, or with a --timeout through an `oxigraph` process of its own that stops the query at
+    the time (an embedded query cannot be stopped once started)."""
+    from kg.oxigraph_process import Backend
+    from kg.remote import RemoteStore, connect, is_remote
+    from kg.store import store_folder
+
+    if is_remote(where):
+        with RemoteStore(where, timeout=timeout or 600.0, max_result_bytes=limit) as remote:
+            yield remote
+    elif timeout:
+        with connect(where, read_only=True) as local:  # (a clear message where there is no store)
+            path = store_folder(Path(str(local.location)))
+        backend = Backend(path, timeout=max(1, math.ceil(timeout)))
+        backend.start()
+        try:
+            with RemoteStore(backend.url, timeout=timeout + 5, max_result_bytes=limit) as remote:
+                yield remote
+        finally:
+            backend.stop()
+    else:
+        with connect(where, read_only=True) as local:
+            yield local
+
+
 #: the narrowest a column of text may get in a table before rows are written as records
 _NARROWEST = 10
 
 
 def _print_rows(columns: list[str], rows: list[list[str]]) -> None:
     """A table whose IRIs (`id:country/JPN`) stay on one line and whose text wraps, if one fits the
-    terminal's width; else each row as a record (`column: value` lines), as psql's expanded mode."""
+    terminal's width; else each row as a record (`column: value` lines), as psql's expanded mode.
+    Cells are data: never markup, and their control characters are shown escaped (`shown`)."""
+    columns = [shown(column) for column in columns]
+    rows = [[shown(cell) for cell in row] for row in rows]
     widths = [max([len(column), *(len(row[i]) for row in rows)]) for i, column in enumerate(columns)]
     names = [all(" " not in row[i] for row in rows) for i in range(len(columns))]  # IRIs, numbers, dates
     need = sum(
@@ -105,11 +146,11 @@ def _print_rows(columns: list[str], rows: list[list[str]]) -> None:
         table = Table()
         for column, width, name in zip(columns, widths, names, strict=True):
             if name:
-                table.add_column(column, no_wrap=True, min_width=width)
+                table.add_column(Text(column), no_wrap=True, min_width=width)
             else:
-                table.add_column(column, overflow="fold")  # wrapped, never cut short
+                table.add_column(Text(column), overflow="fold")  # wrapped, never cut short
         for row in rows:
-            table.add_row(*row)
+            table.add_row(*(Text(cell) for cell in row))
         out.print(table)
         return
     pad = max(map(len, columns), default=0)
@@ -251,6 +292,10 @@ def serve(
     allow_remote: Annotated[
         bool, typer.Option(help="Allow a non-loopback --host (no authentication!).")
     ] = False,
+    timeout: Annotated[int, typer.Option(help="Stop a query after this many seconds.")] = 600,
+    max_result_mb: Annotated[
+        float, typer.Option(help="Cut an answer at this size (the client sees it end early).")
+    ] = 1024.0,
 ) -> None:
     """Serve the store as a SPARQL 1.1 endpoint (oxigraph), read-only unless --allow-update.
 
@@ -284,6 +329,8 @@ def serve(
             port=port,
             allow_update=allow_update,
             allow_remote=allow_remote,
+            timeout=timeout,
+            max_result_bytes=int(max_result_mb * 1e6),
             on_ready=ready,
             on_reopen=reopened,
         )

@@ -9,8 +9,8 @@ from datetime import date
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract import gazetteer
-from kg.extract.components import entities_of, register_entry
 from kg.extract.coref import Resolver
+from kg.extract.doc_entities import entities_of, register_entry
 
 ACTORS = frozenset(
     {"Country", "Person", "Organization", "InternationalOrganization", "GovernmentBody", "MediaOrganization"}

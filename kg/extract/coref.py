@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.extract import gazetteer
 from kg.extract.agents import agent
-from kg.extract.components import DEMONYM_KEY, SPAN_KEY, entities_of, register_entry
+from kg.extract.doc_entities import DEMONYM_KEY, SPAN_KEY, entities_of, register_entry
 from kg.extract.lexicon import frames, titles
 from kg.extract.offices import offices_of
 from kg.extract.seats import seats as seat_table

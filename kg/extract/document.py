@@ -12,8 +12,8 @@ from spacy.tokens import Doc, Span, Token
 from kg.errors import ExtractionError
 from kg.extract import dates
 from kg.extract.claims import Claim, EventNode
-from kg.extract.components import SPAN_KEY, entities_of
 from kg.extract.confidence import calibrated
+from kg.extract.doc_entities import SPAN_KEY, entities_of
 from kg.types import Document, DocumentExtraction, EntityRecord, Evidence, Mention, RelationClaim
 
 log = logging.getLogger(__name__)

@@ -7,8 +7,8 @@ from spacy.tokens import Span, Token
 from kg.extract import gazetteer
 from kg.extract.arguments import slot, verb_lemmas
 from kg.extract.claims import PLACES, EventNode, RuleState
-from kg.extract.components import entities_of, register_entry
 from kg.extract.coref import LOCATIVE_PREPS
+from kg.extract.doc_entities import entities_of, register_entry
 from kg.extract.lexicon import agreement_verbs, event_nouns
 from kg.extract.modality import NO_FACT, PLANNED, statement
 

@@ -16,7 +16,7 @@ from kg.extract import cameo
 from kg.extract.arguments import COPULAS, slot, subjects
 from kg.extract.cameo_codes import FAMILY_CODES, property_of
 from kg.extract.claims import ACTORS, PLACES, RuleState
-from kg.extract.components import entities_of
+from kg.extract.doc_entities import entities_of
 from kg.extract.lexicon import Frame, cameo_lone_vetoes, mutual_attack_verbs, reciprocal_verbs, topic_verbs
 from kg.extract.modality import HYPOTHETICAL, NO_FACT, OCCURRED, PLANNED, cues, statement
 

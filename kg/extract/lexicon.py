@@ -118,6 +118,15 @@ def parse_frames(data: dict[str, Any]) -> tuple[dict[str, list[Frame]], dict[str
 
 
 @cache
+def word_list(key: str) -> frozenset[str]:
+    """A list of words of `data/lexicon.yaml`, by its key ("light_verbs"), loaded once."""
+    words = load_data("lexicon.yaml").get(key)
+    if not isinstance(words, list):
+        raise ExtractionError(f"kg/extract/data/lexicon.yaml: {key!r} must be a list of words")
+    return frozenset(str(w) for w in words)
+
+
+@cache
 def event_nouns() -> dict[str, str]:
     """Noun lemma -> event class for nouns that name events and agreements ("meeting", "drill", "deal")."""
     data = load_data("lexicon.yaml")
@@ -128,16 +137,14 @@ def event_nouns() -> dict[str, str]:
     return out
 
 
-@cache
 def non_participation_verbs() -> frozenset[str]:
     """Verbs whose subject does not take part in the event they govern ("halted drills")."""
-    return frozenset(load_data("lexicon.yaml")["non_participation_verbs"])
+    return word_list("non_participation_verbs")
 
 
-@cache
 def reciprocal_verbs() -> frozenset[str]:
     """Verbs that relate their conjoined subjects to each other ("Japan and China met")."""
-    return frozenset(load_data("lexicon.yaml")["reciprocal_verbs"])
+    return word_list("reciprocal_verbs")
 
 
 @cache
@@ -146,31 +153,26 @@ def cameo_lone_vetoes() -> frozenset[str]:
     return frozenset(w for group in load_data("lexicon.yaml")["cameo_lone_vetoes"] for w in group)
 
 
-@cache
 def agreement_verbs() -> frozenset[str]:
     """Verbs whose subject is a party to the agreement they govern: "signed a deal", "agreed to a truce"."""
-    return frozenset(load_data("lexicon.yaml")["agreement_verbs"])
+    return word_list("agreement_verbs")
 
 
-@cache
 def truce_nouns() -> frozenset[str]:
     """Agreements adversaries make, which say nothing of cooperation between them ("a truce")."""
-    return frozenset(load_data("lexicon.yaml")["truce_nouns"])
+    return word_list("truce_nouns")
 
 
-@cache
 def mutual_attack_verbs() -> frozenset[str]:
     """Verbs whose conjoined subjects attack each other: "A and B exchanged fire", "clashed"."""
-    return frozenset(load_data("lexicon.yaml")["mutual_attack_verbs"])
+    return word_list("mutual_attack_verbs")
 
 
-@cache
 def topic_verbs() -> frozenset[str]:
     """Reciprocal verbs whose object is what is talked about: "A and B discussed Iraq"."""
-    return frozenset(load_data("lexicon.yaml")["topic_verbs"])
+    return word_list("topic_verbs")
 
 
-@cache
 def light_verbs() -> frozenset[str]:
     """Verbs that lend their subject to an event noun: "conducted strikes", "held talks"."""
-    return frozenset(load_data("lexicon.yaml")["light_verbs"])
+    return word_list("light_verbs")

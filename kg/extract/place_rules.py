@@ -23,8 +23,9 @@ from spacy.tokens import Span, Token
 
 from kg.extract import gazetteer
 from kg.extract.claims import RuleState
-from kg.extract.components import SPAN_KEY, entities_of, register_entry, subdivision
+from kg.extract.doc_entities import SPAN_KEY, entities_of, register_entry
 from kg.extract.lexicon import load_data
+from kg.extract.span_types import subdivision
 
 #: How large a kind of place is: a link runs from a lower rank to a higher one.
 RANK = {"Place": 0, "City": 1, "Region": 2, "Country": 3}

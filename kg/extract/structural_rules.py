@@ -8,7 +8,7 @@ from spacy.tokens import Span
 
 from kg.extract import gazetteer
 from kg.extract.claims import ORGS, RuleState
-from kg.extract.components import entities_of
+from kg.extract.doc_entities import entities_of
 
 
 def located(state: RuleState, sent: Span) -> None:
