@@ -168,22 +168,37 @@ _FUNCTION_WORDS = (
     "be are were will would an not this which but its their who after over"
 )
 _ENGLISH = frozenset(_FUNCTION_WORDS.split())
+#: The commonest function words of the other languages most written in Latin letters (German,
+#: French, Spanish, Portuguese, Italian, Dutch, Polish, Turkish, Indonesian), none an English word
+_OTHER_WORDS = (
+    "der die und das ist nicht ein eine mit sich den dem des von zu auf für de le la les et est une du "
+    "dans pour que qui pas sur au avec el los las es en y por con para del se al lo como o os um uma "
+    "não da do em il che di per non sono het van een zijn niet ook voor w na się nie jest z do i ve "
+    "bir bu ile için da yang dan di dari ini itu dengan untuk"
+)
+_OTHER = frozenset(_OTHER_WORDS.split()) - _ENGLISH
 _WORD = re.compile(r"[^\W\d_]+")
 #: A text shorter than this many words is not judged (a headline names too few words to tell)
 MIN_WORDS = 12
 #: How sure the language identifier must be that a text is not English to skip it
-MIN_CONFIDENCE = 0.9
+MIN_CONFIDENCE = 0.75
 
 
 def non_english(text: str) -> str | None:
     """Why `text` is not read, if it is not English: 'language de (0.99)'; None for English text, or
-    text too short to tell. English function words decide most texts at once; the others go to
+    text too short to tell. Function words decide most texts at once: English ones in one word of
+    eight, or more of them than of other languages' in a text of Latin letters; the others go to
     py3langid (its model, 2 s to load, is loaded only then)."""
     sample = text[:5000]
     words = _WORD.findall(sample.lower())
     if len(words) < MIN_WORDS:
         return None
-    if sum(w in _ENGLISH for w in words) / len(words) >= 0.12:
+    english = sum(w in _ENGLISH for w in words)
+    if english / len(words) >= 0.12:
+        return None
+    letters = "".join(words)
+    latin = sum(c.isascii() for c in letters) / len(letters)
+    if latin >= 0.9 and english > sum(w in _OTHER for w in words):
         return None
     language, confidence = _identifier().classify(sample)
     if language == "en" or confidence < MIN_CONFIDENCE:

@@ -215,3 +215,44 @@ def test_news_formats_metadata_reaches_the_document_node(tmp_path: Path) -> None
     assert (node, DCTERMS.creator, Literal("Jane Doe")) in triples
     assert (node, DCTERMS.language, Literal("en")) in triples
     assert (node, DCTERMS.source, URIRef("https://x.org/a")) in triples
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        (
+            "El gobierno de España anunció el martes nuevas sanciones contra Rusia por la guerra en "
+            "Ucrania, según el ministerio.",
+            "es",
+        ),
+        (
+            "Москва заявила во вторник, что российские войска заняли ещё одну деревню на востоке "
+            "Украины, сообщило министерство обороны.",
+            "ru",
+        ),
+        (
+            "Le gouvernement français a annoncé mardi de nouvelles sanctions contre la Russie, a indiqué "
+            "le ministère des affaires étrangères.",
+            "fr",
+        ),
+    ],
+)
+def test_news_formats_languages_are_told_apart(text: str, language: str) -> None:
+    from kg.formats import non_english
+
+    reason = non_english(text)
+    assert reason is not None and reason.startswith(f"language {language} (")
+
+
+def test_news_formats_english_with_few_function_words_is_english_without_the_model() -> None:
+    """A wire headline and dek ("Sri Lanka off to positive start") has few English function words;
+    it has none of other languages' either, so the language model is not even loaded for it."""
+    from kg.formats import _identifier, non_english
+
+    _identifier.cache_clear()
+    text = (
+        "Sri Lanka off to positive start\n\nKumar Sangakkara's unbeaten fifty revives Sri Lanka's "
+        "chances against Pakistan."
+    )
+    assert non_english(text) is None
+    assert _identifier.cache_info().currsize == 0
