@@ -132,6 +132,8 @@ def feed_entries(data: bytes, where: str) -> list[Entry]:
         if not key and not text.strip():
             continue
         entries.append(Entry(str(key), article))
+    if not entries:
+        raise InputError(f"{where}: feed with no entries (none has an id, a link, a title or text)")
     return entries
 
 

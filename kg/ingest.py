@@ -182,11 +182,11 @@ def _read_all(paths: list[Path]) -> Iterator[Document | InputError]:
     """The documents of every file, feeds last: an entry whose page is among the other files takes
     that page's text (see the module doc), and the page is not a document of its own."""
     feeds: list[tuple[Path, list[Entry]]] = []
-    others: list[Path] = []
+    others: list[Path | InputError] = []  # in input order, a missing path's error among them
     for path in paths:
         for file in _files(path):
             if isinstance(file, InputError):
-                yield file
+                others.append(file)
             elif _suffix(file) in FEED_SUFFIXES:
                 try:
                     feeds.append((file, feed_entries(_read_bytes(file), str(file))))
@@ -200,6 +200,9 @@ def _read_all(paths: list[Path]) -> Iterator[Document | InputError]:
     stems = {link_stem(e.link) for _, entries in feeds for e in entries if e.link}
     pages: dict[str, Document] = {}  # pages feeds link to, by normalized URL and by file stem
     for file in others:
+        if isinstance(file, InputError):
+            yield file
+            continue
         for document in _read_one(file):
             if isinstance(document, Document) and _suffix(file) in (".html", ".htm"):
                 url = normal_url(document.url) if document.url else None

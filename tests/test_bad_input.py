@@ -255,7 +255,8 @@ def test_bad_input_huge_files_are_refused_unread_and_the_rest_builds(tmp_path: P
     [
         ("empty.jsonl", b"\n\n", "empty document (no text)"),
         ("mixed.jsonl", b'{"id": "a", "text": "caf\xe9"}\n', ":1: invalid UTF-8 at byte 24 of the line"),
-        ("feed.xml", b"<rss><channel><item>x</item></channel></rss>", "unsupported file type '.xml'"),
+        ("feed.xml", b"<rss><channel><item>x</item></channel></rss>", "feed with no entries"),
+        ("data.csv", b"id,text\na,Japan.", "unsupported file type '.csv'"),
         (
             "page.html",
             b"<html><head><title>T</title></head><body><script>x</script><style>y</style></body>",

@@ -62,9 +62,9 @@ def _append_process(out: Path, later: Path, *hold: Path) -> subprocess.Popen[byt
 
 def held_append(out: str, later: str, ready: str, go: str) -> None:
     """An append that tells `ready` it holds the store's folder, then waits for `go`."""
-    import kg.incremental
+    import kg.corpus
 
-    real = kg.incremental._extract
+    real = kg.corpus.extract_into
 
     def waiting(*args, **kwargs):  # type: ignore[no-untyped-def]
         Path(ready).touch()
@@ -72,7 +72,7 @@ def held_append(out: str, later: str, ready: str, go: str) -> None:
             time.sleep(0.02)
         return real(*args, **kwargs)
 
-    kg.incremental._extract = waiting
+    kg.corpus.extract_into = waiting
     build_store([Path(later)], Path(out), append=True)
 
 

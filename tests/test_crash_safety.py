@@ -184,8 +184,10 @@ def _append_points() -> dict[str, Callable[[pytest.MonkeyPatch], None]]:
     import kg.store
 
     return {
-        "before the commit": _kill_on_call(kg.store.GraphStore, "apply"),
-        "just after the commit": _kill_on_call(kg.store.GraphStore, "apply", after=True),
+        "before the records are written": _kill_on_call(kg.store.GraphStore, "apply"),
+        "after the records, before the graphs": _kill_on_call(kg.store.GraphStore, "apply", after=True),
+        "before the graphs' commit": _kill_on_call(kg.incremental, "apply_records"),
+        "just after the graphs' commit": _kill_on_call(kg.incremental, "apply_records", after=True),
         "after the inferred graph": _kill_on_call(kg.incremental, "write_views"),
         "between graph.trig and graph.ttl": _kill_on_write("graph.ttl"),  # (trig is written after ttl
         "before graph.trig": _kill_on_write("graph.trig"),  # for appends: both orders are tried)
@@ -250,20 +252,20 @@ def test_crash_safety_killed_fresh_build_is_completed_by_a_rerun(
 def test_crash_safety_killed_append_then_append_of_unchanged_input_repairs_the_files(
     nlp, built: dict[str, Path], tmp_path: Path
 ) -> None:
-    """The issue's case: killed just after the commit, the re-run found every document unchanged and
-    left the inferred graph and graph.ttl/graph.trig/graph.html as they were."""
-    import kg.store
+    """The issue's case: killed just after the graphs' commit, the re-run found every document
+    unchanged and left the inferred graph and graph.ttl/graph.trig/graph.html as they were."""
+    import kg.incremental
 
     out = _copy_start(built, tmp_path)
     stale = (out / "graph.ttl").read_text(encoding="utf-8")
     _in_child(
         lambda: build_store([built["later"]], out, append=True, nlp=nlp),
-        _kill_on_call(kg.store.GraphStore, "apply", after=True),
+        _kill_on_call(kg.incremental, "apply_records", after=True),
     )
     assert (out / "graph.ttl").read_text(encoding="utf-8") == stale  # the files lag the store
     change = build_store([built["later"]], out, append=True, nlp=nlp)
     assert sorted(change.unchanged) == ["delhi", "kyiv"]
-    assert [label for label, _ in change.written] == ["graph", "dataset", "view", "store"]
+    assert [label for label, _ in change.written] == ["graph", "dataset", "view", "store", "report"]
     assert _state(out) == _state(built["appended"])
 
 
