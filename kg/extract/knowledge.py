@@ -28,6 +28,7 @@ import weakref
 from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, ParamSpec, TypeVar
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -40,7 +41,7 @@ class Knowledge:
     """The files of one data folder (name -> text) and the options of the tables built from them."""
 
     def __init__(self, files: Mapping[str, str], *, phoenix: bool = True) -> None:
-        self.files: Mapping[str, str] = dict(sorted(files.items()))
+        self.files: Mapping[str, str] = MappingProxyType(dict(sorted(files.items())))
         self.phoenix = phoenix  # use the Phoenix dictionaries of people and organizations
         digest = hashlib.sha256(repr(phoenix).encode())
         for name, text in self.files.items():

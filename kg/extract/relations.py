@@ -5,7 +5,8 @@ The `kg_relations` component reads the typed mentions of `kg_entities`/`kg_coref
 (`data/lexicon.yaml`); the rule modules only know how to find a frame's slots in a parse:
 `arguments` (slots), `frame_rules`, `event_rules`, `title_rules` and `structural_rules`, all
 sharing one `claims.RuleState` per document. Verbs the lexicon does not list are read with the
-CAMEO verb dictionary (`cameo`). This module runs them in order.
+CAMEO verb dictionary (`cameo`; the `cameo_verbs` setting). This module runs them in order,
+with the data tables `kg_entities` left on the Doc (`doc._.kg_knowledge`, see `kg.extract.knowledge`).
 """
 
 from __future__ import annotations
