@@ -9,7 +9,7 @@ import spacy
 from spacy.tokens import Doc
 
 from kg.errors import ExtractionError
-from kg.extract import cameo
+from kg.extract import cameo, knowledge
 from kg.extract.cameo import Dictionary
 from kg.extract.cameo_codes import family_of, property_of
 
@@ -248,7 +248,8 @@ def test_cameo_missing_or_malformed_data_file_is_an_extraction_error(monkeypatch
     monkeypatch.setattr(cameo, "DATA_FILE", "no-such-file.yaml")
     with pytest.raises(ExtractionError, match=re.escape("kg/extract/data/no-such-file.yaml: cannot load")):
         cameo.dictionary()
-    monkeypatch.setattr(cameo, "DATA_FILE", "../__init__.py")  # empty: not a mapping
-    with pytest.raises(ExtractionError, match="expected a mapping"):
+    monkeypatch.undo()
+    empty = knowledge.load({cameo.DATA_FILE: ""})  # not a mapping
+    with knowledge.using(empty), pytest.raises(ExtractionError, match="expected a mapping"):
         cameo.dictionary()
     cameo.dictionary.cache_clear()

@@ -14,11 +14,11 @@ Regions matched neither way have no name here (None), rather than a wrong one.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 
 from kg.extract.cities import _city_records, _geonames
+from kg.extract.knowledge import cached
 from kg.extract.names import fold, slug
 
 #: Words of subdivision names that say what kind of region it is, not which.
@@ -56,7 +56,7 @@ def _stems(name: str) -> set[str]:
     return out
 
 
-@functools.cache
+@cached
 def _subdivisions() -> dict[str, list[Subdivision]]:
     """First-level ISO 3166-2 subdivisions by country alpha-2."""
     import pycountry
@@ -71,7 +71,7 @@ def _subdivisions() -> dict[str, list[Subdivision]]:
     return out
 
 
-@functools.cache
+@cached
 def _region_table() -> dict[tuple[str, str], Subdivision]:
     """(country alpha-2, geonames admin-1 code) -> the subdivision, where it can be told."""
     geo_cities = _geonames()[0]
@@ -115,7 +115,7 @@ def _region_table() -> dict[tuple[str, str], Subdivision]:
     return table
 
 
-@functools.cache
+@cached
 def _city_groups() -> dict[str, tuple[str, str]]:
     geo_cities = _geonames()[0]
     out = {}

@@ -9,11 +9,11 @@
 
 from __future__ import annotations
 
-import functools
+import io
 import json
 from dataclasses import dataclass
 
-from kg.extract.curated import DATA_DIR
+from kg.extract.knowledge import active, cached
 
 #: Phoenix's three-letter sector codes and the role each names.
 ROLES: dict[str, str] = {
@@ -79,12 +79,12 @@ class Agent:
         return self.sector in ("GOV", "MIL", "LEG", "JUD", "COP", "SPY")
 
 
-@functools.cache
+@cached
 def _agents() -> dict[str, Agent]:
     """Agent noun (lower case, plurals included) -> Agent. The file is one `"noun": "~CODE"` a line."""
     name = "phoenix_agents.yaml"
     table: dict[str, Agent] = {}
-    with (DATA_DIR / name).open(encoding="utf-8") as stream:
+    with io.StringIO(active().text(name)) as stream:
         for number, line in enumerate(stream, start=1):
             if not line.startswith("  "):
                 continue

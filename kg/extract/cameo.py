@@ -15,8 +15,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import Any
 
 import yaml
@@ -24,6 +22,7 @@ from spacy.tokens import Token
 
 from kg.errors import ExtractionError
 from kg.extract.cameo_codes import family_of, property_of
+from kg.extract.knowledge import active, cached
 
 #: How an object noun names its owner: "China's actions", "the NATO exercise", "the Iraqi envoy".
 OWNER_DEPS = frozenset({"poss", "compound", "amod", "nmod"})
@@ -191,13 +190,12 @@ def _anchors(pattern: Pattern) -> Iterable[str]:
     return {"src:" + w.split()[-1] for w in pattern.src}
 
 
-@cache
+@cached
 def dictionary() -> Dictionary:
     """The CAMEO verb dictionary, loaded once."""
-    path = resources.files("kg.extract") / "data" / DATA_FILE
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+        data = yaml.load(active().text(DATA_FILE), Loader=loader)
     except (OSError, yaml.YAMLError) as e:
         raise ExtractionError(f"kg/extract/data/{DATA_FILE}: cannot load: {e}") from e
     if not isinstance(data, dict):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kg.extract.curated import GazetteerEntry, load_data
+from kg.extract.knowledge import cached
 from kg.extract.names import fold, slug, unique
 
 #: A same-named city this populous elsewhere (and a tenth as populous) makes city keys carry the country.
@@ -17,7 +18,7 @@ _RIVAL_CITY_POPULATION = 100_000
 _RULER_CITY_POPULATION = 1_000_000
 
 
-@functools.cache
+@cached
 def _alpha2_to_alpha3() -> dict[str, str]:
     import pycountry
 
@@ -30,7 +31,7 @@ def _alpha2_to_alpha3() -> dict[str, str]:
 # --- cities --------------------------------------------------------------------------------------
 
 
-@functools.cache
+@cached
 def ruler_stoplist() -> frozenset[str]:
     """Case-folded names the entity ruler never tags (cities.yaml `ruler_stoplist`)."""
     return frozenset(str(w).casefold() for w in load_data("cities.yaml").get("ruler_stoplist") or ())
@@ -63,7 +64,7 @@ def _geonames() -> tuple[dict[str, Any], dict[str, Any]]:
     return gc.get_cities(), gc.get_countries()
 
 
-@functools.cache
+@cached
 def _city_records() -> tuple[_City, ...]:
     """Every city with its key, names and whether the ruler tags it; most populous first."""
     geo_cities, geo_countries = _geonames()
@@ -150,13 +151,13 @@ def _city_entry(record: _City) -> GazetteerEntry:
     )
 
 
-@functools.cache
+@cached
 def cities() -> tuple[GazetteerEntry, ...]:
     """The cities the entity ruler tags: capitals, cities of 1,000,000+, curated places."""
     return tuple(_city_entry(r) for r in _city_records() if r.ruler)
 
 
-@functools.cache
+@cached
 def city_index() -> dict[str, GazetteerEntry]:
     """Every geonames city of 15,000+ by name and Latin-script alternate name (most populous wins).
 

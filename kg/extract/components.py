@@ -1,20 +1,38 @@
 """spaCy components that turn NER and gazetteer spans into typed, keyed entity mentions.
 
-`kg_entities` types and keys every entity span (`kg.extract.span_types` says what a name is,
-`kg.extract.bodies` finds state bodies named with their country); what it finds lives on the Doc
-(`kg.extract.doc_entities`).
+`kg_paragraphs` ends a sentence at a blank line, before the parser. `kg_entities` types and keys
+every entity span (`kg.extract.span_types` says what a name is, `kg.extract.bodies` finds state
+bodies named with their country); what it finds lives on the Doc (`kg.extract.doc_entities`).
+
+`kg_entities` owns the pipeline's data (`kg.extract.knowledge`): the tables of a data folder,
+read in `initialize` (by default the package's `kg/extract/data`; without `initialize`, on first
+use), saved with the pipeline by `to_disk`/`to_bytes` (in `<pipeline>/kg_entities/data/`) and
+read back by `from_disk`/`from_bytes`, so a saved pipeline extracts with the tables it was
+saved with. It hands them to the later kg components on the Doc (`doc._.kg_knowledge`).
+
+Settings (`nlp.add_pipe(name, config={...})`):
+
+- `kg_paragraphs`: `min_newlines` (2), the newlines in a row that end a sentence.
+- `kg_entities`: `phoenix` (true), use the Phoenix dictionaries of people and organizations
+  (`data/phoenix_*.yaml`) as well as the curated tables. The gazetteer ruler's patterns are
+  made from the same tables (`kg.extract.pipeline.add_kg_components`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
 
+import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.extract import cities, conflicts, gazetteer, headlines
+from kg.extract import cities, conflicts, gazetteer, headlines, knowledge
 from kg.extract.bodies import government_bodies
 from kg.extract.doc_entities import DEMONYM_KEY, OUR_LABELS, SPAN_KEY, register, register_entry
+from kg.extract.knowledge import Knowledge
 from kg.extract.names import slug
 from kg.extract.offices import official_by_surname
 from kg.extract.span_types import (
@@ -43,25 +61,81 @@ _CREDIT_LINE = re.compile(
     re.I,
 )
 
+DATA_FOLDER = "data"  # the tables' folder inside the component's folder of a saved pipeline
 
-@Language.component("kg_paragraphs")
-def paragraphs(doc: Doc) -> Doc:
+
+@Language.factory("kg_paragraphs", default_config={"min_newlines": 2})
+def make_paragraphs(nlp: Language, name: str, min_newlines: int) -> KGParagraphs:
+    return KGParagraphs(nlp, name, min_newlines=min_newlines)
+
+
+class KGParagraphs:
     """A blank line ends a sentence (headlines, captions, datelines); runs before the parser."""
-    for token in doc[:-1]:
-        if (token.is_space and token.text.count("\n") >= 2) or token.text.endswith("\n\n"):
-            doc[token.i + 1].is_sent_start = True
-    return doc
+
+    def __init__(self, nlp: Language, name: str = "kg_paragraphs", *, min_newlines: int = 2) -> None:
+        if min_newlines < 1:
+            raise ValueError(f"kg_paragraphs: min_newlines must be 1 or more, got {min_newlines}")
+        self.name = name
+        self.min_newlines = min_newlines
+
+    def __call__(self, doc: Doc) -> Doc:
+        n, run = self.min_newlines, "\n" * self.min_newlines
+        for token in doc[:-1]:
+            if (token.is_space and token.text.count("\n") >= n) or token.text.endswith(run):
+                doc[token.i + 1].is_sent_start = True
+        return doc
 
 
-@Language.factory("kg_entities")
-def make_entities(nlp: Language, name: str) -> KGEntities:
-    return KGEntities()
+@Language.factory("kg_entities", default_config={"phoenix": True})
+def make_entities(nlp: Language, name: str, phoenix: bool) -> KGEntities:
+    return KGEntities(nlp, name, phoenix=phoenix)
 
 
 class KGEntities:
     """Types and keys every entity span: gazetteer spans as they are, NER spans classified."""
 
+    def __init__(self, nlp: Language, name: str = "kg_entities", *, phoenix: bool = True) -> None:
+        self.name = name
+        self.phoenix = phoenix
+        self._knowledge: Knowledge | None = None
+
+    @property
+    def knowledge(self) -> Knowledge:
+        """The tables this component extracts with (the package's, until initialized otherwise)."""
+        if self._knowledge is None:
+            self._knowledge = knowledge.from_folder(None, phoenix=self.phoenix)
+        return self._knowledge
+
+    def initialize(
+        self,
+        get_examples: Callable[[], Iterable[Any]] | None = None,
+        *,
+        nlp: Language | None = None,
+        data_dir: str | Path | None = None,
+    ) -> None:
+        """Read the tables of `data_dir` (default: the package's `kg/extract/data`)."""
+        self._knowledge = knowledge.from_folder(data_dir, phoenix=self.phoenix)
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        self.knowledge.write(Path(path) / DATA_FOLDER)
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> KGEntities:
+        self._knowledge = knowledge.from_folder(Path(path) / DATA_FOLDER, phoenix=self.phoenix)
+        return self
+
+    def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
+        return srsly.msgpack_dumps({"files": dict(self.knowledge.files)})
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> KGEntities:
+        self._knowledge = knowledge.load(srsly.msgpack_loads(data)["files"], phoenix=self.phoenix)
+        return self
+
     def __call__(self, doc: Doc) -> Doc:
+        doc._.kg_knowledge = self.knowledge
+        with knowledge.using(self.knowledge):
+            return self._entities(doc)
+
+    def _entities(self, doc: Doc) -> Doc:
         mentions: list[Span] = []
         demonyms: list[Span] = []
         credits = [s for s in doc.sents if _CREDIT_LINE.match(s.text.strip())]

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from functools import cache
-from importlib import resources
-
+from kg.extract.knowledge import active, cached
 from kg.extract.lexicon import load_data
 
 DATA_FILE = "rule_confidence.yaml"
 
 
-@cache
+@cached
 def _table() -> dict[str, float]:
-    if not (resources.files("kg.extract") / "data" / DATA_FILE).is_file():
+    if not active().has(DATA_FILE):
         return {}  # not calibrated yet: every rule keeps its prior
     return {rule: float(row["confidence"]) for rule, row in load_data(DATA_FILE).items()}
 

@@ -10,10 +10,9 @@ breaks them on demonyms ("Japanese Malayan Campaign"). Who took part in them is
 
 from __future__ import annotations
 
-from functools import cache
-
 from spacy.tokens import Doc, Span, Token
 
+from kg.extract.knowledge import cached
 from kg.extract.lexicon import load_data
 from kg.extract.names import slug
 
@@ -23,7 +22,7 @@ CLASS = "Event"
 AGREEMENT = "Agreement"
 
 
-@cache
+@cached
 def _words() -> tuple[frozenset[str], frozenset[str], dict[str, str], frozenset[str], frozenset[str]]:
     data = load_data("conflicts.yaml")
     numbers = {str(k).lower(): str(v) for k, v in data["world_war_numbers"].items()}

@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span, Token
 from kg.extract import gazetteer
 from kg.extract.agents import agent
 from kg.extract.doc_entities import DEMONYM_KEY, SPAN_KEY, entities_of, register_entry
+from kg.extract.knowledge import using
 from kg.extract.lexicon import frames, titles
 from kg.extract.offices import offices_of
 from kg.extract.seats import seats as seat_table
@@ -78,19 +79,29 @@ NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "both": 2, "tri
 ACTOR_CLASSES = frozenset({"Country", "InternationalOrganization", "Organization", "GovernmentBody"})
 
 
-@Language.factory("kg_coref")
-def make_coref(nlp: Language, name: str) -> KGCoref:
-    return KGCoref()
+@Language.factory("kg_coref", default_config={"metonymy": True})
+def make_coref(nlp: Language, name: str, metonymy: bool) -> KGCoref:
+    return KGCoref(nlp, name, metonymy=metonymy)
 
 
 class KGCoref:
-    """Attach surname mentions to full names and turn capitals used as actors into countries."""
+    """Attach surname mentions to full names and turn capitals used as actors into countries.
+
+    `metonymy` (true): a seat of government used as an actor ("Moscow said") names its country;
+    false keeps it the city.
+    """
+
+    def __init__(self, nlp: Language, name: str = "kg_coref", *, metonymy: bool = True) -> None:
+        self.name = name
+        self.metonymy = metonymy
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = list(doc.spans[SPAN_KEY])
-        spans = self._metonymy(doc, spans)
-        spans = self._surnames(doc, spans)
-        doc.spans[SPAN_KEY] = sorted(spans, key=lambda s: s.start)
+        with using(doc._.kg_knowledge):
+            spans = list(doc.spans[SPAN_KEY])
+            if self.metonymy:
+                spans = self._metonymy(doc, spans)
+            spans = self._surnames(doc, spans)
+            doc.spans[SPAN_KEY] = sorted(spans, key=lambda s: s.start)
         return doc
 
     def _metonymy(self, doc: Doc, spans: list[Span]) -> list[Span]:

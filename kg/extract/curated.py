@@ -6,14 +6,12 @@ import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 import yaml
 
+from kg.extract.knowledge import active, cached
 from kg.extract.names import slug, strip_the, unique
-
-DATA_DIR = Path(__file__).resolve().parent / "data"
 
 ORGANIZATION_CLASSES: tuple[str, ...] = (
     "InternationalOrganization",
@@ -40,11 +38,11 @@ class GazetteerEntry:
     lookup_names: tuple[str, ...] = ()  # names lookup() knows but the ruler does not tag ("Gulf", "RT")
 
 
-@functools.cache
+@cached
 def load_data(name: str) -> Any:
+    """A data file of the active Knowledge, parsed (once per Knowledge)."""
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10x faster
-    with (DATA_DIR / name).open(encoding="utf-8") as stream:
-        return yaml.load(stream, Loader=loader)
+    return yaml.load(active().text(name), Loader=loader)
 
 
 # --- countries -----------------------------------------------------------------------------------
@@ -90,7 +88,7 @@ def _generated_name_ok(name: str) -> bool:
     return not _INVERTED_NAME.search(name) and not any(ch in name for ch in "()[]")
 
 
-@functools.cache
+@cached
 def countries() -> tuple[GazetteerEntry, ...]:
     """Every ISO 3166 country (and Kosovo), with names, QID, demonyms and nationality nouns."""
     import pycountry
@@ -230,7 +228,7 @@ def _expand_names(names: Iterable[str], sentence_case: bool, proper_first_words:
     return out
 
 
-@functools.cache
+@cached
 def _proper_first_words() -> frozenset[str]:
     words: set[str] = set()
     for entry in countries():
@@ -256,20 +254,20 @@ def _curated_entry(cls: str, item: Mapping[str, Any]) -> GazetteerEntry:
     )
 
 
-@functools.cache
+@cached
 def regions() -> tuple[GazetteerEntry, ...]:
     """Curated regions: world regions, seas and straits, regions within countries (regions.yaml)."""
     return tuple(_curated_entry("Region", item) for item in load_data("regions.yaml")["regions"])
 
 
-@functools.cache
+@cached
 def curated_organizations() -> tuple[GazetteerEntry, ...]:
     """Curated organizations of all four organization classes (organizations.yaml)."""
     data = load_data("organizations.yaml")
     return tuple(_curated_entry(cls, item) for cls in ORGANIZATION_CLASSES for item in data.get(cls) or ())
 
 
-@functools.cache
+@cached
 def organizations() -> tuple[GazetteerEntry, ...]:
     """The curated organizations, with the Phoenix names of the same bodies added, then the other
     Phoenix organizations (international bodies, NGOs, media, armed groups, national institutions).
@@ -339,7 +337,7 @@ def organization_of_code(code: str) -> str | None:
     return None
 
 
-@functools.cache
+@cached
 def _coded_organizations() -> dict[str, str]:
     """Phoenix code -> key of the organization entry of the code's first Phoenix organization."""
     from kg.extract.names import normalize

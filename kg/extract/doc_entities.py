@@ -3,6 +3,7 @@
 Results live on the Doc: `doc.spans["kg"]` holds one span per entity mention (label = core
 class, kb_id = entity key), `doc.spans["kg_demonyms"]` the nationality words ("South Korean"),
 and `doc._.kg_entities` the entities those keys name (class, label, names, identifiers).
+`doc._.kg_knowledge` is the data the `kg_entities` component extracted with, for the later ones.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ for _name, _default in (
     ("kg_claims", None),
     ("kg_events", None),
     ("kg_published", None),
+    ("kg_knowledge", None),  # the kg.extract.knowledge.Knowledge the kg components extract with
 ):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)

@@ -14,6 +14,7 @@ from kg.extract import dates
 from kg.extract.claims import Claim, EventNode
 from kg.extract.confidence import calibrated
 from kg.extract.doc_entities import SPAN_KEY, entities_of
+from kg.extract.knowledge import using
 from kg.types import Document, DocumentExtraction, EntityRecord, Evidence, Mention, RelationClaim
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,11 @@ def extract(
 
 def to_records(doc: Doc, document: Document) -> DocumentExtraction:
     """The mentions, entities, events and claims the kg components left on `doc`."""
+    with using(doc._.kg_knowledge):  # the rule confidences of the pipeline's own data
+        return _records(doc, document)
+
+
+def _records(doc: Doc, document: Document) -> DocumentExtraction:
     events: list[EventNode] = doc._.kg_events or []
     claims: list[Claim] = doc._.kg_claims or []
     renamed = {e.key: _event_key(e, claims, document) for e in events}

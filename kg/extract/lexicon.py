@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import Any
 
 import yaml
 
 from kg.errors import ExtractionError
+from kg.extract.knowledge import active, cached
 
 
 def load_data(name: str) -> dict[str, Any]:
-    """A YAML file of `kg/extract/data/`, parsed."""
-    path = resources.files("kg.extract") / "data" / name
+    """A YAML file of the active Knowledge's data (by default `kg/extract/data/`), parsed."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.safe_load(active().text(name))
     except (OSError, yaml.YAMLError) as e:
         raise ExtractionError(f"kg/extract/data/{name}: cannot load: {e}") from e
     if not isinstance(data, dict):
@@ -43,7 +41,7 @@ class Titles:
         return phrase in self.office or phrase in self.leader
 
 
-@cache
+@cached
 def titles() -> Titles:
     data = load_data("titles.yaml")
     return Titles(
@@ -62,7 +60,7 @@ def titles() -> Titles:
     )
 
 
-@cache
+@cached
 def capitals() -> dict[str, str]:
     """Seat-of-government city name -> alpha-3 of the country it stands for."""
     return dict(load_data("metonyms.yaml")["capitals"])
@@ -82,7 +80,7 @@ class Frame:
     event: str | None = None  # for nouns that are events themselves: Meeting, MilitaryExercise, Agreement
 
 
-@cache
+@cached
 def frames() -> tuple[dict[str, list[Frame]], dict[str, list[Frame]]]:
     """(verb frames, noun frames), each by trigger lemma."""
     return parse_frames(load_data("lexicon.yaml"))
@@ -117,7 +115,7 @@ def parse_frames(data: dict[str, Any]) -> tuple[dict[str, list[Frame]], dict[str
     return out
 
 
-@cache
+@cached
 def word_list(key: str) -> frozenset[str]:
     """A list of words of `data/lexicon.yaml`, by its key ("light_verbs"), loaded once."""
     words = load_data("lexicon.yaml").get(key)
@@ -126,7 +124,7 @@ def word_list(key: str) -> frozenset[str]:
     return frozenset(str(w) for w in words)
 
 
-@cache
+@cached
 def event_nouns() -> dict[str, str]:
     """Noun lemma -> event class for nouns that name events and agreements ("meeting", "drill", "deal")."""
     data = load_data("lexicon.yaml")
@@ -147,7 +145,7 @@ def reciprocal_verbs() -> frozenset[str]:
     return word_list("reciprocal_verbs")
 
 
-@cache
+@cached
 def cameo_lone_vetoes() -> frozenset[str]:
     """Verbs whose CAMEO code on its own (no pattern matched) kg does not use."""
     return frozenset(w for group in load_data("lexicon.yaml")["cameo_lone_vetoes"] for w in group)

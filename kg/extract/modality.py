@@ -19,10 +19,10 @@ ones keep their status on the evidence (and a planned event's node has status pl
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 from spacy.tokens import Token
 
+from kg.extract.knowledge import cached
 from kg.extract.lexicon import load_data
 
 OCCURRED, PLANNED, REPORTED = "occurred", "planned", "reported"
@@ -52,7 +52,7 @@ class Cues:
     reporting: frozenset[str]  # verbs whose complement is reported ("said that")
 
 
-@cache
+@cached
 def cues() -> Cues:
     data = load_data("lexicon.yaml")
     return Cues(

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime
-from functools import cache
 
 from kg.extract import phoenix
 from kg.extract.curated import GazetteerEntry
+from kg.extract.knowledge import cached
 from kg.extract.names import normalize
 from kg.extract.officials import Official, officials, persons, phoenix_official, phoenix_person_key
 
 
-@cache
+@cached
 def _by_name() -> dict[str, Official]:
     table: dict[str, Official] = {}
     for official in officials():  # curated first: their names win
@@ -20,7 +20,7 @@ def _by_name() -> dict[str, Official]:
     return table
 
 
-@cache
+@cached
 def _persons_by_name() -> dict[str, GazetteerEntry]:
     table: dict[str, GazetteerEntry] = {}
     for entry in persons():
@@ -29,7 +29,7 @@ def _persons_by_name() -> dict[str, GazetteerEntry]:
     return table
 
 
-@cache
+@cached
 def _by_key() -> dict[str, tuple[Official, ...]]:
     table: dict[str, list[Official]] = {}
     for official in officials():
@@ -37,7 +37,7 @@ def _by_key() -> dict[str, tuple[Official, ...]]:
     return {k: tuple(v) for k, v in table.items()}
 
 
-@cache
+@cached
 def _phoenix_roles() -> dict[str, tuple[phoenix.PhoenixRole, ...]]:
     """Every Phoenix role (offices or not) of each person key, with the person it came from."""
     table: dict[str, list[phoenix.PhoenixRole]] = {}
@@ -46,7 +46,7 @@ def _phoenix_roles() -> dict[str, tuple[phoenix.PhoenixRole, ...]]:
     return {k: tuple(v) for k, v in table.items()}
 
 
-@cache
+@cached
 def _phoenix_people() -> dict[str, phoenix.PhoenixPerson]:
     return {phoenix_person_key(p): p for p in phoenix.people()}
 
@@ -92,7 +92,7 @@ def _as_offices(person_key: str, roles: list[phoenix.PhoenixRole]) -> tuple[Offi
     return tuple(o for r in roles if (o := phoenix_official(person, r)) is not None)
 
 
-@cache
+@cached
 def _latest_phoenix(person_key: str) -> tuple[Official, ...]:
     roles = _phoenix_roles().get(person_key, ())
     dated = [r for r in roles if not r.default]
@@ -116,7 +116,7 @@ def _phoenix_on(person_key: str, on: datetime.date) -> tuple[Official, ...]:
     return _as_offices(person_key, [r for r in roles if r.default])
 
 
-@cache
+@cached
 def _surnames() -> dict[str, tuple[str, ...]]:
     """Last words (four letters or more) of every known person's names -> their keys."""
     table: dict[str, list[str]] = {}

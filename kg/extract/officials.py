@@ -10,13 +10,13 @@ people who held no office (elites, opposition figures) are Person entries too.
 from __future__ import annotations
 
 import datetime
-import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 from kg.extract import phoenix
 from kg.extract.curated import GazetteerEntry, countries, load_data, organization_of_code, organizations
+from kg.extract.knowledge import cached
 from kg.extract.names import normalize, slug, unique
 
 
@@ -53,13 +53,13 @@ class Official:
 # --- officials -------------------------------------------------------------------------------------
 
 
-@functools.cache
+@cached
 def officials() -> tuple[Official, ...]:
     """Every office holding: the curated ones (officials.yaml, in file order), then Phoenix's."""
     return (*curated_officials(), *phoenix_officials())
 
 
-@functools.cache
+@cached
 def curated_officials() -> tuple[Official, ...]:
     """Every curated office holding (officials.yaml), in file order."""
     data = load_data("officials.yaml")
@@ -116,13 +116,13 @@ def phoenix_official(person: phoenix.PhoenixPerson, role: phoenix.PhoenixRole) -
     )
 
 
-@functools.cache
+@cached
 def phoenix_officials() -> tuple[Official, ...]:
     """The offices of Phoenix people, dated (see phoenix_official)."""
     return tuple(o for p in phoenix.people() for r in p.roles if (o := phoenix_official(p, r)) is not None)
 
 
-@functools.cache
+@cached
 def officials_in_office(on: datetime.date | None) -> tuple[Official, ...]:
     """Curated offices held on `on`; with None, those still held as far as officials.yaml knows."""
     if on is None:
@@ -130,7 +130,7 @@ def officials_in_office(on: datetime.date | None) -> tuple[Official, ...]:
     return tuple(o for o in curated_officials() if o.in_office(on))
 
 
-@functools.cache
+@cached
 def persons() -> tuple[GazetteerEntry, ...]:
     """One Person entry per person, "Person:<slug>": curated officials (with the country of their
     first office), then Phoenix people (with the country of their latest role). A Phoenix person
@@ -143,7 +143,7 @@ def phoenix_person_key(person: phoenix.PhoenixPerson) -> str:
     return _person_table()[1][person.name]
 
 
-@functools.cache
+@cached
 def _person_table() -> tuple[dict[str, GazetteerEntry], dict[str, str]]:
     by_key: dict[str, GazetteerEntry] = {}
     for official in curated_officials():

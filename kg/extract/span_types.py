@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from functools import cache
 
 from spacy.tokens import Span
 
 from kg.extract import curated, gazetteer, names, seats
+from kg.extract.knowledge import cached
 from kg.extract.lexicon import event_nouns, load_data, titles
 from kg.extract.offices import official_by_surname, person_by_name
 
@@ -170,14 +170,14 @@ def label_by_head(span: Span, label: str) -> str:
     return label
 
 
-@cache
+@cached
 def facility_words() -> tuple[frozenset[str], frozenset[str]]:
     """(head words, leading words) of named buildings and features (data/places.yaml)."""
     data = load_data("places.yaml")
     return frozenset(data["facility_heads"]), frozenset(data["facility_leads"])
 
 
-@cache
+@cached
 def region_heads() -> frozenset[str]:
     """Last words of administrative regions' names (data/places.yaml)."""
     return frozenset(load_data("places.yaml")["region_heads"])
@@ -223,7 +223,7 @@ def without_overlaps(spans: list[Span]) -> list[Span]:
     return sorted(kept, key=lambda s: s.start)
 
 
-@cache
+@cached
 def _not_entities() -> tuple[frozenset[str], frozenset[str]]:
     data = load_data("not_entities.yaml")
     return frozenset(data["acronyms"]), frozenset(data["ship_prefixes"])
@@ -273,7 +273,7 @@ def common_word(span: Span) -> bool:
     return word in event_nouns() or word in t.government_heads or word in t.office or word in t.leader
 
 
-@cache
+@cached
 def _subdivisions() -> dict[str, curated.GazetteerEntry]:
     """ISO 3166-2 subdivisions (states, provinces, governorates) as Regions, by name."""
     import pycountry
