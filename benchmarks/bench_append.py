@@ -8,7 +8,7 @@ model and gazetteers, extraction, resolution, store, files):
 
 * *append*: `kg build ONE --out DIR --append --no-html`, ONE a further copy of an article under a
   new id: extraction runs for it alone, the corpus is re-resolved from the stored records and only
-  the document graphs that changed are rewritten (`kg/incremental.py`);
+  the document graphs that changed are rewritten (`kg/pipeline/incremental.py`);
 * *scratch*: `kg build CORPUS+ONE --out OTHER --no-html`, everything extracted again.
 
 The two `graph.trig` files must hold the same quads. One run each: these are whole commands of

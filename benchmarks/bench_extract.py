@@ -9,7 +9,7 @@ are whitespace-separated words of the texts. Four stages run on the same documen
   no kg component), every Doc consumed: the baseline of every ratio;
 * *extract*: `kg.extract.document.extract(build_nlp(), documents)` to the end: the model with the
   gazetteer ruler, kg's components and the Docs turned into records (what `kg build` extracts);
-* *build*: `kg.build.build_documents(documents, nlp=...)`: extract, resolve and map to an rdflib
+* *build*: `kg.pipeline.build.build_documents(documents, nlp=...)`: extract, resolve and map to an rdflib
   Dataset (`kg build` without writing);
 * *command* (unless `--no-command`): `kg build CORPUS.jsonl --out DIR --no-html` in this process
   through typer's CliRunner: reading the JSON lines, loading the model again and adding kg's
@@ -61,7 +61,7 @@ from benchmarks.bench_store import _s, progress
 if TYPE_CHECKING:
     from spacy.language import Language
 
-    from kg.types import Document
+    from kg.core.types import Document
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "eval"
@@ -123,7 +123,7 @@ def eval_corpus(docs: int | None, repeat: int) -> tuple[list[dict[str, str]], di
 
 def documents_of(records: Sequence[dict[str, str]]) -> list[Document]:
     """kg Documents of JSON-lines records, as `kg build CORPUS.jsonl` reads them."""
-    from kg.types import Document
+    from kg.core.types import Document
 
     return [
         Document(
@@ -176,7 +176,7 @@ def extract_all(nlp: Language, documents: Sequence[Document]) -> int:
 
 
 def build_all(nlp: Language, documents: Sequence[Document]) -> int:
-    from kg.build import build_documents
+    from kg.pipeline.build import build_documents
 
     _, dataset = build_documents(documents, nlp=nlp)
     return len(dataset)
@@ -193,8 +193,8 @@ def component_times(nlp: Language, documents: Sequence[Document]) -> dict[str, f
     """Seconds of each step of the kg pipeline over all `documents`, run one step at a time as
     spaCy's `Language.pipe` runs them (a component's `pipe` if it has one, else a call per Doc)."""
     from kg.extract.document import to_records
-    from kg.mapping import to_dataset
-    from kg.resolve import resolve
+    from kg.resolve.mapping import to_dataset
+    from kg.resolve.merge import resolve
 
     times: dict[str, float] = {}
     start = time.perf_counter()
@@ -342,8 +342,8 @@ def run(
 def profile(docs: int | None, repeat: int, path: Path, top: int = 30) -> str:
     """cProfile of `build_documents` over the corpus (pipeline loaded and warmed up first); the
     statistics go to `path`, and the `top` functions of kg (by own time) are returned as text."""
-    from kg.build import build_documents
     from kg.extract.pipeline import build_nlp
+    from kg.pipeline.build import build_documents
 
     records, _ = eval_corpus(docs, repeat)
     documents = documents_of(records)

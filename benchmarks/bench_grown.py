@@ -1,7 +1,7 @@
 """What a grown store costs beyond queries: views of it, and a write through `kg serve`.
 
 For about 10k and 100k distinct triples (and 1M with `--large`) of `benchmarks.synthetic` data,
-imported with `kg.exporting.import_files` (what `kg import` runs) into an on-disk store under /tmp:
+imported with `kg.views.exporting.import_files` (what `kg import` runs) into an on-disk store under /tmp:
 
 * views: `kg render --store DIR --out page.html` in-process (typer's CliRunner, as
   `benchmarks.bench_store` times `kg query`), of the whole store (its 1,500 best-connected
@@ -12,7 +12,7 @@ imported with `kg.exporting.import_files` (what `kg import` runs) into an on-dis
 * a write through `kg serve --allow-update` (a subprocess on a loopback port; HTTP as any SPARQL
   client speaks it): one triple inserted into a document's graph, and a document's graph dropped,
   each answered once the union graph has it, against what `kg serve` did before: the same write,
-  then a rebuild of the whole union (`kg.updates.REFRESH_UNION`). Each once, on a copy of the store;
+  then a rebuild of the whole union (`kg.store.updates.REFRESH_UNION`). Each once, on a copy of the store;
   the union must equal a full rebuild at the end.
 
     .venv/bin/python -m benchmarks.bench_grown [--sizes 10000 100000] [--large]
@@ -49,11 +49,11 @@ from benchmarks.bench_store import (
     sizes_parser,
     union_size,
 )
-from kg.exporting import import_files
-from kg.graphs import DOC_PREFIX, UNION_HEADER, UNION_KEPT
-from kg.oxigraph_process import free_port
-from kg.store import GraphStore, store_folder
-from kg.updates import REFRESH_UNION
+from kg.server.process import free_port
+from kg.store.local import GraphStore, store_folder
+from kg.store.names import DOC_PREFIX, UNION_HEADER, UNION_KEPT
+from kg.store.updates import REFRESH_UNION
+from kg.views.exporting import import_files
 from kg.views.html import render
 
 

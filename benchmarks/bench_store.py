@@ -4,7 +4,7 @@ For about 10k and 100k distinct triples (and 1M with `--large`) of `benchmarks.s
 generated once per size and written as kg writes it (`graph.trig`, one named graph per document,
 1.4 quads per triple) and as the union graph (`graph.nt`):
 
-* import: `kg.exporting.import_files(DIR, [graph.trig])` (what `kg import graph.trig --store DIR`
+* import: `kg.views.exporting.import_files(DIR, [graph.trig])` (what `kg import graph.trig --store DIR`
   runs) into a fresh on-disk store, against raw `pyoxigraph.Store(DIR).bulk_load` of the same file
   and `flush()` (opening the store included in both), and `rdflib.Dataset().parse(graph.trig)`
   (the same named graphs, in memory). Also timed, for the query engine: `rdflib.Graph().parse` of
@@ -12,8 +12,8 @@ generated once per size and written as kg writes it (`graph.trig`, one named gra
 * each saved query (`ontology/queries/*.rq`, no parameters, so every row): the whole `kg query
   NAME --store DIR --format csv` command in-process (typer's CliRunner, the click command built
   once as one `kg` process builds it: opening the store, running, sorting, writing CSV),
-  `kg.query.run` on the store opened once, raw `Store.query` on that same pyoxigraph store (the
-  default graph kg queries, solutions read into tuples of terms), and `kg.query.run` on the rdflib
+  `kg.query.run.run` on the store opened once, raw `Store.query` on that same pyoxigraph store (the
+  default graph kg queries, solutions read into tuples of terms), and `kg.query.run.run` on the rdflib
   Graph (rdflib's SPARQL engine, in a forked process stopped after `--query-cap` seconds). Where a
   saved query, written for Oxigraph, has a text in `benchmarks/rdflib-queries/` (the same query as
   rdflib runs it fastest), rdflib runs both texts and keeps the faster. The start-up of the `kg`
@@ -64,10 +64,10 @@ from typer.testing import CliRunner, Result
 
 from benchmarks import synthetic
 from kg.cli import app
-from kg.exporting import import_files
-from kg.query import run, saved_queries, saved_query
-from kg.store import GraphStore, store_folder
-from kg.vocab import DEFAULT_PREFIXES
+from kg.core.vocab import DEFAULT_PREFIXES
+from kg.query.run import run, saved_queries, saved_query
+from kg.store.local import GraphStore, store_folder
+from kg.views.exporting import import_files
 
 SIZES = (10_000, 100_000)
 LARGE = 1_000_000
@@ -76,7 +76,12 @@ COMMAND_FROM = 100_000
 #: a command slower than this is flagged: the issue wants "seconds, not minutes"
 MINUTE = 60.0
 _COUNT_UNION = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-_COMMAND_MODULES = ("kg.graph", "kg.infer", "kg.remote", "kg.validate")
+_COMMAND_MODULES = (
+    "kg.pipeline.knowledge_graph",
+    "kg.quality.infer",
+    "kg.store.remote",
+    "kg.quality.validate",
+)
 #: Texts of saved queries that rdflib runs faster than the saved text (written for Oxigraph): rdflib
 #: runs both and keeps the faster, so no ratio comes from giving rdflib a text it runs slowly.
 RDFLIB_QUERIES = Path(__file__).parent / "rdflib-queries"
@@ -112,10 +117,10 @@ class ImportResult:
 class QueryResult:
     triples: int
     query: str
-    rows: int  # kg.query.run on the open store
+    rows: int  # kg.query.run.run on the open store
     cli: float  # `kg query NAME --store DIR --format csv`, in-process
     cli_rows: int
-    kg: float  # kg.query.run on the open store
+    kg: float  # kg.query.run.run on the open store
     raw: float  # raw pyoxigraph on the same store and default graph
     raw_rows: int
     raw_command: float  # raw pyoxigraph as a command: a new read-only handle, Oxigraph's own CSV
@@ -339,9 +344,9 @@ def time_cli_query(location: Path, name: str) -> tuple[float, int]:
 
 
 def _store_name(name: str) -> Any:
-    """One of the store's names (kg.graphs; kg.store in kg versions before it), None if neither has it:
+    """One of the store's names (kg.store.names; kg.store.local in older kg), None if neither has it:
     the benchmark also runs on an older kg, side by side."""
-    for module in ("kg.graphs", "kg.store"):
+    for module in ("kg.store.names", "kg.store.local"):
         try:
             return getattr(importlib.import_module(module), name)
         except (ImportError, AttributeError):
@@ -475,7 +480,7 @@ def union_size(location: Path) -> int:
 
 
 def _command_child(conn: Any, args: list[str]) -> None:
-    for module in _COMMAND_MODULES:  # imported before the clock starts, as kg.query is in the parent
+    for module in _COMMAND_MODULES:  # imported before the clock starts, as kg.query.run is in the parent
         importlib.import_module(module)
     _kg_command()
     elapsed, result = _timed(lambda: run_kg(args))

@@ -5,8 +5,8 @@
 
 Each set (`../shared/eval/gold`, `../shared/eval/redocred/gold`, `../shared/eval/agworld/gold`) is
 built in one run of the pipeline, its dataset written to `OUT/<set>/graph.trig`, and scored by
-`kg.evaluate` (the rules of `score.py`) on the whole set and on each half of
-`kg.evaluate.half_of`. Rules and data are tuned on the tuning halves only; the check halves are
+`kg.quality.evaluate` (the rules of `score.py`) on the whole set and on each half of
+`kg.quality.evaluate.half_of`. Rules and data are tuned on the tuning halves only; the check halves are
 what the table is for. `--errors` writes the misses and extras of the chosen half, to read.
 """
 
@@ -18,7 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from kg.evaluate import HALVES, EvalResult, error_lines, evaluate, gold_documents, restrict
+from kg.quality.evaluate import HALVES, EvalResult, error_lines, evaluate, gold_documents, restrict
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "eval"
 SETS = {
@@ -30,7 +30,7 @@ SETS = {
 
 def build_set(name: str, out: Path, nlp: object) -> Path:
     """Build one set's texts with `nlp` into OUT/<set>/graph.trig."""
-    from kg.build import build_documents
+    from kg.pipeline.build import build_documents
 
     folder = out / name
     folder.mkdir(parents=True, exist_ok=True)

@@ -1,11 +1,11 @@
 """Synthetic geopolitical graphs in the exact shape `kg build` writes, for the benchmarks.
 
-One named graph per document, as `kg.mapping.to_dataset` makes them: the document node
+One named graph per document, as `kg.resolve.mapping.to_dataset` makes them: the document node
 (`kg:Document`, title, URL, issue date, content hash, `kg:evidence` links), every entity the
 document mentions (class, label, aliases, ISO code and Wikidata link for countries, date and
 status for events), the relations it asserts and one `kg:Evidence` node per relation (reified
 subject/predicate/object, sentence, character offsets, decimal confidence, rule, event family,
-role, date, `prov:wasDerivedFrom`). Entity IRIs follow `kg.mapping.mint_iri`
+role, date, `prov:wasDerivedFrom`). Entity IRIs follow `kg.resolve.mapping.mint_iri`
 (`id:country/ABC`, `id:person/<slug>`), evidence IRIs are hashes, as kg mints them.
 
 Relations respect the ontology's domains and ranges (people are officials of countries,
@@ -14,7 +14,7 @@ skew so that, as in news, a few hubs have many relations. Some relations are rep
 documents (two evidence nodes, the relation triple in both graphs). Everything is seeded.
 
     docs = documents(n_entities=1000, n_relations=4000)
-    graph = union_graph(docs)            # an rdflib Graph, as `kg.mapping.union_graph` gives
+    graph = union_graph(docs)            # an rdflib Graph, as `kg.resolve.mapping.union_graph` gives
     write_trig(docs, "graph.trig")       # what `kg build` loads into its store
     write_ntriples(docs, "graph.nt")     # the union graph
 """
@@ -32,7 +32,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from kg.vocab import ID, KG, SYMMETRIC_PROPERTIES
+from kg.core.vocab import ID, KG, SYMMETRIC_PROPERTIES
 
 WIKIDATA = "http://www.wikidata.org/entity/"
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
@@ -331,7 +331,7 @@ def by_relations(data: Synthetic) -> list[tuple[Entity, int]]:
 
 
 def union_graph(data: Synthetic) -> Graph:
-    """Every distinct triple in one rdflib Graph (what `kg.mapping.union_graph` returns)."""
+    """Every distinct triple in one rdflib Graph (what `kg.resolve.mapping.union_graph` returns)."""
     graph = Graph()
     graph.bind("kg", str(KG), override=True)
     for doc in data.documents:

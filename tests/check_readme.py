@@ -310,7 +310,7 @@ class Workspace:
 
 def copy_gold(source: Path, target: Path) -> None:
     """A few documents of the gold set, the shortest three of each half, with their texts."""
-    from kg.evaluate import half_of
+    from kg.quality.evaluate import half_of
 
     golds = []
     for path in sorted((source / "gold").glob("*.json")):

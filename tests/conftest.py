@@ -106,7 +106,7 @@ def _stop(process: subprocess.Popen[bytes], timeout: float = 30) -> None:
 @pytest.fixture
 def oxigraph_url() -> Iterator[str]:
     """A fresh in-memory, writable `oxigraph serve` on a free loopback port; stopped by its pid."""
-    from kg.oxigraph_process import free_port, oxigraph_executable
+    from kg.server.process import free_port, oxigraph_executable
 
     port = free_port()
     process = subprocess.Popen(
@@ -139,7 +139,7 @@ class Virtuoso:
     def clear(self) -> None:
         """Drop every graph but Virtuoso's own: each test starts from an empty store. (The list of
         graphs is cut at VIRTUOSO_MAX_ROWS: listed and dropped until none is left.)"""
-        from kg.virtuoso import GRAPHS
+        from kg.store.virtuoso import GRAPHS
 
         query = urlencode({"query": "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"})
         request = urllib.request.Request(f"{self.url}?{query}", headers={"Accept": "text/csv"})
@@ -159,7 +159,7 @@ class Virtuoso:
 def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
     """Debian's Virtuoso (`virtuoso-t`), started once a session in a temporary database on free
     loopback ports, with SPARQL updates granted; stopped by its pid. Skipped where not installed."""
-    from kg.oxigraph_process import free_port
+    from kg.server.process import free_port
 
     executable, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt")
     if executable is None or isql is None or not VIRTUOSO_INI.is_file():

@@ -1,4 +1,4 @@
-"""The entity network (kg.analysis): read off a store with SPARQL, it is the network of its union."""
+"""The entity network (kg.views.analysis): read off a store with SPARQL, it is the network of its union."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from kg.analysis import store_network, to_networkx
-from kg.exporting import import_files
-from kg.remote import RemoteStore
-from kg.store import GraphStore
+from kg.store.local import GraphStore
+from kg.store.remote import RemoteStore
+from kg.views.analysis import store_network, to_networkx
+from kg.views.exporting import import_files
 
 DATA = Path(__file__).parent / "data"
 ID = "https://w3id.org/kg-geo/id/"

@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.cli.common import markup_safe, shown
-from kg.ingest import clean_document, clean_text, read_inputs
-from kg.types import Document
+from kg.core.types import Document
+from kg.ingest.readers import clean_document, clean_text, read_inputs
 
 runner = CliRunner()
 
@@ -73,7 +73,7 @@ def test_bad_input_control_characters_never_reach_a_document(tmp_path: Path) -> 
 
 
 def test_bad_input_documents_given_as_records_are_cleaned_too() -> None:
-    from kg.build import collect
+    from kg.pipeline.build import collect
 
     documents, errors = collect([Document("x", "Japan\x07 met\r\nChina", title="t\x1b"), "Korea\x1b[0m"])
     assert errors == []
@@ -124,7 +124,7 @@ def test_bad_input_error_messages_quote_input_as_text(tmp_path: Path) -> None:
 @pytest.mark.model
 def test_bad_input_control_characters_do_not_change_recognition(nlp) -> None:
     """'Japan\\a' was an Organization: cleaned on ingest, it is Japan, and no label holds a control."""
-    from kg.build import build_inputs
+    from kg.pipeline.build import build_inputs
 
     built = build_inputs(["Japan\a and China\x1b]0;PWNED\x07 signed a trade agreement in Tokyo."], nlp=nlp)
     entities = built.corpus.entities
@@ -147,7 +147,7 @@ def test_bad_input_control_characters_do_not_change_recognition(nlp) -> None:
     ],
 )
 def test_bad_input_split_text_pieces_join_up_and_are_bounded(text: str) -> None:
-    from kg.chunks import split_text
+    from kg.extract.chunks import split_text
 
     pieces = split_text(text, size=400)
     assert "".join(piece for _, piece in pieces) == text
@@ -168,7 +168,7 @@ def test_bad_input_long_documents_are_extracted_in_bounded_pieces(
     """The pipeline never sees more than CHUNK_CHARS at once, and what the pieces found is placed
     in the whole text: each mention and evidence sentence is at its offsets."""
     import kg.extract.document
-    from kg.chunks import extract_bounded
+    from kg.extract.chunks import extract_bounded
 
     seen: list[int] = []
     real = kg.extract.document.extract
@@ -200,7 +200,7 @@ def test_bad_input_document_over_spacys_limit_builds_with_the_rest(nlp, tmp_path
     """1.1M characters (spaCy's E088 stopped the whole build) in a folder with two good articles:
     all three build. (Mostly white space, so the test stays quick: pieces of only white space are
     not run through the pipeline.)"""
-    from kg.incremental import build_store
+    from kg.pipeline.incremental import build_store
 
     folder = tmp_path / "in"
     folder.mkdir()
@@ -221,7 +221,7 @@ def test_bad_input_huge_files_are_refused_unread_and_the_rest_builds(tmp_path: P
     as is a JSON line over the limit (skipped unread; the next line is read)."""
     import tracemalloc
 
-    from kg.ingest import MAX_DOCUMENT_CHARS
+    from kg.ingest.readers import MAX_DOCUMENT_CHARS
 
     with (tmp_path / "huge.txt").open("wb") as handle:
         handle.truncate(100 * 1024 * 1024)  # sparse: 100 MB of NULs, never written
@@ -317,7 +317,7 @@ def test_bad_input_out_never_replaces_a_page_kg_did_not_write(tmp_path: Path) ->
 def test_bad_input_kgs_own_outputs_are_never_read_as_input(nlp, tmp_path: Path) -> None:
     """An --out inside the input folder: the next build does not ingest its own graph.html (and a
     page kg wrote, named as an input, is refused as such)."""
-    from kg.incremental import build_store
+    from kg.pipeline.incremental import build_store
 
     folder = tmp_path / "in"
     folder.mkdir()
@@ -353,10 +353,10 @@ def test_bad_input_random_unicode_documents_give_a_valid_graph_or_a_clean_error(
     back, or a KGError; never another exception."""
     import pyoxigraph as ox
 
-    from kg.build import build_inputs
-    from kg.errors import KGError
-    from kg.kgstore import to_ox_term
-    from kg.validate import validate
+    from kg.core.errors import KGError
+    from kg.pipeline.build import build_inputs
+    from kg.quality.validate import validate
+    from kg.store.base import to_ox_term
 
     documents = [Document(f"d{n}", text, title=title or None) for n, text in enumerate(texts)]
     try:
@@ -375,7 +375,7 @@ def test_bad_input_random_unicode_documents_give_a_valid_graph_or_a_clean_error(
     for quad in quads:
         if isinstance(quad.object, ox.Literal):
             assert not any(0xD800 <= ord(c) <= 0xDFFF for c in quad.object.value)
-    from kg.mapping import union_graph
+    from kg.resolve.mapping import union_graph
 
     report = validate(union_graph(built.dataset))
     assert report.conforms, report.violations[:3]

@@ -8,11 +8,11 @@ import yaml
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from kg.calibrate import Judged, RuleReliability, judged, measure, reliability, to_yaml
-from kg.errors import InputError
-from kg.evaluate import half_of
+from kg.core.errors import InputError
+from kg.core.vocab import KG
 from kg.extract import confidence
-from kg.vocab import KG
+from kg.quality.calibrate import Judged, RuleReliability, judged, measure, reliability, to_yaml
+from kg.quality.evaluate import half_of
 
 NS = "https://example.org/"
 

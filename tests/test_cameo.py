@@ -8,7 +8,7 @@ import pytest
 import spacy
 from spacy.tokens import Doc
 
-from kg.errors import ExtractionError
+from kg.core.errors import ExtractionError
 from kg.extract import cameo, knowledge
 from kg.extract.cameo import Dictionary
 from kg.extract.cameo_codes import family_of, property_of

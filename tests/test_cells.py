@@ -1,4 +1,4 @@
-"""kg.cells: result cells read from Oxigraph's TSV serialization equal those built from its terms."""
+"""kg.query.cells: result cells read from Oxigraph's TSV serialization equal those built from its terms."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.cells import IRI, BlankNodeId, TypedFloat, TypedText, from_ox, read_tsv, tsv_cell
+from kg.query.cells import IRI, BlankNodeId, TypedFloat, TypedText, from_ox, read_tsv, tsv_cell
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 P = ox.NamedNode("http://example.org/p")
@@ -116,7 +116,7 @@ def test_cells_tsv_cell(raw: str, expected: object) -> None:
 
 def test_cells_numbers_keep_their_datatypes_and_lexical_forms() -> None:
     """An xsd:decimal is no double and keeps its digits; xsd:int is no xsd:integer."""
-    from kg.cells import TypedInt, datatype_of
+    from kg.query.cells import TypedInt, datatype_of
 
     decimal = tsv_cell('"0.1000000000000000000001"^^<http://www.w3.org/2001/XMLSchema#decimal>')
     assert isinstance(decimal, TypedFloat) and decimal.lexical == "0.1000000000000000000001"

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.store import GraphStore
+from kg.store.local import GraphStore
 
 SAMPLE = Path(__file__).parent / "data" / "sample.trig"
 

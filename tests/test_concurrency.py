@@ -16,8 +16,8 @@ from urllib.parse import urlencode
 import pytest
 from test_serve import start
 
-from kg.incremental import build_store
-from kg.store import GraphStore
+from kg.pipeline.incremental import build_store
+from kg.store.local import GraphStore
 
 pytestmark = pytest.mark.model
 
@@ -62,9 +62,9 @@ def _append_process(out: Path, later: Path, *hold: Path) -> subprocess.Popen[byt
 
 def held_append(out: str, later: str, ready: str, go: str) -> None:
     """An append that tells `ready` it holds the store's folder, then waits for `go`."""
-    import kg.corpus
+    import kg.pipeline.corpus
 
-    real = kg.corpus.extract_into
+    real = kg.pipeline.corpus.extract_into
 
     def waiting(*args, **kwargs):  # type: ignore[no-untyped-def]
         Path(ready).touch()
@@ -72,7 +72,7 @@ def held_append(out: str, later: str, ready: str, go: str) -> None:
             time.sleep(0.02)
         return real(*args, **kwargs)
 
-    kg.corpus.extract_into = waiting
+    kg.pipeline.corpus.extract_into = waiting
     build_store([Path(later)], Path(out), append=True)
 
 
@@ -82,7 +82,7 @@ def _finished(process: subprocess.Popen[bytes]) -> None:
 
 
 def _documents(out: Path) -> int:
-    from kg.kgstore import solutions
+    from kg.store.base import solutions
 
     with GraphStore.open_existing(out / "store", read_only=True) as store:
         (row,) = list(solutions(store, DOCS))
@@ -163,7 +163,7 @@ def test_concurrency_two_writers_one_is_told_the_store_is_busy(
         go.touch()
         _finished(writer)
     assert _documents(out) == 2 + len(LATER)
-    from kg.validate import validate_store
+    from kg.quality.validate import validate_store
 
     with GraphStore.open_existing(out / "store", read_only=True) as store:
         assert validate_store(store).conforms

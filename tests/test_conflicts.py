@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 import spacy
 
+from kg.core.types import Document
 from kg.extract.conflicts import conflict_spans
 from kg.extract.document import to_records
-from kg.types import Document
 
 
 @pytest.fixture(scope="module")

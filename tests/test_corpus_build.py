@@ -18,13 +18,13 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.errors import KGError
-from kg.incremental import build_store
-from kg.quads import to_quads
-from kg.resolve import resolve, resolve_stream
-from kg.store import GraphStore
-from kg.types import Document, DocumentExtraction, EntityRecord, Evidence, RelationClaim
-from kg.workers import Extracted, ProcessPool
+from kg.core.errors import KGError
+from kg.core.types import Document, DocumentExtraction, EntityRecord, Evidence, RelationClaim
+from kg.pipeline.incremental import build_store
+from kg.pipeline.workers import Extracted, ProcessPool
+from kg.resolve.merge import resolve, resolve_stream
+from kg.store.local import GraphStore
+from kg.store.quads import to_quads
 
 runner = CliRunner()
 
@@ -99,8 +99,8 @@ def fake_extract(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         seen.extend(d.id for d in documents)
         return [_fake(d) for d in documents]
 
-    monkeypatch.setattr("kg.workers._extract", extract)
-    monkeypatch.setattr("kg.workers.InProcess.nlp", None)
+    monkeypatch.setattr("kg.pipeline.workers._extract", extract)
+    monkeypatch.setattr("kg.pipeline.workers.InProcess.nlp", None)
     return seen
 
 
@@ -170,7 +170,7 @@ def test_corpus_report_lists_every_input_and_a_failure_stops_nothing(
 def test_corpus_bad_workers_and_unreachable_scheduler_fail_cleanly(
     tmp_path: Path, fake_extract: list[str], monkeypatch: pytest.MonkeyPatch, options: list[str], message: str
 ) -> None:
-    monkeypatch.setattr("kg.cluster.CONNECT_SECONDS", 1)
+    monkeypatch.setattr("kg.pipeline.cluster.CONNECT_SECONDS", 1)
     (tmp_path / "a.txt").write_text("France met Japan.", encoding="utf-8")
     result = runner.invoke(app, ["build", str(tmp_path / "a.txt"), "--out", str(tmp_path / "out"), *options])
     assert result.exit_code == KGError.exit_code, result.output
@@ -281,31 +281,31 @@ KILL_POINTS = {
 def killed_build(point: str, corpus: str, out: str) -> None:
     """In a new process (`_killed`): the corpus built in batches of two documents, each batch's
     records stored at once, killed at KILL_POINTS[point]."""
-    import kg.corpus
-    import kg.store
-    import kg.store_files
+    import kg.pipeline.corpus
+    import kg.pipeline.outputs
+    import kg.store.local
 
-    kg.corpus.BATCH_DOCUMENTS, kg.corpus.WRITE_EVERY = 2, 1
+    kg.pipeline.corpus.BATCH_DOCUMENTS, kg.pipeline.corpus.WRITE_EVERY = 2, 1
     kill = lambda: os.kill(os.getpid(), signal.SIGKILL)  # noqa: E731
     where = KILL_POINTS[point]
     if where == "records":
-        real_records = kg.corpus._replace_records
+        real_records = kg.pipeline.corpus._replace_records
 
         def records(*args: object) -> None:
             real_records(*args)  # type: ignore[arg-type]
             kill()
 
-        kg.corpus._replace_records = records  # type: ignore[assignment]
+        kg.pipeline.corpus._replace_records = records  # type: ignore[assignment]
     elif where == "graphs":
-        real_bulk = kg.store.GraphStore.bulk_add
+        real_bulk = kg.store.local.GraphStore.bulk_add
 
         def bulk(self: object, *args: object, **kwargs: object) -> None:
             real_bulk(self, *args, **kwargs)  # type: ignore[arg-type]
             kill()
 
-        kg.store.GraphStore.bulk_add = bulk  # type: ignore[method-assign]
+        kg.store.local.GraphStore.bulk_add = bulk  # type: ignore[method-assign]
     else:
-        real_write, real_text = kg.store_files.write_atomic, kg.store_files.write_text_atomic
+        real_write, real_text = kg.pipeline.outputs.write_atomic, kg.pipeline.outputs.write_text_atomic
 
         def write(path: Path, *args: object) -> Path:
             if Path(path).name == "graph.trig":
@@ -317,8 +317,8 @@ def killed_build(point: str, corpus: str, out: str) -> None:
                 kill()
             return real_text(path, text)
 
-        kg.store_files.write_atomic = write  # type: ignore[assignment]
-        kg.store_files.write_text_atomic = write_text  # type: ignore[assignment]
+        kg.pipeline.outputs.write_atomic = write  # type: ignore[assignment]
+        kg.pipeline.outputs.write_text_atomic = write_text  # type: ignore[assignment]
     build_store([Path(corpus)], Path(out), workers=1)
     sys.exit(3)  # the kill point was never met
 
@@ -342,15 +342,15 @@ def test_corpus_build_killed_with_sigkill_resumes_to_the_same_graph(
     out = tmp_path / "out"
     _killed(point, corpus, out)
     extracted: list[str] = []
-    import kg.workers
+    import kg.pipeline.workers
 
-    real = kg.workers._extract
+    real = kg.pipeline.workers._extract
 
     def counting(nlp_: object, documents: Sequence[Document]) -> object:
         extracted.extend(d.id for d in documents)
         return real(nlp_, documents)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(kg.workers, "_extract", counting)
+    monkeypatch.setattr(kg.pipeline.workers, "_extract", counting)
     change = build_store([corpus], out, nlp=nlp, workers=1)  # the same command again
     assert _state(out) == _state(expected)
     assert change.report is not None

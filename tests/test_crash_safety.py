@@ -20,8 +20,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.incremental import build_store, remove_documents
-from kg.store import GraphStore
+from kg.pipeline.incremental import build_store, remove_documents
+from kg.store.local import GraphStore
 
 pytestmark = pytest.mark.model
 
@@ -80,7 +80,7 @@ def _state(out: Path) -> tuple[set[ox.Quad], str, str, bool]:
 
 
 def _opens_and_validates(out: Path) -> None:
-    from kg.validate import validate_store
+    from kg.quality.validate import validate_store
 
     with GraphStore.open_existing(out / "store", read_only=True) as store:
         assert store.documents()
@@ -92,7 +92,7 @@ def _opens_and_validates(out: Path) -> None:
 def built(nlp, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Inputs, the store of FIRST with inferred triples (what each killed run starts from), and what
     uninterrupted runs give: FIRST + LATER appended, FIRST + LATER built fresh, LATER removed."""
-    from kg.infer import infer
+    from kg.quality.infer import infer
 
     root = tmp_path_factory.mktemp("crash")
     first, later = _write(root / "first", FIRST), _write(root / "later", LATER)
@@ -144,9 +144,9 @@ def _kill_on_call(module: object, name: str, *, after: bool = False) -> Callable
 
 def _kill_on_write(file_name: str) -> Callable[[pytest.MonkeyPatch], None]:
     """Kill just before kg writes `file_name` (the files before it are written, those after not)."""
-    import kg.store_files
+    import kg.pipeline.outputs
 
-    build_module = importlib.import_module("kg.build")  # (`kg.build` is also the API's function)
+    build_module = importlib.import_module("kg.pipeline.build")
 
     def patch(monkeypatch: pytest.MonkeyPatch) -> None:
         real, real_streamed = build_module.write_text_atomic, build_module.write_atomic
@@ -162,8 +162,8 @@ def _kill_on_write(file_name: str) -> Callable[[pytest.MonkeyPatch], None]:
             return real_streamed(path, write)  # type: ignore[arg-type]
 
         monkeypatch.setattr(build_module, "write_text_atomic", killing)
-        monkeypatch.setattr(kg.store_files, "write_text_atomic", killing)
-        monkeypatch.setattr(kg.store_files, "write_atomic", killing_streamed)
+        monkeypatch.setattr(kg.pipeline.outputs, "write_text_atomic", killing)
+        monkeypatch.setattr(kg.pipeline.outputs, "write_atomic", killing_streamed)
 
     return patch
 
@@ -180,15 +180,15 @@ def _kill_between_swap_renames(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _append_points() -> dict[str, Callable[[pytest.MonkeyPatch], None]]:
-    import kg.incremental
-    import kg.store
+    import kg.pipeline.incremental
+    import kg.store.local
 
     return {
-        "before the records are written": _kill_on_call(kg.store.GraphStore, "apply"),
-        "after the records, before the graphs": _kill_on_call(kg.store.GraphStore, "apply", after=True),
-        "before the graphs' commit": _kill_on_call(kg.incremental, "apply_records"),
-        "just after the graphs' commit": _kill_on_call(kg.incremental, "apply_records", after=True),
-        "after the inferred graph": _kill_on_call(kg.incremental, "write_views"),
+        "before the records are written": _kill_on_call(kg.store.local.GraphStore, "apply"),
+        "after the records, before the graphs": _kill_on_call(kg.store.local.GraphStore, "apply", after=True),
+        "before the graphs' commit": _kill_on_call(kg.pipeline.incremental, "apply_records"),
+        "just after the graphs' commit": _kill_on_call(kg.pipeline.incremental, "apply_records", after=True),
+        "after the inferred graph": _kill_on_call(kg.pipeline.incremental, "write_views"),
         "between graph.trig and graph.ttl": _kill_on_write("graph.ttl"),  # (trig is written after ttl
         "before graph.trig": _kill_on_write("graph.trig"),  # for appends: both orders are tried)
     }
@@ -254,13 +254,13 @@ def test_crash_safety_killed_append_then_append_of_unchanged_input_repairs_the_f
 ) -> None:
     """The issue's case: killed just after the graphs' commit, the re-run found every document
     unchanged and left the inferred graph and graph.ttl/graph.trig/graph.html as they were."""
-    import kg.incremental
+    import kg.pipeline.incremental
 
     out = _copy_start(built, tmp_path)
     stale = (out / "graph.ttl").read_text(encoding="utf-8")
     _in_child(
         lambda: build_store([built["later"]], out, append=True, nlp=nlp),
-        _kill_on_call(kg.incremental, "apply_records", after=True),
+        _kill_on_call(kg.pipeline.incremental, "apply_records", after=True),
     )
     assert (out / "graph.ttl").read_text(encoding="utf-8") == stale  # the files lag the store
     change = build_store([built["later"]], out, append=True, nlp=nlp)
@@ -272,11 +272,11 @@ def test_crash_safety_killed_append_then_append_of_unchanged_input_repairs_the_f
 def test_crash_safety_killed_remove_is_completed_by_a_rerun_of_any_append(
     nlp, built: dict[str, Path], tmp_path: Path
 ) -> None:
-    import kg.incremental
+    import kg.pipeline.incremental
 
     out = tmp_path / "out"
     shutil.copytree(built["appended"], out)
-    _in_child(lambda: remove_documents(["kyiv"], out), _kill_on_call(kg.incremental, "write_views"))
+    _in_child(lambda: remove_documents(["kyiv"], out), _kill_on_call(kg.pipeline.incremental, "write_views"))
     _opens_and_validates(out)
     build_store([built["first"]], out, append=True, nlp=nlp)  # unchanged documents: finishes the files
     assert _state(out) == _state(built["removed"])
@@ -285,7 +285,7 @@ def test_crash_safety_killed_remove_is_completed_by_a_rerun_of_any_append(
 def test_crash_safety_output_files_are_written_by_rename(tmp_path: Path) -> None:
     """Every file kg writes appears whole: written beside, then renamed (a reader, or a kill, never
     meets half a file)."""
-    from kg.build import write_text_atomic
+    from kg.pipeline.build import write_text_atomic
 
     seen: list[tuple[str, str]] = []
     real = os.replace

@@ -1,4 +1,4 @@
-"""kg.csv_text: query results as CSV, as csv.writer writes them (but a carriage return quoted)."""
+"""kg.query.csv_text: query results as CSV, as csv.writer writes them (but a carriage return quoted)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from kg.cells import IRI, RDF_LANG_STRING, XSD, TypedText
-from kg.csv_text import csv_text, field
+from kg.query.cells import IRI, RDF_LANG_STRING, XSD, TypedText
+from kg.query.csv_text import csv_text, field
 
 TEXT = st.text(alphabet=st.sampled_from(["a", "é", " ", ",", '"', "\n", "\t", ";", "'", "0"]), max_size=6)
 CELLS = st.one_of(

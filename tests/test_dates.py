@@ -78,8 +78,8 @@ def test_dates_relative_without_a_day_gives_none(text: str) -> None:
 @pytest.mark.model
 def test_dates_every_date_of_a_sentence_is_considered(nlp) -> None:
     """The date nearest the sentence's verb is the event's, not the first one written."""
+    from kg.core.types import Document
     from kg.extract.document import _sentence_date
-    from kg.types import Document
 
     text = "After the treaty of May 2010, Japan and China held talks in Tokyo on Tuesday."
     document = Document("d", text, published=PUBLISHED)

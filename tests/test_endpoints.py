@@ -1,10 +1,12 @@
-"""kg.endpoints: a server's query, update and Graph Store URLs from the URL a user gives, and credentials."""
+"""kg.store.endpoints: a server's query, update and Graph Store URLs from the URL a user gives, and
+credentials."""
 
 from __future__ import annotations
 
 import pytest
 
-from kg.endpoints import (
+from kg.core.errors import InputError
+from kg.store.endpoints import (
     PASSWORD_VARIABLE,
     USER_VARIABLE,
     Endpoints,
@@ -13,7 +15,6 @@ from kg.endpoints import (
     redact_loosely,
     store_location,
 )
-from kg.errors import InputError
 
 H = "http://h:1"
 

@@ -13,9 +13,9 @@ import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from kg.errors import InputError
-from kg.evaluate import PRF, evaluate, gold_documents, half_lines, half_of, report_lines, restrict
-from kg.evaluate import as_json as eval_json
+from kg.core.errors import InputError
+from kg.quality.evaluate import PRF, evaluate, gold_documents, half_lines, half_of, report_lines, restrict
+from kg.quality.evaluate import as_json as eval_json
 
 NS = "https://example.org/"
 

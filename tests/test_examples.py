@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset, Graph
 
-from kg.graph import build
-from kg.store import GraphStore
-from kg.validate import validate
+from kg.pipeline.knowledge_graph import build
+from kg.quality.validate import validate
+from kg.store.local import GraphStore
 
 pytestmark = pytest.mark.model
 

@@ -13,10 +13,10 @@ from rdflib.compare import isomorphic
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.errors import InputError, StoreError
-from kg.exporting import EXPORT_FORMATS, RDF_FORMATS, csv_paths, export, import_files
-from kg.graphs import DOC_PREFIX, REFERENCE_GRAPH, UNION_GRAPH
-from kg.store import GraphStore
+from kg.core.errors import InputError, StoreError
+from kg.store.local import GraphStore
+from kg.store.names import DOC_PREFIX, REFERENCE_GRAPH, UNION_GRAPH
+from kg.views.exporting import EXPORT_FORMATS, RDF_FORMATS, csv_paths, export, import_files
 
 SAMPLE = Path(__file__).parent / "data" / "sample.trig"
 SAMPLE_QUADS = 120
@@ -109,7 +109,7 @@ def test_exporting_failed_write_keeps_the_old_file(
     def broken(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("kg.exporting.ox.serialize", broken)
+    monkeypatch.setattr("kg.views.exporting.ox.serialize", broken)
     with (
         GraphStore(store_dir / "store") as store,
         pytest.raises(StoreError, match=f"{out}: cannot write: disk full"),

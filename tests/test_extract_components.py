@@ -15,11 +15,11 @@ import spacy
 import yaml
 from spacy.language import Language
 
-from kg.build import build_documents
+from kg.core.types import Document
 from kg.extract import gazetteer, knowledge, pipeline
 from kg.extract.document import extract
 from kg.extract.pipeline import add_kg_components, build_nlp, kg_tokenizer
-from kg.types import Document
+from kg.pipeline.build import build_documents
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
+from kg.core.types import ENTITY_CLASSES
 from kg.extract import curated
 from kg.extract import gazetteer as gz
 from kg.extract.names import slug
-from kg.types import ENTITY_CLASSES
 
 # --- countries -------------------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from kg.errors import ExtractionError
+from kg.core.errors import ExtractionError
 from kg.extract.lexicon import cameo_lone_vetoes, frames, parse_frames, reciprocal_verbs
 
 
@@ -38,7 +38,7 @@ def test_lexicon_vetoes_and_reciprocal_verbs() -> None:
 
 
 def test_word_lists_are_lists_of_words(monkeypatch: pytest.MonkeyPatch) -> None:
-    from kg.errors import ExtractionError
+    from kg.core.errors import ExtractionError
     from kg.extract import lexicon
 
     assert "hold" in lexicon.word_list("light_verbs")

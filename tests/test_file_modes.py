@@ -18,11 +18,11 @@ import json, os, stat, sys
 from pathlib import Path
 os.umask(int(sys.argv[1], 8))
 out = Path(sys.argv[2])
-from kg.build import write_text_atomic
-from kg.exporting import export, import_files
-from kg.store import GraphStore
+from kg.pipeline.build import write_text_atomic
+from kg.views.exporting import export, import_files
+from kg.store.local import GraphStore
 from kg.views.html import render
-from kg.kgstore import to_rdflib
+from kg.store.base import to_rdflib
 write_text_atomic(out / "graph.ttl", "<urn:a> <urn:b> <urn:c> .\\n")
 import_files(out / "store", [Path(sys.argv[3])])
 with GraphStore.open_existing(out / "store", read_only=True) as store:

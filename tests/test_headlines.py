@@ -6,9 +6,9 @@ import pytest
 import spacy
 from spacy.tokens import Span
 
+from kg.core.types import Document
 from kg.extract.document import to_records
 from kg.extract.headlines import body_text, confirmed, headline_ranges
-from kg.types import Document
 
 TEXT = "Mayor Visits Flood Zone, Promises Aid\n\nLIMA (AP) - Mayor Rosa Quispe toured the area on Monday."
 

@@ -11,16 +11,16 @@ import rdflib
 from rdflib.compare import isomorphic
 from typer.testing import CliRunner
 
-from kg.build import build_documents
 from kg.cli import app
-from kg.errors import InputError, KGError, StoreError
-from kg.graphs import INFERRED_GRAPH, RECORDS_GRAPH, UNION_GRAPH
-from kg.incremental import build_store, remove_documents
-from kg.mapping import to_dataset, union_graph
-from kg.records import read_records
-from kg.resolve import resolve
-from kg.store import GraphStore
-from kg.types import Document, DocumentExtraction, EntityRecord, Evidence, Mention, RelationClaim
+from kg.core.errors import InputError, KGError, StoreError
+from kg.core.types import Document, DocumentExtraction, EntityRecord, Evidence, Mention, RelationClaim
+from kg.pipeline.build import build_documents
+from kg.pipeline.incremental import build_store, remove_documents
+from kg.pipeline.records import read_records
+from kg.resolve.mapping import to_dataset, union_graph
+from kg.resolve.merge import resolve
+from kg.store.local import GraphStore
+from kg.store.names import INFERRED_GRAPH, RECORDS_GRAPH, UNION_GRAPH
 
 SAMPLE = Path(__file__).parent / "data" / "sample.trig"
 runner = CliRunner()
@@ -74,8 +74,8 @@ def fake_extract(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         seen.extend(d.id for d in documents)
         return [fake_extraction(d) for d in documents]
 
-    monkeypatch.setattr("kg.workers._extract", extract)  # what each batch of a build runs
-    monkeypatch.setattr("kg.workers.InProcess.nlp", None)  # (no pipeline is loaded)
+    monkeypatch.setattr("kg.pipeline.workers._extract", extract)  # what each batch of a build runs
+    monkeypatch.setattr("kg.pipeline.workers.InProcess.nlp", None)  # (no pipeline is loaded)
     return seen
 
 
@@ -116,7 +116,7 @@ def test_incremental_append_equals_scratch(
     assert isomorphic(
         rdflib.Graph().parse(tmp_path / "graph.ttl"), union_graph(scratch(doc(first), doc(then)))
     )
-    fresh = tmp_path / "fresh"  # the view, read from the store (kg.neighbourhood), as a fresh build's
+    fresh = tmp_path / "fresh"  # the view, read from the store (kg.views.neighbourhood), as a fresh build's
     build_store([doc(first), doc(then)], fresh)
     assert (tmp_path / "graph.html").read_bytes() == (fresh / "graph.html").read_bytes()
 
@@ -237,7 +237,7 @@ def test_incremental_documents_without_records_are_kept(tmp_path: Path, fake_ext
 
 
 def test_incremental_remove_refreshes_inferred_triples(tmp_path: Path, fake_extract: list[str]) -> None:
-    from kg.infer import infer
+    from kg.quality.infer import infer
 
     build_store([doc("a"), doc("c")], tmp_path, html=False)
     with GraphStore(tmp_path / "store") as store:

@@ -11,9 +11,9 @@ from typer.testing import CliRunner
 
 import kg
 from kg.cli import app
-from kg.graphs import INFERRED_GRAPH, UNION_GRAPH
-from kg.infer import Rule, infer, rules
-from kg.store import GraphStore
+from kg.quality.infer import Rule, infer, rules
+from kg.store.local import GraphStore
+from kg.store.names import INFERRED_GRAPH, UNION_GRAPH
 
 KG = "https://w3id.org/kg-geo/ontology#"
 ID = "https://w3id.org/kg-geo/id/"
@@ -164,7 +164,7 @@ def test_infer_cli(tmp_path: Path) -> None:
 def test_infer_cli_rewrites_the_files_beside_the_store(tmp_path: Path) -> None:
     """After `kg infer`, graph.ttl is the store's union graph and graph.trig its graphs, the
     inferred one included: the files agree with what queries see. graph.html is not made."""
-    from kg.store_files import write_views
+    from kg.pipeline.outputs import write_views
 
     with GraphStore(tmp_path / "store") as graph_store:
         graph_store.update(DATA)

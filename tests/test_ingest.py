@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.errors import InputError
-from kg.ingest import document_from_text, html_to_text, markdown_to_text, read_inputs
+from kg.core.errors import InputError
+from kg.ingest.readers import document_from_text, html_to_text, markdown_to_text, read_inputs
 
 
 def _errors(paths: list[Path]) -> list[str]:

@@ -1,4 +1,4 @@
-"""kg.kgstore: Python values and rdflib terms as pyoxigraph terms, pyoxigraph triples as rdflib."""
+"""kg.store.base: Python values and rdflib terms as pyoxigraph terms, pyoxigraph triples as rdflib."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from kg.errors import QueryError
-from kg.kgstore import solutions, to_ox_term, to_rdflib
-from kg.store import GraphStore
+from kg.core.errors import QueryError
+from kg.store.base import solutions, to_ox_term, to_rdflib
+from kg.store.local import GraphStore
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 A, P = ox.NamedNode("https://e.org/a"), ox.NamedNode("https://e.org/p")

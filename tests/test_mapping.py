@@ -13,9 +13,9 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 
-from kg.mapping import date_literal, doc_iri, mint_iri, slugify, to_dataset, trig_text, union_graph
-from kg.resolve import resolve
-from kg.types import Document, DocumentExtraction, EntityRecord, Evidence, RelationClaim
+from kg.core.types import Document, DocumentExtraction, EntityRecord, Evidence, RelationClaim
+from kg.resolve.mapping import date_literal, doc_iri, mint_iri, slugify, to_dataset, trig_text, union_graph
+from kg.resolve.merge import resolve
 
 CLASSES = st.sampled_from(
     ["Person", "Organization", "GovernmentBody", "City", "Meeting", "InternationalOrganization"]
@@ -105,7 +105,7 @@ def test_mapping_document_graph_is_isomorphic_to_expected(data_dir) -> None:
 
 
 def test_mapping_evidence_carries_cameo_code_and_status_only_when_set() -> None:
-    from kg.vocab import KG
+    from kg.core.vocab import KG
 
     base = _extraction()
     planned = Evidence(
@@ -136,7 +136,7 @@ def test_mapping_union_holds_every_named_graph() -> None:
 
 _TRIG_SCRIPT = """
 from rdflib import RDFS, Dataset, Literal, URIRef
-from kg.mapping import trig_text
+from kg.resolve.mapping import trig_text
 ID = "https://w3id.org/kg-geo/id/"
 dataset = Dataset()
 for n in range(12):

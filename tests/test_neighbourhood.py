@@ -1,4 +1,4 @@
-"""`kg.neighbourhood.view_graph`: a focused view drawn from the fetched neighbourhood is the view
+"""`kg.views.neighbourhood.view_graph`: a focused view drawn from the fetched neighbourhood is the view
 drawn from the whole union, with every filter, on the sample dataset and on synthetic graphs."""
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ import pytest
 import rdflib
 
 from benchmarks import synthetic
-from kg.errors import QueryError
-from kg.neighbourhood import view_graph
-from kg.store import GraphStore
+from kg.core.errors import QueryError
+from kg.core.vocab import ID
+from kg.store.local import GraphStore
+from kg.views.neighbourhood import view_graph
 from kg.views.network import network_view
-from kg.vocab import ID
 
 SAMPLE = Path(__file__).parent / "data" / "sample.trig"
 OPTIONS: list[dict[str, Any]] = [

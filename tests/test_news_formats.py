@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.ingest import Skipped, read_inputs
+from kg.ingest.readers import Skipped, read_inputs
 
 ARTICLE = (
     "Japan and China held talks in Tokyo on Tuesday, the foreign ministry said. The two countries "
@@ -201,8 +201,8 @@ def test_news_formats_metadata_reaches_the_document_node(tmp_path: Path) -> None
     from rdflib import Literal, URIRef
     from rdflib.namespace import DCTERMS
 
-    from kg.mapping import add_document, doc_iri
-    from kg.types import Document
+    from kg.core.types import Document
+    from kg.resolve.mapping import add_document, doc_iri
 
     triples: set[tuple[object, object, object]] = set()
 
@@ -238,7 +238,7 @@ def test_news_formats_metadata_reaches_the_document_node(tmp_path: Path) -> None
     ],
 )
 def test_news_formats_languages_are_told_apart(text: str, language: str) -> None:
-    from kg.formats import non_english
+    from kg.ingest.formats import non_english
 
     reason = non_english(text)
     assert reason is not None and reason.startswith(f"language {language} (")
@@ -247,7 +247,7 @@ def test_news_formats_languages_are_told_apart(text: str, language: str) -> None
 def test_news_formats_english_with_few_function_words_is_english_without_the_model() -> None:
     """A wire headline and dek ("Sri Lanka off to positive start") has few English function words;
     it has none of other languages' either, so the language model is not even loaded for it."""
-    from kg.formats import _identifier, non_english
+    from kg.ingest.formats import _identifier, non_english
 
     _identifier.cache_clear()
     text = (

@@ -1,4 +1,4 @@
-"""kg.ordering: a query's final ORDER BY applied to decoded rows, in the order Oxigraph gives."""
+"""kg.query.ordering: a query's final ORDER BY applied to decoded rows, in the order Oxigraph gives."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import rdflib
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from kg import query
-from kg.cells import BlankNodeId, read_tsv
-from kg.ordering import OrderBy, sort_rows, split_order
-from kg.store import GraphStore
+from kg.query import run as query
+from kg.query.cells import BlankNodeId, read_tsv
+from kg.query.ordering import OrderBy, sort_rows, split_order
+from kg.store.local import GraphStore
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 EX = "http://example.org/"
@@ -144,7 +144,7 @@ def test_ordering_sort_rows_declines_a_variable_not_in_the_results() -> None:
 
 @pytest.mark.parametrize("source", ["store", "rdflib"])
 def test_ordering_run_falls_back_to_the_store_order(source: str) -> None:
-    """A column of strings and numbers: kg.query.run leaves the ordering to the engine."""
+    """A column of strings and numbers: kg.query.run.run leaves the ordering to the engine."""
     turtle = f"""<{EX}a> <{EX}v> "b" . <{EX}b> <{EX}v> 2 . <{EX}c> <{EX}v> "a" . <{EX}d> <{EX}v> 1 ."""
     sparql = f"SELECT ?s ?v WHERE {{ ?s <{EX}v> ?v }} ORDER BY ?v"
     if source == "store":

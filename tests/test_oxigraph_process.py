@@ -1,4 +1,4 @@
-"""kg.oxigraph_process: finding the oxigraph executable, ports, and the store's stamp (the Backend's
+"""kg.server.process: finding the oxigraph executable, ports, and the store's stamp (the Backend's
 restarts are tested with a real server in test_serve.py)."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.errors import StoreError
-from kg.oxigraph_process import address_family, free_port, oxigraph_executable, store_stamp, url_host
+from kg.core.errors import StoreError
+from kg.server.process import address_family, free_port, oxigraph_executable, store_stamp, url_host
 
 
 def test_oxigraph_process_free_port_can_be_bound() -> None:

@@ -44,9 +44,9 @@ def test_packaging_installed_package_finds_its_ontology(wheel: Path, tmp_path: P
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     code = (
-        "import kg.ontology, kg.query; "
-        "print(kg.ontology.ontology_dir()); print(sorted(kg.query.saved_queries())[0]); "
-        "print(len(kg.ontology.ontology_graph()) > 100)"
+        "import kg.core.ontology, kg.query.run; "
+        "print(kg.core.ontology.ontology_dir()); print(sorted(kg.query.run.saved_queries())[0]); "
+        "print(len(kg.core.ontology.ontology_graph()) > 100)"
     )
     proc = subprocess.run(
         [sys.executable, "-c", code],

@@ -165,8 +165,8 @@ def test_phoenix_gazetteer_loads_in_seconds() -> None:
 
 
 def _facts(nlp, text: str, published: date | None) -> set[tuple[str, str, str]]:
+    from kg.core.types import Document
     from kg.extract.document import to_records
-    from kg.types import Document
 
     document = Document(id="t", text=text, published=published)
     doc = nlp.make_doc(text)

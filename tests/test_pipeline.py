@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
+from kg.core.types import Document, DocumentExtraction
 from kg.extract.document import to_records
-from kg.types import Document, DocumentExtraction
 
 pytestmark = pytest.mark.model
 

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
+from kg.core.types import Document
 from kg.extract.document import to_records
-from kg.types import Document
 
 pytestmark = pytest.mark.model
 

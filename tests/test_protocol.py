@@ -1,4 +1,4 @@
-"""kg.protocol against a stand-in HTTP server: basic auth, servers' result quirks, errors, paging."""
+"""kg.store.protocol against a stand-in HTTP server: basic auth, servers' result quirks, errors, paging."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from urllib.parse import parse_qs
 import pyoxigraph as ox
 import pytest
 
-from kg.endpoints import endpoints
-from kg.errors import QueryError, StoreError
-from kg.protocol import Client
-from kg.remote import RemoteStore
+from kg.core.errors import QueryError, StoreError
+from kg.store.endpoints import endpoints
+from kg.store.protocol import Client
+from kg.store.remote import RemoteStore
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 Reply = tuple[int, dict[str, str], bytes]
@@ -220,7 +220,7 @@ def test_protocol_pages_a_result_the_server_cuts(stub: Stub) -> None:
 
 def test_protocol_writes_say_they_keep_the_union(stub: Stub) -> None:
     """Updates and Graph Store writes carry `X-KG-Union: kept` (kg serve then adds no union upkeep
-    of its own: kg.upkeep); queries do not."""
+    of its own: kg.server.upkeep); queries do not."""
     seen: list[tuple[str, str | None]] = []
 
     def answer(path: str, fields: dict[str, list[str]], headers: dict[str, str]) -> Reply:

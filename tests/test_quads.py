@@ -1,4 +1,4 @@
-"""Mapped RDF into Oxigraph's quads (kg.quads): the quads the rdflib Dataset holds, each once."""
+"""Mapped RDF into Oxigraph's quads (kg.store.quads): the quads the rdflib Dataset holds, each once."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from dataclasses import replace
 import pyoxigraph as ox
 from test_incremental import doc, fake_extraction
 
-from kg.mapping import to_dataset
-from kg.quads import dataset_quads, to_quads
-from kg.resolve import resolve
-from kg.types import EntityRecord
+from kg.core.types import EntityRecord
+from kg.resolve.mapping import to_dataset
+from kg.resolve.merge import resolve
+from kg.store.quads import dataset_quads, to_quads
 
 
 def test_quads_to_quads_are_the_mapped_dataset() -> None:

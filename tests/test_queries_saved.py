@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import rdflib
 
-from kg import query
-from kg.store import GraphStore
+from kg.query import run as query
+from kg.store.local import GraphStore
 
 DATA = Path(__file__).parent / "data"
 SAMPLE = DATA / "sample.trig"

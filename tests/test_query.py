@@ -1,4 +1,4 @@
-"""kg.query: DataFrames from the store or rdflib, bound parameters, CSV/JSON output, saved queries."""
+"""kg.query.run: DataFrames from the store or rdflib, bound parameters, CSV/JSON output, saved queries."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 import rdflib
 
-from kg import query
-from kg.errors import QueryError
-from kg.query import IRI, TypedText
-from kg.store import GraphStore
+from kg.core.errors import QueryError
+from kg.query import run as query
+from kg.query.run import IRI, TypedText
+from kg.store.local import GraphStore
 
 SAMPLE = Path(__file__).parent / "data" / "sample.trig"
 ID = "https://w3id.org/kg-geo/id/"

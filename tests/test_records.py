@@ -1,4 +1,4 @@
-"""kg.records: extraction records kept in the store's records graph, written and read back."""
+"""kg.pipeline.records: extraction records kept in the store's records graph, written and read back."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from datetime import date
 import pyoxigraph as ox
 import pytest
 
-from kg.errors import StoreError
-from kg.graphs import RECORDS_GRAPH
-from kg.records import (
+from kg.core.errors import StoreError
+from kg.core.types import Document, DocumentExtraction, EntityRecord, Evidence, Mention, RelationClaim
+from kg.pipeline.records import (
     Stored,
     extraction_from_json,
     extraction_to_json,
@@ -19,8 +19,8 @@ from kg.records import (
     stored_min_confidence,
     stored_record_quads,
 )
-from kg.store import GraphStore
-from kg.types import Document, DocumentExtraction, EntityRecord, Evidence, Mention, RelationClaim
+from kg.store.local import GraphStore
+from kg.store.names import RECORDS_GRAPH
 
 JPN = EntityRecord("Country:JPN", "Country", "Japan", ("Japan", "Nippon"), iso3="JPN", wikidata="Q17")
 USA = EntityRecord("Country:USA", "Country", "United States", ("U.S.",), iso3="USA", wikidata="Q30")

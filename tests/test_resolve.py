@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg.resolve import aggregate, resolve
-from kg.types import Document, DocumentExtraction, EntityRecord, Evidence, RelationClaim
+from kg.core.types import Document, DocumentExtraction, EntityRecord, Evidence, RelationClaim
+from kg.resolve.merge import aggregate, resolve
 
 
 def _ev(doc: str, conf: float, start: int = 0) -> Evidence:

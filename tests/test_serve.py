@@ -21,10 +21,10 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.errors import KGError
-from kg.exporting import import_files
-from kg.oxigraph_process import Backend, free_port
-from kg.serve import check_host, declare_prefixes
+from kg.core.errors import KGError
+from kg.server.process import Backend, free_port
+from kg.server.serve import check_host, declare_prefixes
+from kg.views.exporting import import_files
 
 SAMPLE = Path(__file__).parent / "data" / "sample.trig"
 SAMPLE_TRIPLES = 116

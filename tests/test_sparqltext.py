@@ -1,4 +1,4 @@
-"""kg.sparqltext: reading SPARQL text without a parser."""
+"""kg.store.sparqltext: reading SPARQL text without a parser."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from kg.sparqltext import at_top_level, masked, query_form, uses_named_graphs, where_group
+from kg.store.sparqltext import at_top_level, masked, query_form, uses_named_graphs, where_group
 
 
 @pytest.mark.parametrize(

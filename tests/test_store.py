@@ -8,10 +8,10 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from kg.errors import InputError, QueryError, StoreError
-from kg.graphs import DOC_PREFIX, INFERRED_GRAPH, REFERENCE_GRAPH, UNION_GRAPH, doc_iri
-from kg.store import GraphStore
-from kg.updates import REFRESH_UNION
+from kg.core.errors import InputError, QueryError, StoreError
+from kg.store.local import GraphStore
+from kg.store.names import DOC_PREFIX, INFERRED_GRAPH, REFERENCE_GRAPH, UNION_GRAPH, doc_iri
+from kg.store.updates import REFRESH_UNION
 
 SAMPLE = Path(__file__).parent / "data" / "sample.trig"
 SAMPLE_QUADS = 120  # 4 triples (Japan's) are written in both documents
@@ -408,7 +408,7 @@ def test_store_union_follows_removals(store: GraphStore) -> None:
 
 @pytest.mark.parametrize("small_load", [0, 4 * 1024 * 1024], ids=["bulk-loader", "one-transaction"])
 def test_store_load_paths_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_load: int) -> None:
-    monkeypatch.setattr("kg.store._SMALL_LOAD", small_load)
+    monkeypatch.setattr("kg.store.local._SMALL_LOAD", small_load)
     blank = tmp_path / "blank.trig"
     blank.write_text(
         "<https://e.org/g> { _:x <https://e.org/p> _:y . } <https://e.org/a> <https://e.org/q> 'x' ."

@@ -15,19 +15,19 @@ from typer.testing import CliRunner
 
 import kg
 from kg.cli import app
-from kg.endpoints import endpoints
-from kg.errors import InputError, QueryError, StoreError
-from kg.exporting import export, import_files
-from kg.graphs import INFERRED_GRAPH, RECORDS_GRAPH, REFERENCE_GRAPH
-from kg.incremental import build_store, remove_documents
-from kg.infer import infer
-from kg.oxigraph_process import free_port
-from kg.query import run, saved_query
-from kg.records import read_records
-from kg.remote import RemoteStore, connect, with_values
-from kg.stats import graph_stats, store_stats
-from kg.store import GraphStore, store_folder
-from kg.validate import validate, validate_store
+from kg.core.errors import InputError, QueryError, StoreError
+from kg.pipeline.incremental import build_store, remove_documents
+from kg.pipeline.records import read_records
+from kg.quality.infer import infer
+from kg.quality.stats import graph_stats, store_stats
+from kg.quality.validate import validate, validate_store
+from kg.query.run import run, saved_query
+from kg.server.process import free_port
+from kg.store.endpoints import endpoints
+from kg.store.local import GraphStore, store_folder
+from kg.store.names import INFERRED_GRAPH, RECORDS_GRAPH, REFERENCE_GRAPH
+from kg.store.remote import RemoteStore, connect, with_values
+from kg.views.exporting import export, import_files
 
 DATA = Path(__file__).parent / "data"
 SAMPLE = DATA / "sample.trig"
@@ -414,7 +414,7 @@ def test_store_remote_reads_more_than_a_server_answers_at_once(
     lines = [f'<{E}g{i}> {{ <{E}s{i}> <{E}p> {i} . <{E}s{i}> <{E}q> "v{i}" }}' for i in range(1500)]
     data = tmp_path / "many.trig"
     data.write_text("\n".join(lines), encoding="utf-8")
-    with RemoteStore(server_url) as remote, caplog.at_level("INFO", logger="kg.protocol"):
+    with RemoteStore(server_url) as remote, caplog.at_level("INFO", logger="kg.store.protocol"):
         assert remote.load_files([data]) == 3000
         assert len(remote) == 3000
         assert len(remote.graph_names()) == 1500

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from kg.graphs import INFERRED_GRAPH, RECORDS_GRAPH, UNION_GRAPH
-from kg.store import GraphStore
+from kg.store.local import GraphStore
+from kg.store.names import INFERRED_GRAPH, RECORDS_GRAPH, UNION_GRAPH
 
 EX = "https://e.org/"
 

@@ -1,4 +1,4 @@
-"""`kg.upkeep`: which graphs a write touches, and that the updates planned around it leave the union
+"""`kg.server.upkeep`: which graphs a write touches, and that the updates planned around it leave the union
 graph exactly as a full rebuild would, write after write."""
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.graphs import RECORDS_GRAPH, SCRATCH_GRAPH, UNION_GRAPH
-from kg.updates import REFRESH_UNION
-from kg.upkeep import Plan, _parsed_graphs, plan_store_write, plan_update, update_graphs
+from kg.server.upkeep import Plan, _parsed_graphs, plan_store_write, plan_update, update_graphs
+from kg.store.names import RECORDS_GRAPH, SCRATCH_GRAPH, UNION_GRAPH
+from kg.store.updates import REFRESH_UNION
 
 E = "http://e.org/"
 G, H = ox.NamedNode(E + "g"), ox.NamedNode(E + "h")
@@ -65,7 +65,7 @@ def test_upkeep_data_updates_are_not_parsed_by_rdflib(monkeypatch: pytest.Monkey
     def refuse(update: str) -> None:
         raise AssertionError("rdflib parsed a data-only update")
 
-    monkeypatch.setattr("kg.upkeep.parseUpdate", refuse)
+    monkeypatch.setattr("kg.server.upkeep.parseUpdate", refuse)
     body = " . ".join(f"<{E}s{i}> <{E}p> 'value {i}'" for i in range(20_000))
     assert update_graphs(f"DELETE DATA {{ GRAPH <{E}g> {{ {body} }} }} ; INSERT DATA {{ {body} }}") == {
         G,

@@ -11,10 +11,10 @@ import pytest
 import rdflib
 from rdflib import RDF, RDFS, Literal, URIRef
 
-from kg.errors import ValidationError
-from kg.ontology import ontology_graph, shapes_graph
-from kg.shacl import Unsupported, compile_shapes
-from kg.validate import ValidationReport, Violation, _validate, check, shape_subgraph, validate
+from kg.core.errors import ValidationError
+from kg.core.ontology import ontology_graph, shapes_graph
+from kg.quality.shacl import Unsupported, compile_shapes
+from kg.quality.validate import ValidationReport, Violation, _validate, check, shape_subgraph, validate
 
 SAMPLE = Path(__file__).parent / "data" / "sample.trig"
 ID = "https://w3id.org/kg-geo/id/"
@@ -335,7 +335,7 @@ def test_validate_larger_graph_conforms() -> None:
     assert [v.focus for v in validate(graph).violations] == [f"{ID}evidence/e7"]
 
 
-# ---------------------------------------------------------------------- the SPARQL engine (kg.shacl)
+# ---------------------------------------------------------------------- the SPARQL engine (kg.quality.shacl)
 
 
 def _pyshacl(graph: rdflib.Graph) -> set[tuple[str, str, str, str]]:
@@ -386,7 +386,7 @@ def test_validate_unsupported_shapes_fall_back_to_pyshacl(
     shapes = shapes_graph() + rdflib.Graph().parse(data=extra, format="turtle")
     with pytest.raises(Unsupported):
         compile_shapes(shapes, ontology_graph())
-    monkeypatch.setattr("kg.validate.shapes_graph", lambda: shapes)
+    monkeypatch.setattr("kg.quality.validate.shapes_graph", lambda: shapes)
     _remove(USA, RDFS.label)(union)
     report = validate(union)  # pySHACL, which knows the whole of SHACL
     assert any(v.focus == str(USA) and v.path == str(RDFS.label) for v in report.violations)

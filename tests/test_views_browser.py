@@ -14,9 +14,9 @@ from rdflib.namespace import DCTERMS, PROV
 
 import kg
 import kg.views.html
+from kg.core.vocab import ID, KG
 from kg.views.html import render, render_html
 from kg.views.network import NetworkView, ViewEdge, ViewEvidence, ViewNode, network_view
-from kg.vocab import ID, KG
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,8 @@ import pytest
 from rdflib import Graph
 
 import kg.views.html
-from kg.errors import KGError
+from kg.core.errors import KGError
+from kg.core.vocab import RELATION_FAMILIES, RELATION_PROPERTIES, SYMMETRIC_PROPERTIES
 from kg.views.html import (
     CLASS_STYLE,
     class_label,
@@ -30,7 +31,6 @@ from kg.views.html import (
     vis_assets,
 )
 from kg.views.network import NODE_CLASSES, NetworkView, ViewEdge, ViewEvidence, ViewNode, network_view
-from kg.vocab import RELATION_FAMILIES, RELATION_PROPERTIES, SYMMETRIC_PROPERTIES
 
 TAG = re.compile(r"<(script|link|img|iframe|embed|object|source|a)\b[^>]*>", re.IGNORECASE)
 URL_ATTR = re.compile(r"""\b(?:src|href|data)\s*=\s*["']?\s*([^"'\s>]+)""", re.IGNORECASE)

@@ -9,9 +9,9 @@ import pytest
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
-from kg.errors import QueryError
+from kg.core.errors import QueryError
+from kg.core.vocab import ID, KG, RELATION_PROPERTIES
 from kg.views.network import NetworkView, ViewEdge, date_span, network_view
-from kg.vocab import ID, KG, RELATION_PROPERTIES
 
 USA, JPN, PRK = ID["country/USA"], ID["country/JPN"], ID["country/PRK"]
 TOKYO, MEETING = ID["city/tokyo"], ID["meeting/5d41402a"]

@@ -1,12 +1,13 @@
-"""kg.virtuoso: how queries and updates are written for Virtuoso (run against it in test_store_remote)."""
+"""kg.store.virtuoso: how queries and updates are written for Virtuoso (run against it in
+test_store_remote)."""
 
 from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
 
-from kg import virtuoso
-from kg.sparqltext import masked, where_group
+from kg.store import virtuoso
+from kg.store.sparqltext import masked, where_group
 
 E = "https://e.org/"
 
@@ -187,7 +188,7 @@ def test_virtuoso_if_rewrites_answer_as_the_original_on_oxigraph() -> None:
 def test_virtuoso_if_with_a_non_boolean_branch_on_the_real_servers(server_url: str) -> None:
     """The issue's case on Oxigraph and Virtuoso through kg's client: "bound" stays "bound" (the
     rewrite gave true)."""
-    from kg.remote import RemoteStore
+    from kg.store.remote import RemoteStore
 
     with RemoteStore(server_url) as remote:
         remote.update(

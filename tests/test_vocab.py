@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 from rdflib import OWL, RDF, RDFS, URIRef
 
-from kg.ontology import ontology_graph
-from kg.vocab import CLASS_PARENTS, KG, RELATION_FAMILIES, RELATION_PROPERTIES, SYMMETRIC_PROPERTIES
+from kg.core.ontology import ontology_graph
+from kg.core.vocab import CLASS_PARENTS, KG, RELATION_FAMILIES, RELATION_PROPERTIES, SYMMETRIC_PROPERTIES
 
 
 def _declared() -> set[str]:

@@ -17,9 +17,9 @@ from rdflib import RDF, RDFS, SKOS, Graph, Literal
 from rdflib.namespace import DCTERMS, PROV
 from test_views_browser import Opened
 
+from kg.core.vocab import ID, KG
 from kg.views.html import render_html
 from kg.views.network import network_view
-from kg.vocab import ID, KG
 
 pytestmark = pytest.mark.browser
 browser = test_views_browser.browser  # the fixtures: Chromium, and pages opened in it
@@ -137,7 +137,7 @@ def test_xss_build_of_hostile_articles_renders_inert(
 ) -> None:
     """Through the whole pipeline: hostile titles, URLs and text in a JSON lines corpus, built by
     kg build, opened in the browser."""
-    from kg.incremental import build_store
+    from kg.pipeline.incremental import build_store
 
     corpus = tmp_path / "corpus.jsonl"
     records = [
@@ -172,7 +172,7 @@ def test_xss_serve_query_page_shows_results_as_text(browser: Any, tmp_path: Path
     """Query results holding the vectors, run from `kg serve`'s own page, and its /explorer."""
     from test_serve import start
 
-    from kg.exporting import import_files
+    from kg.views.exporting import import_files
 
     ttl = tmp_path / "hostile.ttl"
     graph = hostile_graph()

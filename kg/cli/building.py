@@ -19,7 +19,7 @@ from kg.cli.common import (
     progress_bar,
     store_help,
 )
-from kg.errors import InputError
+from kg.core.errors import InputError
 
 
 def build(
@@ -90,7 +90,7 @@ def build(
 
     Example: kg build examples/ --out output --workers 2
     """
-    from kg.incremental import build_store
+    from kg.pipeline.incremental import build_store
 
     with handled():
         target = None if store is None else location(store, update_url, graph_store_url)
@@ -157,7 +157,7 @@ def build(
 
 
 class BarProgress:
-    """kg.corpus.Progress on a rich progress bar: documents and words per second, and the ETA."""
+    """kg.pipeline.corpus.Progress on a rich progress bar: documents and words per second, and the ETA."""
 
     def __init__(self, progress: Any) -> None:
         self.progress = progress
@@ -198,7 +198,7 @@ def remove(
 
     Example: kg remove trilateral-tokyo-2024 --store output
     """
-    from kg.incremental import remove_documents
+    from kg.pipeline.incremental import remove_documents
 
     with handled():
         change = remove_documents(doc_ids, location(store, update_url, graph_store_url))
@@ -224,8 +224,8 @@ def import_(
 
     Example: kg import countries.ttl --store output --graph https://example.org/countries
     """
-    from kg.endpoints import redact_loosely
-    from kg.exporting import import_files
+    from kg.store.endpoints import redact_loosely
+    from kg.views.exporting import import_files
 
     with handled():
         added = import_files(location(store, update_url, graph_store_url), files, graph=graph)
@@ -244,10 +244,10 @@ def infer(
 
     Example: kg infer --store output
     """
-    from kg.infer import infer as infer_store
-    from kg.remote import connect, is_remote
-    from kg.store import store_folder
-    from kg.store_files import write_views
+    from kg.pipeline.outputs import write_views
+    from kg.quality.infer import infer as infer_store
+    from kg.store.local import store_folder
+    from kg.store.remote import connect, is_remote
 
     written: list[tuple[str, Path]] = []
     with handled():
@@ -275,7 +275,7 @@ def compact(
 
     Example: kg compact --store output
     """
-    from kg.store import GraphStore, store_folder
+    from kg.store.local import GraphStore, store_folder
 
     with handled(), GraphStore.open_existing(store_folder(store)) as graph_store:
         graph_store.compact()

@@ -33,8 +33,8 @@ def validate(
 
     Example: kg validate --graph output/graph.ttl
     """
-    from kg.remote import connect
-    from kg.validate import validate_store
+    from kg.quality.validate import validate_store
+    from kg.store.remote import connect
 
     with handled():
         if graph is not None:
@@ -61,8 +61,8 @@ def eval_(
 
     Example: kg eval ../shared/eval/gold --graph output/graph.trig
     """
-    from kg.evaluate import as_json as to_json
-    from kg.evaluate import error_lines, evaluate, half_lines, report_lines
+    from kg.quality.evaluate import as_json as to_json
+    from kg.quality.evaluate import error_lines, evaluate, half_lines, report_lines
 
     with handled():
         result = evaluate(graph, gold)
@@ -113,10 +113,10 @@ def calibrate(
 
     Example: kg calibrate gold/ agworld/gold --graph gold.trig --graph ag.trig --out rules.yaml
     """
-    from kg.build import write_text_atomic
-    from kg.calibrate import judged, measure, reliability, to_yaml
-    from kg.errors import InputError
-    from kg.evaluate import HALVES
+    from kg.core.errors import InputError
+    from kg.pipeline.build import write_text_atomic
+    from kg.quality.calibrate import judged, measure, reliability, to_yaml
+    from kg.quality.evaluate import HALVES
 
     with handled():
         if len(gold) != len(graph):

@@ -24,7 +24,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from kg.errors import KGError
+from kg.core.errors import KGError
 
 out = Console()
 err = Console(stderr=True)
@@ -88,7 +88,7 @@ GraphStoreUrl = Annotated[
 
 def location(store: str, update_url: str | None, graph_store_url: str | None) -> Any:
     """The store --store names, with the endpoints --update-url and --graph-store-url give."""
-    from kg.endpoints import store_location
+    from kg.store.endpoints import store_location
 
     return store_location(store, update=update_url, graph_store=graph_store_url)
 

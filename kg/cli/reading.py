@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from kg.cli.common import GraphStoreUrl, UpdateUrl, graph_file, handled, location, out, shown, store_help
-from kg.errors import InputError
+from kg.core.errors import InputError
 
 
 class Format(StrEnum):
@@ -57,8 +57,17 @@ def query(
 
     Example: kg query allies-of --param country=Japan --format csv
     """
-    from kg.cells import gc_paused
-    from kg.query import Results, display, parse_params, saved_queries, saved_query, select, to_csv, to_json
+    from kg.query.cells import gc_paused
+    from kg.query.run import (
+        Results,
+        display,
+        parse_params,
+        saved_queries,
+        saved_query,
+        select,
+        to_csv,
+        to_json,
+    )
 
     with handled(), gc_paused():  # many acyclic rows: see gc_paused
         if list_saved:
@@ -104,9 +113,9 @@ def _query_source(where: Any, timeout: float, limit: int) -> Iterator[Any]:
     """The store to query: a server's (its answers bounded in time and size), or a local one, read
     in place, or with a --timeout through an `oxigraph` process of its own that stops the query at
     the time (an embedded query cannot be stopped once started)."""
-    from kg.oxigraph_process import Backend
-    from kg.remote import RemoteStore, connect, is_remote
-    from kg.store import store_folder
+    from kg.server.process import Backend
+    from kg.store.local import store_folder
+    from kg.store.remote import RemoteStore, connect, is_remote
 
     if is_remote(where):
         with RemoteStore(where, timeout=timeout or 600.0, max_result_bytes=limit) as remote:
@@ -203,8 +212,8 @@ def render(
         if graph is not None:
             union = graph_file(graph).graph
         else:
-            from kg.neighbourhood import view_graph
-            from kg.remote import connect
+            from kg.store.remote import connect
+            from kg.views.neighbourhood import view_graph
 
             with connect(location(store, update_url, graph_store_url), read_only=True) as source:
                 union = view_graph(source, **options)
@@ -235,8 +244,8 @@ def stats(
 
     Example: kg stats --store output
     """
-    from kg.remote import connect
-    from kg.stats import store_stats
+    from kg.quality.stats import store_stats
+    from kg.store.remote import connect
 
     with handled():
         if graph is not None:
@@ -273,8 +282,8 @@ def export(
 
     Example: kg export --format graphml --out network.graphml --store output
     """
-    from kg.exporting import export as export_store
-    from kg.remote import connect
+    from kg.store.remote import connect
+    from kg.views.exporting import export as export_store
 
     with handled(), connect(location(store, update_url, graph_store_url), read_only=True) as graph_store:
         written = export_store(graph_store, fmt.value, out_path)
@@ -306,9 +315,9 @@ def serve(
 
     Example: kg serve --store output --port 7878
     """
-    from kg.oxigraph_process import Backend
-    from kg.serve import serve as run_server
-    from kg.store import store_folder
+    from kg.server.process import Backend
+    from kg.server.serve import serve as run_server
+    from kg.store.local import store_folder
 
     def ready(url: str, backend: Backend) -> None:
         pid = backend.process.pid if backend.process is not None else "?"

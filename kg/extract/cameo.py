@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 from spacy.tokens import Token
 
-from kg.errors import ExtractionError
+from kg.core.errors import ExtractionError
 from kg.extract.cameo_codes import family_of, property_of
 from kg.extract.knowledge import active, cached
 

@@ -9,13 +9,13 @@ from collections.abc import Callable, Iterable, Iterator
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from kg.errors import ExtractionError
+from kg.core.errors import ExtractionError
+from kg.core.types import Document, DocumentExtraction, EntityRecord, Evidence, Mention, RelationClaim
 from kg.extract import dates
 from kg.extract.claims import Claim, EventNode
 from kg.extract.confidence import calibrated
 from kg.extract.doc_entities import SPAN_KEY, entities_of
 from kg.extract.knowledge import using
-from kg.types import Document, DocumentExtraction, EntityRecord, Evidence, Mention, RelationClaim
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from kg.errors import ExtractionError
+from kg.core.errors import ExtractionError
 from kg.extract.knowledge import active, cached
 
 

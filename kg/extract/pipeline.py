@@ -20,7 +20,7 @@ from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.util import compile_infix_regex
 
-from kg.errors import ModelError
+from kg.core.errors import ModelError
 from kg.extract import components, coref, knowledge, relations  # noqa: F401  (registers the factories)
 from kg.extract.gazetteer import ruler_patterns
 

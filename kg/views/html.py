@@ -31,8 +31,8 @@ import numpy as np
 from rdflib import Graph
 from scipy.spatial import cKDTree
 
-from kg.errors import KGError
-from kg.tempfiles import create_beside
+from kg.core.errors import KGError
+from kg.core.files import create_beside
 from kg.views.network import NetworkView, ViewEdge, ViewEvidence, date_span, network_view
 
 VIS_VERSION = "9.1.2"

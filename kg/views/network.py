@@ -19,8 +19,8 @@ from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV
 from rdflib.term import Node
 
-from kg.errors import QueryError
-from kg.vocab import (
+from kg.core.errors import QueryError
+from kg.core.vocab import (
     KG,
     RELATION_FAMILIES,
     RELATION_PROPERTIES,

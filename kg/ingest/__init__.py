@@ -1,0 +1,1 @@
+"""Ingest: files, feeds and records read into Documents."""

@@ -1,0 +1,1 @@
+"""Quality: validation, inference, evaluation against gold, calibration, statistics."""

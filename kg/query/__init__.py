@@ -1,0 +1,1 @@
+"""Query: SPARQL with bound parameters, result cells, CSV and JSON, ordering."""

@@ -1,0 +1,1 @@
+"""Server: `kg serve`, a SPARQL endpoint run by the oxigraph executable."""

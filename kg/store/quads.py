@@ -1,0 +1,64 @@
+"""Mapped RDF into Oxigraph's quads, for the store: no N-Quads text between, each term converted once.
+
+`to_quads` maps a resolved corpus (`kg.resolve.mapping.map_corpus`) straight into quads, as re-resolution
+needs them; `dataset_quads` converts a Dataset a build has made anyway.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from rdflib import Dataset, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.term import Node
+
+from kg.core.types import Corpus
+from kg.resolve.mapping import map_corpus
+from kg.store.base import OxTerm, to_ox_term
+
+
+def dataset_quads(dataset: Dataset) -> list[ox.Quad]:
+    """The dataset's quads as Oxigraph's (half the time of writing and parsing N-Quads)."""
+    sink = _QuadSink()
+    for s, p, o, g in dataset.quads((None, None, None, None)):  # g: the graph's name
+        graph = ox.DefaultGraph() if g in (None, DATASET_DEFAULT_GRAPH_ID) else sink.term(g)
+        sink.add(s, p, o, graph)  # type: ignore[arg-type]
+    return list(sink.quads)
+
+
+def to_quads(corpus: Corpus) -> list[ox.Quad]:
+    """The quads of `kg.resolve.mapping.to_dataset(corpus)`, mapped straight into Oxigraph's terms: no
+    rdflib Dataset between (re-mapping 500 documents, 51k quads: 2.5 s to 0.8 s)."""
+    sink = _QuadSink()
+    map_corpus(corpus, sink.graph)
+    return list(sink.quads)
+
+
+class _QuadSink:
+    """Quads added (each kept once, in order), every rdflib term converted once."""
+
+    def __init__(self) -> None:
+        self.quads: dict[ox.Quad, None] = {}
+        self._terms: dict[Node, OxTerm] = {}
+
+    def graph(self, name: URIRef) -> _GraphSink:
+        return _GraphSink(self, ox.NamedNode(str(name)))
+
+    def term(self, node: Node) -> OxTerm:
+        found = self._terms.get(node)
+        if found is None:
+            found = self._terms[node] = to_ox_term(node)
+        return found
+
+    def add(self, s: Node, p: Node, o: Node, graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> None:
+        term = self.term
+        self.quads[ox.Quad(term(s), term(p), term(o), graph)] = None  # type: ignore[arg-type]
+
+
+class _GraphSink:
+    """One named graph of a _QuadSink, as `kg.resolve.mapping` adds to it (a `TripleSink`)."""
+
+    def __init__(self, sink: _QuadSink, name: ox.NamedNode) -> None:
+        self.sink, self.name = sink, name
+
+    def add(self, triple: tuple[Node, Node, Node], /) -> None:
+        self.sink.add(*triple, self.name)
