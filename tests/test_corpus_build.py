@@ -10,7 +10,8 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -202,6 +203,22 @@ def test_corpus_a_dead_worker_fails_only_its_document() -> None:
     assert [r.doc_id for r in failed] == ["d5"]
     assert "worker process extracting it died" in (failed[0].error or "")
     assert all(r.record == f"records of {r.doc_id}" for r in results if r.error is None)
+
+
+def test_corpus_a_worker_dead_before_the_next_batch_is_sent_loses_nothing() -> None:
+    """The pool breaks while the next batch is being read: sending it fails, and it is run again
+    with the batch that killed the worker (the race of a fast crash and a slow reader)."""
+    documents = [(i, Document(f"d{i}", "BOOM" if i == 0 else f"text {i}")) for i in range(4)]
+
+    def slow_batches() -> Iterator[tuple[tuple[int, Document], ...]]:
+        yield tuple(documents[:2])
+        time.sleep(3)  # the worker dies on BOOM meanwhile
+        yield tuple(documents[2:])
+
+    with ProcessPool(1, task=_crash_on_bad, initializer=_init_nothing) as pool:
+        results = [r for batch in pool.run(slow_batches()) for r in batch]
+    assert sorted(r.index for r in results) == [0, 1, 2, 3]
+    assert [r.doc_id for r in results if r.error is not None] == ["d0"]
 
 
 # ---------------------------------------------------------------------- real builds (the model)

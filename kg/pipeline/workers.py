@@ -189,33 +189,41 @@ class ProcessPool(Runner):
     def run(self, batches: Iterable[Batch]) -> Iterator[list[Extracted]]:
         pool = self._new_pool(self.workers)
         pending: dict[Future[list[Extracted]], Batch] = {}
-        suspects: list[Batch] = []
         source = iter(batches)
-        exhausted = False
+        exhausted = broken = False
         while True:
-            while not exhausted and len(pending) < 2 * self.workers:
+            while not exhausted and not broken and len(pending) < 2 * self.workers:
                 batch = next(source, None)
                 if batch is None:
                     exhausted = True
                     break
-                pending[pool.submit(self._task, batch)] = batch
+                try:
+                    pending[pool.submit(self._task, batch)] = batch
+                except BrokenProcessPool:  # a worker died since the last wait: the pool takes no more
+                    pending[_failed_future()] = batch
+                    broken = True
             if not pending:
                 break
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            broken = False
-            for future in done:
-                batch = pending.pop(future)
-                try:
-                    yield future.result()
-                except BrokenProcessPool:
-                    broken = True
-                    suspects.append(batch)
-            if broken:  # every batch in flight went down with the pool
-                suspects.extend(pending.values())
+            if not broken:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    batch = pending.pop(future)
+                    try:
+                        yield future.result()
+                    except BrokenProcessPool:
+                        broken = True
+                        pending[_failed_future()] = batch
+            if broken:  # the batches in flight went down with the pool, but those that finished first
+                suspects = []
+                for future, batch in pending.items():
+                    try:
+                        yield future.result()
+                    except BrokenProcessPool:
+                        suspects.append(batch)
                 pending.clear()
                 yield from self._one_by_one(suspects)
-                suspects = []
                 pool = self._new_pool(self.workers)
+                broken = False
         self.close()
 
     def _one_by_one(self, batches: list[Batch]) -> Iterator[list[Extracted]]:
@@ -240,6 +248,13 @@ class ProcessPool(Runner):
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+
+def _failed_future() -> Future[list[Extracted]]:
+    """A future holding what a broken pool gives: its batch is run again, one document at a time."""
+    future: Future[list[Extracted]] = Future()
+    future.set_exception(BrokenProcessPool("the pool broke before this batch ran"))
+    return future
 
 
 def batches(documents: Iterable[tuple[int, Document]], size: int) -> Iterator[Batch]:
