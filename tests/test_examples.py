@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset, Graph
 
+from kg.core.vocab import ID, KG
 from kg.pipeline.knowledge_graph import build
 from kg.quality.validate import validate
 from kg.store.local import GraphStore
@@ -75,6 +76,20 @@ def test_examples_key_facts(outputs) -> None:
         "SELECT ?s ?p ?o WHERE { ?s ?p ?o . ?s rdfs:label ?sl . ?o rdfs:label ?ol "
         "FILTER(?p IN (kg:memberOf, kg:leaderOf, kg:sanctions, kg:attacks)) }"
     )
-    assert len(rows) > 0
+    facts = {(row.s, row.p, row.o) for row in rows.astype(str).itertuples()}
+    expected = {
+        (ID["country/FIN"], KG.memberOf, ID["international-organization/nato"]),
+        (ID["country/TUR"], KG.memberOf, ID["international-organization/nato"]),
+        (ID["person/volodymyr-zelenskyy"], KG.leaderOf, ID["country/UKR"]),
+        (ID["person/kim-jong-un"], KG.leaderOf, ID["country/PRK"]),
+        (ID["country/RUS"], KG.attacks, ID["country/UKR"]),
+        (
+            ID["government-body/us-treasury-department"],
+            KG.sanctions,
+            ID["government-body/prk-ministry-of-defense"],
+        ),
+        (ID["international-organization/global-coalition"], KG.attacks, ID["organization/isil"]),
+    }
+    assert {tuple(map(str, fact)) for fact in expected} <= facts
     frame = kgraph.saved("officials-of", country="North Korea")
     assert "Kim Jong Un" in set(frame.astype(str).values.ravel())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.extract import cities, curated, officials
+from kg.extract import cities, curated, knowledge, officials
 from kg.extract import gazetteer as gz
 
 RULER_LABELS = {*gz.CLASS_PRIORITY, gz.DEMONYM_LABEL}
@@ -256,11 +256,18 @@ def test_gazetteer_entity_ruler(ruler_nlp, text: str, expected: list[tuple[str, 
 # --- helpers, caching, speed -----------------------------------------------------------------------
 
 
-def test_gazetteer_results_are_cached() -> None:
-    assert curated.countries() is curated.countries()
-    assert cities.cities() is cities.cities()
-    assert cities.city_index() is cities.city_index()
-    assert officials.officials() is officials.officials()
-    entry = curated.countries()[0]
-    with pytest.raises(AttributeError):
-        entry.label = "changed"  # type: ignore[misc]
+def test_gazetteer_tables_are_kept_per_knowledge() -> None:
+    """A table is built once per Knowledge (`knowledge.cached`): the same Knowledge gives the same
+    table, another Knowledge its own (here one without Phoenix: the curated office holdings only),
+    and clearing one Knowledge's table leaves the other's."""
+    shared = officials.officials()
+    assert officials.officials() is shared
+    curated_only = knowledge.load(dict(knowledge.default().files), phoenix=False)
+    with knowledge.using(curated_only):
+        own = officials.officials()
+        assert own is officials.officials()
+        assert own == officials.curated_officials()
+        assert 0 < len(own) < len(shared)
+        officials.officials.cache_clear()
+        assert officials.officials() is not own
+    assert officials.officials() is shared

@@ -13,10 +13,13 @@ from kg.core.errors import StoreError
 from kg.server.process import address_family, free_port, oxigraph_executable, store_stamp, url_host
 
 
-def test_oxigraph_process_free_port_can_be_bound() -> None:
-    port = free_port()
+def test_oxigraph_process_free_port_can_be_listened_on() -> None:
+    port = free_port("127.0.0.1")
+    assert 0 < port < 65536
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", port))
+        sock.bind(("127.0.0.1", port))  # OSError (address in use) if the port were not free
+        sock.listen()
+        assert sock.getsockname()[1] == port
 
 
 def test_oxigraph_process_executable_is_found_beside_python() -> None:

@@ -118,3 +118,34 @@ def test_packaging_dependencies_are_pinned_in_the_lock() -> None:
     defaults = {canonicalize_name(Requirement(text).name) for text in project["dependencies"]}
     assert "oxigraph" in defaults
     assert lock["oxigraph"] == lock["pyoxigraph"]  # the server reads the stores pyoxigraph writes
+
+
+#: Dependencies kg uses without importing them, and what for.
+NOT_IMPORTED = {
+    "oxigraph": "the `oxigraph` server `kg serve` runs",
+    "dask": "the `dask scheduler` and `dask worker` commands of a cluster (`kg build --dask`)",
+}
+
+
+def test_packaging_every_dependency_is_used() -> None:
+    """Each default dependency is imported somewhere in kg, or is one of NOT_IMPORTED: none is
+    declared for nothing (owlrl, oxrdflib and country-converter once were)."""
+    import ast
+    import tomllib
+    from importlib.metadata import packages_distributions
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = {canonicalize_name(Requirement(text).name) for text in project["dependencies"]}
+    imported: set[str] = set()
+    for path in (ROOT / "kg").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                imported.add(node.module.split(".")[0])
+    distributions = packages_distributions()
+    used = {canonicalize_name(d) for module in imported for d in distributions.get(module, ())}
+    assert declared - used == set(NOT_IMPORTED)

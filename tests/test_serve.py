@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -23,7 +24,7 @@ from typer.testing import CliRunner
 from kg.cli import app
 from kg.core.errors import KGError
 from kg.server.process import Backend, free_port
-from kg.server.serve import check_host, declare_prefixes
+from kg.server.serve import check_host, declare_prefixes, serve
 from kg.views.exporting import import_files
 
 SAMPLE = Path(__file__).parent / "data" / "sample.trig"
@@ -466,6 +467,60 @@ def test_serve_backend_follows_a_store_swapped_in(tmp_path: Path) -> None:
             assert f"{ID}doc/alpha" not in backend.graphs()
     finally:
         backend.stop()
+
+
+def test_serve_sigterm_stops_it_and_the_callers_handler_is_back(tmp_path: Path) -> None:
+    """In the main thread, SIGTERM stops `serve` as Ctrl-C does (its oxigraph stopped too); when
+    `serve` returns, or fails, the SIGTERM handler the caller had is in place again."""
+    assert threading.current_thread() is threading.main_thread()
+    folder = store_folder(tmp_path)
+    seen: list[Backend] = []
+
+    def terminate(url: str, backend: Backend) -> None:
+        seen.append(backend)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    def fail(url: str, backend: Backend) -> None:
+        seen.append(backend)
+        raise RuntimeError("on_ready failed")
+
+    def callers(signum: int, frame: object) -> None:
+        raise AssertionError("the caller's handler ran")
+
+    before = signal.signal(signal.SIGTERM, callers)
+    try:
+        serve(folder / "store", port=free_port(), on_ready=terminate)
+        assert signal.getsignal(signal.SIGTERM) is callers
+        with pytest.raises(RuntimeError, match="on_ready failed"):
+            serve(folder / "store", port=free_port(), on_ready=fail)
+        assert signal.getsignal(signal.SIGTERM) is callers
+    finally:
+        signal.signal(signal.SIGTERM, before)
+    assert len(seen) == 2
+    for backend in seen:
+        assert backend.process is None or backend.process.poll() is not None
+
+
+def test_serve_in_another_thread_leaves_signals_alone(tmp_path: Path) -> None:
+    """Off the main thread (where Python takes no signal handler) `serve` installs none."""
+    folder = store_folder(tmp_path)
+    before = signal.getsignal(signal.SIGTERM)
+    during: list[object] = []
+    stopped = threading.Event()
+
+    def ready(url: str, backend: Backend) -> None:
+        during.append(signal.getsignal(signal.SIGTERM))
+        stopped.set()
+        raise KeyboardInterrupt  # stops it, as Ctrl-C would in the main thread
+
+    thread = threading.Thread(
+        target=serve, args=(folder / "store",), kwargs={"port": free_port(), "on_ready": ready}
+    )
+    thread.start()
+    thread.join(timeout=60)
+    assert stopped.is_set() and not thread.is_alive()
+    assert during == [before]
+    assert signal.getsignal(signal.SIGTERM) is before
 
 
 # ---------------------------------------------------------------------- refusals

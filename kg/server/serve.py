@@ -130,8 +130,8 @@ def serve(
         server = server_class((host, port), handler)
     except OSError as e:
         raise StoreError(f"cannot listen on {host}:{port}: {e}") from e
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _interrupt)
+    # SIGTERM stops the server as Ctrl-C does, while it serves; the caller's handler is back after
+    previous = signal.signal(signal.SIGTERM, _interrupt) if _main_thread() else None
     try:
         backend.start()
         bound = server.server_address[1]
@@ -141,8 +141,17 @@ def serve(
     except KeyboardInterrupt:
         log.info("stopping")
     finally:
-        server.server_close()
-        backend.stop()
+        try:
+            server.server_close()
+            backend.stop()
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
+
+
+def _main_thread() -> bool:
+    """Whether this is the main thread, the only one that may install a signal handler."""
+    return threading.current_thread() is threading.main_thread()
 
 
 _READ_ONLY = (

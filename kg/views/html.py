@@ -1,7 +1,8 @@
 """One self-contained, offline HTML page for a `NetworkView`: vis-network drawing, filters, evidence panel.
 
-This is the only module that touches pyvis, and it uses nothing but the vis-network JS and CSS
-bundled in the pyvis wheel. pyvis's own API gets in the way here: its template links Bootstrap and
+This page uses nothing of pyvis but the vis-network JS and CSS bundled in the pyvis wheel
+(`kg.views.pyvis_network` gives the same view as a pyvis `Network`, for those who want pyvis's
+API). pyvis's own API gets in the way here: its template links Bootstrap and
 vis from CDNs, `Network.add_edge` scans every existing edge (quadratic on 20,000 edges), and its
 physics-based layout runs in the browser. So the page is our own template (`template.html`,
 `view.js`, `view.css`), the layout is computed here with networkx/numpy/scipy, and the data goes
