@@ -276,6 +276,8 @@ def test_incremental_kg_build_saved_equals_cli_build(tmp_path: Path, fake_extrac
     inputs = texts_folder(tmp_path / "in", "a", "b", "c")
     kgraph = build([inputs])
     assert fake_extract == ["a", "b", "c"]
+    counted = kgraph.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert int(counted["n"][0]) == len(kgraph.graph) > 0  # queries see the graphs, never the records
     paths = kgraph.save(tmp_path / "saved")
     assert (paths.ttl, paths.trig, paths.store) == tuple(
         tmp_path / "saved" / n for n in ("graph.ttl", "graph.trig", "store")

@@ -47,6 +47,7 @@ class KnowledgeGraph:
             raise KGError("not a build into memory: it holds no store")
         kgraph = cls(built.store.to_dataset(), errors=built.errors)
         kgraph._built = built
+        kgraph._store = built.store  # queries read it (its internal graphs, the records, they never see)
         return kgraph
 
     def __len__(self) -> int:
@@ -108,10 +109,8 @@ class KnowledgeGraph:
         build-report.json (for a built graph)."""
         from kg.pipeline.incremental import save_store
 
-        if self._built is not None and self._built.store is not None:
-            change = save_store(self._built.store, Path(out_dir), html=html, report=self._built.report)
-        else:
-            change = save_store(self._sparql_store(), Path(out_dir), html=html)
+        report = self._built.report if self._built is not None else None
+        change = save_store(self._sparql_store(), Path(out_dir), html=html, report=report)
         written = dict(change.written)
         return Outputs(
             written["graph"], written["dataset"], written.get("view"), written["store"], written.get("report")
