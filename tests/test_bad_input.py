@@ -73,12 +73,12 @@ def test_bad_input_control_characters_never_reach_a_document(tmp_path: Path) -> 
 
 
 def test_bad_input_documents_given_as_records_are_cleaned_too() -> None:
-    from kg.pipeline.build import collect
+    from kg.pipeline.build import iter_collected
 
-    documents, errors = collect([Document("x", "Japan\x07 met\r\nChina", title="t\x1b"), "Korea\x1b[0m"])
-    assert errors == []
-    assert [(d.text, d.title) for d in documents] == [("Japan met\nChina", "t"), ("Korea", None)]
-    assert clean_document(documents[0]) is documents[0]  # clean already: the same record
+    documents = list(iter_collected([Document("x", "Japan\x07 met\r\nChina", title="t\x1b"), "Korea\x1b[0m"]))
+    assert all(isinstance(d, Document) for d in documents)
+    assert [(d.text, d.title) for d in documents] == [("Japan met\nChina", "t"), ("Korea", None)]  # type: ignore[union-attr]
+    assert clean_document(documents[0]) is documents[0]  # type: ignore[arg-type]  # clean already: the same record
 
 
 def test_bad_input_terminal_text_is_shown_escaped_and_never_markup() -> None:
@@ -124,13 +124,19 @@ def test_bad_input_error_messages_quote_input_as_text(tmp_path: Path) -> None:
 @pytest.mark.model
 def test_bad_input_control_characters_do_not_change_recognition(nlp) -> None:
     """'Japan\\a' was an Organization: cleaned on ingest, it is Japan, and no label holds a control."""
-    from kg.pipeline.build import build_inputs
+    from rdflib import RDF, RDFS
 
-    built = build_inputs(["Japan\a and China\x1b]0;PWNED\x07 signed a trade agreement in Tokyo."], nlp=nlp)
-    entities = built.corpus.entities
-    assert {"Country:JPN", "Country:CHN"} <= set(entities), sorted(entities)
-    assert not [k for k, e in entities.items() if e.cls == "Organization" and "Japan" in e.label]
-    assert [str(o) for o in built.dataset.objects() if any(c in str(o) for c in "\x1b\x07")] == []
+    from kg.core.vocab import ID, KG
+    from kg.pipeline.knowledge_graph import build
+
+    graph = build(["Japan\a and China\x1b]0;PWNED\x07 signed a trade agreement in Tokyo."], nlp=nlp).graph
+    countries = set(graph.subjects(RDF.type, KG.Country))
+    assert {ID["country/JPN"], ID["country/CHN"]} <= countries, sorted(countries)
+    organizations = set(graph.subjects(RDF.type, KG.Organization))
+    assert not [
+        o for o in organizations if any("Japan" in str(label) for label in graph.objects(o, RDFS.label))
+    ]
+    assert [str(o) for o in graph.objects() if any(c in str(o) for c in "\x1b\x07")] == []
 
 
 # ---------------------------------------------------------------------- long documents
@@ -350,21 +356,25 @@ def test_bad_input_random_unicode_documents_give_a_valid_graph_or_a_clean_error(
     nlp, texts: list[str], title: str
 ) -> None:
     """Whatever the text: a graph that passes SHACL, whose every literal survives N-Triples and
-    back, or a KGError; never another exception."""
+    back; a document that cannot be read is a KGError, one that cannot be extracted is reported
+    failed, with the reason; never another exception."""
     import pyoxigraph as ox
 
     from kg.core.errors import KGError
-    from kg.pipeline.build import build_inputs
+    from kg.pipeline.incremental import build_store
+    from kg.pipeline.knowledge_graph import KnowledgeGraph
     from kg.quality.validate import validate
     from kg.store.base import to_ox_term
 
     documents = [Document(f"d{n}", text, title=title or None) for n, text in enumerate(texts)]
-    try:
-        built = build_inputs(documents, nlp=nlp)
-    except KGError:
-        return
-    for error in built.errors:
+    change = build_store(documents, None, memory=True, nlp=nlp)
+    for error in change.errors:
         assert isinstance(error, KGError)
+    assert change.report is not None
+    failed = [line for line in change.report.documents if line.status == "failed" and line.id is not None]
+    for line in failed:  # a document whose extraction raised is reported, with why; the rest builds
+        assert (line.reason or "").startswith("extraction failed: ExtractionError: "), line
+    built = KnowledgeGraph.from_built(change)
     quads = [
         ox.Quad(*(to_ox_term(term) for term in (s, p, o)), ox.NamedNode(str(g)))  # type: ignore[arg-type]
         for s, p, o, g in built.dataset.quads()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -246,6 +247,121 @@ def test_incremental_remove_refreshes_inferred_triples(tmp_path: Path, fake_extr
     with GraphStore(tmp_path / "store") as store:
         inferred = list(store.store.quads_for_pattern(None, None, None, INFERRED_GRAPH))
         assert not any("alliedWith" in str(q.predicate) or "cooperates" in str(q.predicate) for q in inferred)
+
+
+# ---------------------------------------------------------------------- kg.build() and kg build: one path
+
+
+def texts_folder(folder: Path, *doc_ids: str) -> Path:
+    """The documents as .txt files (their ids are the file names), for kg.build() and kg build alike."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for doc_id in doc_ids:
+        (folder / f"{doc_id}.txt").write_text(TEXTS[doc_id], encoding="utf-8")
+    return folder
+
+
+def assert_same_build(saved: Path, built: Path) -> None:
+    """Two output folders hold the same build: graph.ttl and graph.trig byte for byte, and the same
+    quads in the store, the records graph (extraction records, keys, orders) included."""
+    for name in ("graph.ttl", "graph.trig"):
+        assert (saved / name).read_bytes() == (built / name).read_bytes(), name
+    records = quads(saved)
+    assert {q for q in records if q.graph_name == RECORDS_GRAPH}, "the saved store has no records"
+    assert records == quads(built)
+
+
+def test_incremental_kg_build_saved_equals_cli_build(tmp_path: Path, fake_extract: list[str]) -> None:
+    from kg.pipeline.knowledge_graph import build
+
+    inputs = texts_folder(tmp_path / "in", "a", "b", "c")
+    kgraph = build([inputs])
+    assert fake_extract == ["a", "b", "c"]
+    counted = kgraph.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert int(counted["n"][0]) == len(kgraph.graph) > 0  # queries see the graphs, never the records
+    paths = kgraph.save(tmp_path / "saved")
+    assert (paths.ttl, paths.trig, paths.store) == tuple(
+        tmp_path / "saved" / n for n in ("graph.ttl", "graph.trig", "store")
+    )
+    assert paths.html is not None and paths.html.is_file()
+    assert paths.report is not None and json.loads(paths.report.read_text())["totals"]["built"] == 3
+    result = runner.invoke(app, ["build", str(inputs), "--out", str(tmp_path / "cli")])
+    assert result.exit_code == 0, result.output
+    assert_same_build(tmp_path / "saved", tmp_path / "cli")
+    assert isomorphic(kgraph.graph, rdflib.Graph().parse(tmp_path / "cli" / "graph.ttl"))
+
+
+def test_incremental_append_onto_a_saved_graph_re_resolves(tmp_path: Path, fake_extract: list[str]) -> None:
+    """A folder `KnowledgeGraph.save` wrote takes `kg build --append` as one `kg build` wrote: the
+    stored records are re-resolved with the new document ("Austin" joins "Lloyd Austin")."""
+    from kg.pipeline.knowledge_graph import build
+
+    texts = texts_folder(tmp_path / "in", "a", "b")  # (the records keep each document's source)
+    build([texts / "a.txt"]).save(tmp_path / "saved")
+    result = runner.invoke(app, ["build", str(texts / "b.txt"), "--out", str(tmp_path / "saved"), "--append"])
+    assert result.exit_code == 0, result.output
+    assert "added 1: b" in result.output
+    assert "re-resolved 1: a" in result.output
+    assert fake_extract == ["a", "b"]  # the saved document is not extracted again
+    result = runner.invoke(
+        app, ["build", str(texts / "a.txt"), str(texts / "b.txt"), "--out", str(tmp_path / "cli")]
+    )
+    assert result.exit_code == 0, result.output
+    assert_same_build(tmp_path / "saved", tmp_path / "cli")
+
+
+def test_incremental_saving_a_graph_read_from_rdf(tmp_path: Path) -> None:
+    """A graph without records (read from a file) saves its graphs, and no records."""
+    from kg.pipeline.knowledge_graph import load_graph_file
+
+    paths = load_graph_file(SAMPLE).save(tmp_path, html=False)
+    assert paths.html is None and paths.report is None
+    with GraphStore(paths.store) as store:
+        assert store.documents() == ["alpha", "beta"]
+        assert not store.quads_for_pattern(None, None, None, RECORDS_GRAPH)
+    expected = rdflib.Dataset()
+    expected.parse(SAMPLE)
+    assert isomorphic(rdflib.Graph().parse(paths.ttl), union_graph(expected))
+
+
+def test_incremental_save_replaces_only_what_kg_wrote(tmp_path: Path, fake_extract: list[str]) -> None:
+    from kg.pipeline.knowledge_graph import build
+
+    kgraph = build([doc("a")])
+    target = tmp_path / "file"
+    target.write_text("x")
+    with pytest.raises(StoreError, match="output path exists and is not a folder"):
+        kgraph.save(target)
+    (tmp_path / "out" / "store").mkdir(parents=True)
+    (tmp_path / "out" / "store" / "mine.txt").write_text("keep")
+    with pytest.raises(StoreError, match="exists and is not a kg store"):
+        kgraph.save(tmp_path / "out")
+    assert (tmp_path / "out" / "store" / "mine.txt").read_text() == "keep"
+    kgraph.save(tmp_path / "again")
+    assert kgraph.save(tmp_path / "again").store == tmp_path / "again" / "store"  # a second save replaces it
+
+
+def test_incremental_memory_build_takes_no_folder_or_store(tmp_path: Path) -> None:
+    from kg.pipeline.knowledge_graph import KnowledgeGraph
+
+    for wrong in (
+        {"out_dir": tmp_path},
+        {"out_dir": None, "append": True},
+        {"out_dir": None, "store": "http://x"},
+    ):
+        with pytest.raises(KGError, match="a build in memory writes no files and no other store"):
+            build_store([doc("a")], memory=True, **wrong)  # type: ignore[arg-type]
+    with pytest.raises(KGError, match="not a build into memory"):
+        KnowledgeGraph.from_built(build_store([doc("a")], tmp_path, html=False))
+
+
+def test_incremental_a_given_pipeline_extracts_in_this_process() -> None:
+    from kg.pipeline.corpus import WORDS_PER_WORKER, choose_runner
+    from kg.pipeline.workers import InProcess
+
+    nlp = object()
+    runner_ = choose_runner(None, None, 100 * WORDS_PER_WORKER, nlp=nlp)  # type: ignore[arg-type]
+    assert isinstance(runner_, InProcess)
+    assert runner_._nlp is nlp
 
 
 # ---------------------------------------------------------------------- errors

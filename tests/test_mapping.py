@@ -1,20 +1,16 @@
 from __future__ import annotations
 
-import os
-import re
-import subprocess
-import sys
 from datetime import date
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 
 from kg.core.types import Document, DocumentExtraction, EntityRecord, Evidence, RelationClaim
-from kg.resolve.mapping import date_literal, doc_iri, mint_iri, slugify, to_dataset, trig_text, union_graph
+from kg.resolve.mapping import date_literal, doc_iri, mint_iri, slugify, to_dataset, union_graph
 from kg.resolve.merge import resolve
 
 CLASSES = st.sampled_from(
@@ -132,43 +128,3 @@ def test_mapping_union_holds_every_named_graph() -> None:
     dataset = to_dataset(resolve([_extraction()]))
     union = union_graph(dataset)
     assert len(union) == sum(len(g) for g in dataset.graphs())
-
-
-_TRIG_SCRIPT = """
-from rdflib import RDFS, Dataset, Literal, URIRef
-from kg.resolve.mapping import trig_text
-ID = "https://w3id.org/kg-geo/id/"
-dataset = Dataset()
-for n in range(12):
-    dataset.graph(URIRef(f"{ID}doc/d{n}")).add((URIRef(f"{ID}country/C{n}"), RDFS.label, Literal(str(n))))
-dataset.add((URIRef("https://e.org/a"), URIRef("https://e.org/p"), Literal("default")))
-print(trig_text(dataset))
-"""
-
-
-def test_mapping_trig_text_is_the_same_whatever_the_hash_seed() -> None:
-    """rdflib writes a dataset's graphs in a set's order, which Python's hash seed changes."""
-    texts = {
-        subprocess.run(
-            [sys.executable, "-c", _TRIG_SCRIPT],
-            env={**os.environ, "PYTHONHASHSEED": seed},
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        for seed in ("1", "2", "3")
-    }
-    assert len(texts) == 1
-    text = texts.pop()
-    named = re.findall(r"^<https://w3id\.org/kg-geo/id/doc/(d\d+)> \{", text, re.M)
-    assert named == sorted(f"d{n}" for n in range(12))
-    assert text.rstrip().endswith("}") and text.index('"default"') > text.index("doc/d9")
-
-
-def test_mapping_trig_text_round_trips() -> None:
-    dataset = to_dataset(resolve([_extraction()]))
-    again = Dataset()
-    again.parse(data=trig_text(dataset), format="trig")
-    for graph in dataset.graphs():
-        if len(graph):
-            assert isomorphic(graph, again.graph(graph.identifier))

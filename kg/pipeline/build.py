@@ -1,4 +1,10 @@
-"""The whole flow for a set of inputs: ingest -> extract -> resolve -> map, and writing the outputs."""
+"""Around a build: its inputs read one document at a time (`iter_collected`), and the output folder
+written safely (atomic files, the store swapped in, one writer at a time, the pending mark).
+
+The build itself, `kg build` and `kg.build()` alike, is `kg.pipeline.incremental.build_store`.
+`build_documents` is the flow without a store (extract, resolve, map documents already read, into
+an rdflib Dataset), for tests and benchmarks of those stages.
+"""
 
 from __future__ import annotations
 
@@ -25,9 +31,8 @@ from kg.ingest.readers import (
     document_from_text,
     is_kg_page,
     iter_inputs,
-    read_inputs,
 )
-from kg.resolve.mapping import to_dataset, trig_text
+from kg.resolve.mapping import to_dataset
 from kg.resolve.merge import resolve
 
 if TYPE_CHECKING:
@@ -38,53 +43,20 @@ Input = str | Path | Document
 
 
 @dataclass(frozen=True)
-class Built:
-    """What a build produced: the resolved corpus, its RDF dataset, and the inputs that failed."""
-
-    corpus: Corpus
-    dataset: Dataset
-    errors: tuple[InputError, ...]
-
-
-@dataclass(frozen=True)
 class Outputs:
+    """The files `KnowledgeGraph.save` wrote."""
+
     ttl: Path
     trig: Path
     html: Path | None
-    store: Path | None
-
-
-def collect(inputs: Iterable[Input]) -> tuple[list[Document], list[InputError]]:
-    """Documents from paths, Document records and raw strings (a string that names a file is a path)."""
-    documents: list[Document] = []
-    errors: list[InputError] = []
-    paths: list[Path] = []
-    for n, item in enumerate(inputs, start=1):
-        if isinstance(item, Document):
-            try:
-                check_length(item.text, item.source or item.id)
-            except InputError as e:
-                errors.append(e)
-                continue
-            documents.append(clean_document(item))
-        elif isinstance(item, Path) or _is_path(item):
-            paths.append(Path(item))
-        else:
-            try:
-                documents.append(document_from_text(item, f"text-{n}"))
-            except InputError as e:
-                errors.append(e)
-    if paths:
-        result = read_inputs(paths)
-        documents.extend(result.documents)
-        errors.extend(result.errors)
-    return documents, errors
+    store: Path
+    report: Path | None = None
 
 
 def iter_collected(inputs: Iterable[Input]) -> Iterator[Document | InputError | Skipped]:
-    """`collect`, one document at a time: Document records and raw strings, then the documents of
-    the paths (read together: a feed's entries find their pages among all of them), skipped ones
-    (another language) and problems as they come."""
+    """The documents of the inputs, one at a time: Document records and raw strings (a string that
+    names a file is a path), then the documents of the paths (read together: a feed's entries find
+    their pages among all of them), skipped ones (another language) and problems as they come."""
     paths: list[Path] = []
     for n, item in enumerate(inputs, start=1):
         if isinstance(item, Document):
@@ -131,28 +103,6 @@ def build_documents(
     return corpus, to_dataset(corpus)
 
 
-def build_inputs(
-    inputs: Iterable[Input],
-    *,
-    nlp: Language | None = None,
-    model: str | None = None,
-    min_confidence: float = 0.0,
-    on_done: Callable[[Document], None] | None = None,
-    on_read: Callable[[int], None] | None = None,
-) -> Built:
-    documents, errors = collect(inputs)
-    for error in errors:
-        log.warning("%s", error)
-    if on_read is not None:
-        on_read(len(documents))
-    if not documents:
-        return Built(Corpus((), {}), Dataset(), tuple(errors))
-    corpus, dataset = build_documents(
-        documents, nlp=nlp, model=model, min_confidence=min_confidence, on_done=on_done
-    )
-    return Built(corpus, dataset, tuple(errors))
-
-
 def write_text_atomic(path: Path, text: str) -> Path:
     """Write via a temporary file in the same folder, then rename: readers never see half a file."""
     return write_atomic(path, lambda handle: handle.write(text.encode("utf-8")))
@@ -172,36 +122,6 @@ def write_atomic(path: Path, write: Callable[[BinaryIO], object]) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
-
-
-def write_outputs(dataset: Dataset, out_dir: Path, *, html: bool = True, store: bool = True) -> Outputs:
-    """graph.ttl (union), graph.trig (per document), graph.html (the view) and store/ (Oxigraph)."""
-    from kg.resolve.mapping import union_graph
-
-    if out_dir.exists() and not out_dir.is_dir():
-        raise StoreError(f"{out_dir}: output path exists and is not a folder")
-    check_replaceable(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    union = union_graph(dataset)
-    trig = write_text_atomic(out_dir / "graph.trig", trig_text(dataset))
-    ttl = write_text_atomic(out_dir / "graph.ttl", union.serialize(format="turtle"))
-    html_path = None
-    if html:
-        from kg.views.html import render
-
-        html_path = render(union, out_dir / "graph.html")
-    store_path = replace_store(out_dir / "store", trig) if store else None
-    return Outputs(ttl, trig, html_path, store_path)
-
-
-def replace_store(path: Path, trig: Path) -> Path:
-    """Load the dataset into a fresh store beside `path`, then swap it in; the old one serves until then."""
-    from kg.store.local import GraphStore
-
-    fresh = fresh_folder(path)
-    with GraphStore(fresh) as store:
-        store.load_file(trig)
-    return swap_in(fresh, path)
 
 
 def fresh_folder(path: Path) -> Path:

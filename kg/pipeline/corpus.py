@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
     from kg.pipeline.workers import Extracted, Runner
+    from kg.store.local import GraphStore
 
 log = logging.getLogger(__name__)
 
@@ -230,8 +231,9 @@ def choose_runner(
     model: str | None = None,
 ) -> Runner:
     """The runner for `words` of text to extract: Dask if `dask` names a scheduler (or "local"),
-    else `workers` processes (None: the cores, but no more than one per WORDS_PER_WORKER words), or
-    this process for one."""
+    else `workers` processes (None: the cores, but no more than one per WORDS_PER_WORKER words; this
+    process when a pipeline `nlp` is given, for the processes would load `model` instead), or this
+    process for one."""
     from kg.pipeline.workers import InProcess, ProcessPool, cores
 
     if workers is not None and workers < 1:
@@ -240,6 +242,8 @@ def choose_runner(
         from kg.pipeline.cluster import DaskRunner
 
         return DaskRunner(dask, workers, model)
+    if workers is None and nlp is not None:
+        return InProcess(nlp, model)
     count = workers if workers is not None else max(1, min(cores(), words // WORDS_PER_WORKER))
     if count == 1:
         return InProcess(nlp, model)
@@ -372,7 +376,7 @@ def write_report(out_dir: Path, report: BuildReport) -> Path:
     return write_text_atomic(out_dir / REPORT, report.to_json())
 
 
-# ---------------------------------------------------------------------- a fresh local build
+# ---------------------------------------------------------------------- a fresh build
 
 
 def build_fresh(
@@ -391,7 +395,7 @@ def build_fresh(
     """Build the corpus into `out_dir/.store.new`, resuming what a killed run left there, reusing the
     records of `out_dir/store` for documents it holds unchanged (not with `force`); then resolve,
     write the files and swap the store in. Returns the plan, the report, the files and the counts."""
-    from kg.pipeline.build import fresh_folder, recover_swap, swap_in
+    from kg.pipeline.build import fresh_folder, recover_swap
     from kg.pipeline.records import record_keys
     from kg.store.local import GraphStore
 
@@ -407,46 +411,111 @@ def build_fresh(
         with GraphStore(target, read_only=True) as old:
             previous = record_keys(old)
     with GraphStore(staging) as store:
-        _mark_staging(store, pipeline)
-        staged = record_keys(store)
-        plan = plan_documents(items, staged, previous, pipeline)
-        if not plan.documents:  # nothing could be read: nothing is written
-            plan.todo.close()
-            report = BuildReport(tuple(reports_of(plan)), 0, "none", time.perf_counter() - start)
-            return plan, report, [], None
-        if plan.copy:
-            _copy_records(target, store, plan.copy)
-        clock = [("reading", time.perf_counter())]
-        try:
-            if plan.todo.count:
-                with choose_runner(workers, dask, plan.todo.words, nlp=nlp, model=model) as runner:
-                    extract_into(store, plan, runner, lambda p: p.index, progress, recorded=staged)
-                    name, count = runner_name(runner), runner.workers
-            else:
-                name, count = "none (nothing to extract)", 0
-        finally:
-            plan.todo.close()
-        clock.append(("extracting (the pipeline's loading included)", time.perf_counter()))
-        if progress is not None:
-            progress.stage("resolving")
-        corpus = [p for p in plan.documents if plan.reports[p.index].status != "failed"]
-        written_docs = write_graphs(store, corpus, min_confidence)
-        clock.append(("resolving and writing the graphs", time.perf_counter()))
-        if progress is not None:
-            progress.stage("writing")
-        from kg.pipeline.outputs import write_views
-
-        written, stats = write_views(store, out_dir, html=html)
-    log.info("resolved and wrote %d document graphs", written_docs)
-    swap_in(staging, target)
-    clock.append(("writing the files", time.perf_counter()))
-    stages = [
-        (name, end - begin) for (_, begin), (name, end) in zip([("", start), *clock], clock, strict=False)
-    ]
-    report = BuildReport(tuple(reports_of(plan)), count, name, time.perf_counter() - start, tuple(stages))
+        built = build_into(
+            store,
+            items,
+            pipeline=pipeline,
+            previous=previous,
+            source=target,
+            min_confidence=min_confidence,
+            workers=workers,
+            dask=dask,
+            nlp=nlp,
+            model=model,
+            progress=progress,
+        )
+        if not built.plan.documents:  # nothing could be read: nothing is written
+            report = built.report(time.perf_counter() - start)
+            return built.plan, report, [], None
+        written, stats = write_files(store, staging, out_dir, html=html, progress=progress)
+    built.clock.append(("writing the files", time.perf_counter()))
+    report = built.report(time.perf_counter() - start, start)
     written.append(("report", write_report(out_dir, report)))
     written.append(("store", target))
-    return plan, report, written, stats
+    return built.plan, report, written, stats
+
+
+def write_files(
+    store: KGStore, staging: Path, out_dir: Path, *, html: bool, progress: Progress | None = None
+) -> tuple[list[tuple[str, Path]], Any]:
+    """graph.ttl, graph.trig and graph.html of the fresh store in `staging` (open as `store`), then
+    the store swapped in as `out_dir/store`: the files and the counts."""
+    from kg.pipeline.build import swap_in
+    from kg.pipeline.outputs import write_views
+
+    if progress is not None:
+        progress.stage("writing")
+    written, stats = write_views(store, out_dir, html=html)
+    store.close()
+    swap_in(staging, out_dir / "store")
+    return written, stats
+
+
+@dataclass
+class Built:
+    """What `build_into` did: the plan, who extracted, when each stage ended, the graphs written."""
+
+    plan: Plan
+    runner: str
+    workers: int
+    clock: list[tuple[str, float]]
+    written: int
+
+    def report(self, seconds: float, start: float | None = None) -> BuildReport:
+        """The build report; with `start`, the stages' times from it."""
+        stages: list[tuple[str, float]] = []
+        if start is not None:
+            begins = [start, *(end for _, end in self.clock)]
+            stages = [(name, end - begin) for begin, (name, end) in zip(begins, self.clock, strict=False)]
+        lines = tuple(reports_of(self.plan))
+        return BuildReport(lines, self.workers, self.runner, seconds, tuple(stages))
+
+
+def build_into(
+    store: GraphStore,
+    items: Iterable[Document | InputError | Skipped],
+    *,
+    pipeline: str,
+    min_confidence: float,
+    workers: int | None,
+    dask: str | None,
+    nlp: Language | None,
+    model: str | None,
+    progress: Progress | None,
+    previous: dict[str, str] | None = None,
+    source: Path | None = None,
+) -> Built:
+    """The one build: extract the documents into `store`'s records (those it holds under the same
+    key are kept; those `previous` lists, copied from the store at `source`), then resolve the
+    corpus from them and write each document's graph. `store` is a fresh build's: on disk (`kg
+    build`, kg.pipeline.incremental) or in memory (`kg.build()`)."""
+    from kg.pipeline.records import record_keys
+
+    _mark_staging(store, pipeline)
+    staged = record_keys(store)
+    plan = plan_documents(items, staged, previous or {}, pipeline)
+    if not plan.documents:
+        plan.todo.close()
+        return Built(plan, "none", 0, [], 0)
+    if plan.copy and source is not None:
+        _copy_records(source, store, plan.copy)
+    clock = [("reading", time.perf_counter())]
+    name, count = "none (nothing to extract)", 0
+    try:
+        if plan.todo.count:
+            with choose_runner(workers, dask, plan.todo.words, nlp=nlp, model=model) as runner:
+                extract_into(store, plan, runner, lambda p: p.index, progress, recorded=staged)
+                name, count = runner_name(runner), runner.workers
+    finally:
+        plan.todo.close()
+    clock.append(("extracting (the pipeline's loading included)", time.perf_counter()))
+    if progress is not None:
+        progress.stage("resolving")
+    corpus = [p for p in plan.documents if plan.reports[p.index].status != "failed"]
+    written = write_graphs(store, corpus, min_confidence)
+    clock.append(("resolving and writing the graphs", time.perf_counter()))
+    log.info("resolved and wrote %d document graphs", written)
+    return Built(plan, name, count, clock, written)
 
 
 #: <RECORDS_GRAPH> _PIPELINE "fingerprint": the pipeline a fresh build's records were made with

@@ -19,8 +19,8 @@ change a single Oxigraph transaction: document graphs and records can never disa
 
 An input whose `kg:contentHash` (and title, date, URL) equal the stored document's is skipped and
 reported "unchanged"; a changed one replaces its graph. Document graphs that have no records (loaded
-from RDF with `kg import`, or stores written by `KnowledgeGraph.save`) are kept as they are and
-take no part in re-resolution. If the store has inferred triples (`kg infer`), they are refreshed.
+from RDF with `kg import`, or saved from a graph read from RDF files) are kept as they are and take
+no part in re-resolution. If the store has inferred triples (`kg infer`), they are refreshed.
 """
 
 from __future__ import annotations
@@ -62,13 +62,13 @@ from kg.resolve.mapping import doc_iri
 from kg.resolve.merge import resolve
 from kg.store.base import KGStore
 from kg.store.local import GraphStore, store_folder
-from kg.store.names import DOC_PREFIX
+from kg.store.names import DOC_PREFIX, UNION_GRAPH
 from kg.store.quads import to_quads
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
-    from kg.pipeline.corpus import BuildReport, Planned, Progress
+    from kg.pipeline.corpus import BuildReport, Plan, Planned, Progress
     from kg.store.endpoints import Endpoints
 
 log = logging.getLogger(__name__)
@@ -87,6 +87,7 @@ class StoreChange:
     written: tuple[tuple[str, Path], ...] = ()  # (what, path): graph, dataset, view, store, report
     stats: GraphStats | None = None
     report: BuildReport | None = None  # every input's status, reason, words and time (kg.pipeline.corpus)
+    store: GraphStore | None = None  # the store in memory a build made (`memory`), records included
 
 
 # ---------------------------------------------------------------------- building
@@ -106,9 +107,11 @@ def build_store(
     workers: int | None = None,
     dask: str | None = None,
     progress: Progress | None = None,
+    memory: bool = False,
 ) -> StoreChange:
     """Build INPUTS into `out_dir` (graph.ttl, graph.trig, graph.html, store/, build-report.json), or
-    add them with `append`.
+    add them with `append`; with `memory`, into a store in memory (`kg.build()`), which the change
+    holds as `store` and `save_store` writes as a build into `out_dir` would have.
 
     Without `append` the store is replaced; with it, new documents are added, changed ones replace
     their graphs, unchanged ones are skipped, and the corpus is re-resolved (see the module doc).
@@ -125,9 +128,13 @@ def build_store(
     """
     from kg.store.remote import is_remote
 
+    if memory and (append or store is not None or out_dir is not None):
+        raise KGError(
+            "a build in memory writes no files and no other store: give no out_dir, store or append"
+        )
     if store is not None and not is_remote(store):
         raise InputError(f"{store}: not a store URL (http:// or https://); a local store goes in --out")
-    if store is None:
+    if store is None and not memory:
         out_dir = Path("output") if out_dir is None else Path(out_dir)
     if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
         raise StoreError(f"{out_dir}: output path exists and is not a folder")
@@ -139,6 +146,8 @@ def build_store(
         raise KGError(f"--workers must be at least 1, got {workers}")
     items = iter_collected(inputs)
     extraction = _Extraction(force, workers, dask, nlp, model, progress)
+    if memory:
+        return _build_memory(items, extraction, min_confidence or 0.0)
     if store is not None:
         return _build_remote(store, items, extraction, out_dir, min_confidence, html)
     if out_dir is None:
@@ -243,14 +252,73 @@ def _build_fresh(
         model=extraction.model,
         progress=extraction.progress,
     )
-    statuses = {d.id: d.status for d in report.documents if d.id is not None}
     return StoreChange(
-        added=tuple(p.id for p in plan.documents if statuses.get(p.id) != "failed"),
+        added=_added(plan, report),
         errors=tuple(plan.errors),
         written=tuple(written),
         stats=stats,
         report=report,
     )
+
+
+def _build_memory(
+    items: Iterable[Document | InputError | Skipped], extraction: _Extraction, min_confidence: float
+) -> StoreChange:
+    """The store from scratch, in memory: what `_build_fresh` writes into its fresh store on disk."""
+    import time
+
+    from kg.pipeline.corpus import build_into, fingerprint
+
+    start = time.perf_counter()
+    store = GraphStore(None)
+    built = build_into(
+        store,
+        items,
+        pipeline=fingerprint(extraction.model, extraction.nlp),
+        min_confidence=min_confidence,
+        workers=extraction.workers,
+        dask=extraction.dask,
+        nlp=extraction.nlp,
+        model=extraction.model,
+        progress=extraction.progress,
+    )
+    report = built.report(time.perf_counter() - start, start)
+    plan = built.plan
+    return StoreChange(added=_added(plan, report), errors=tuple(plan.errors), report=report, store=store)
+
+
+def _added(plan: Plan, report: BuildReport) -> tuple[str, ...]:
+    """The documents of a fresh build that were not failed."""
+    statuses = {d.id: d.status for d in report.documents if d.id is not None}
+    return tuple(p.id for p in plan.documents if statuses.get(p.id) != "failed")
+
+
+def save_store(
+    source: GraphStore, out_dir: Path, *, html: bool = True, report: BuildReport | None = None
+) -> StoreChange:
+    """Write a store in memory (`build_store(memory=True)`'s, records included) into `out_dir` as `kg
+    build --out` writes a fresh build: store/, graph.ttl, graph.trig, graph.html (with `html`) and
+    build-report.json (with `report`). A store already there is replaced (swapped, as a build does)."""
+    from kg.pipeline.build import fresh_folder
+    from kg.pipeline.corpus import write_files, write_report
+
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise StoreError(f"{out_dir}: output path exists and is not a folder")
+    check_replaceable(out_dir)
+    with output_lock(out_dir):
+        mark_pending(out_dir)
+        staging = fresh_folder(out_dir / "store")
+        with GraphStore(staging) as disk:
+            disk.bulk_add(
+                q for q in source.quads_for_pattern(None, None, None, None) if q.graph_name != UNION_GRAPH
+            )
+            written, stats = write_files(disk, staging, out_dir, html=html)
+        if report is not None:
+            written.append(("report", write_report(out_dir, report)))
+        written.append(("store", out_dir / "store"))
+        clear_pending(out_dir)
+    return StoreChange(written=tuple(written), stats=stats, report=report)
 
 
 def _append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -9,18 +10,22 @@ from typing import TYPE_CHECKING, Any
 
 from rdflib import Dataset, Graph
 
-from kg.core.errors import InputError
+from kg.core.errors import InputError, KGError
 from kg.core.types import Document
-from kg.pipeline.build import Built, Input, Outputs, build_inputs, write_outputs
+from kg.pipeline.build import Input, Outputs
 from kg.quality.stats import GraphStats, graph_stats
 from kg.resolve.mapping import union_graph
 
 if TYPE_CHECKING:
     import networkx as nx
     import pandas as pd
+    from spacy.language import Language
 
+    from kg.pipeline.incremental import StoreChange
     from kg.quality.validate import ValidationReport
     from kg.store.local import GraphStore
+
+log = logging.getLogger(__name__)
 
 
 class KnowledgeGraph:
@@ -32,9 +37,18 @@ class KnowledgeGraph:
         self.errors: tuple[InputError, ...] = tuple(errors)
         self._store: GraphStore | None = None
 
+    #: The build this graph came from (`from_built`): its store in memory, records included, and report
+    _built: StoreChange | None = None
+
     @classmethod
-    def from_built(cls, built: Built) -> KnowledgeGraph:
-        return cls(built.dataset, errors=built.errors)
+    def from_built(cls, built: StoreChange) -> KnowledgeGraph:
+        """The graph of a build into memory (`kg.pipeline.incremental.build_store(memory=True)`)."""
+        if built.store is None:
+            raise KGError("not a build into memory: it holds no store")
+        kgraph = cls(built.store.to_dataset(), errors=built.errors)
+        kgraph._built = built
+        kgraph._store = built.store  # queries read it (its internal graphs, the records, they never see)
+        return kgraph
 
     def __len__(self) -> int:
         return len(self.graph)
@@ -89,9 +103,18 @@ class KnowledgeGraph:
             _display_inline(written)
         return written
 
-    def save(self, out_dir: str | Path, *, html: bool = True, store: bool = True) -> Outputs:
-        """graph.ttl, graph.trig, graph.html and the Oxigraph store under `out_dir`."""
-        return write_outputs(self.dataset, Path(out_dir), html=html, store=store)
+    def save(self, out_dir: str | Path, *, html: bool = True) -> Outputs:
+        """What `kg build INPUTS --out OUT_DIR` writes: graph.ttl, graph.trig, graph.html, the store
+        (a built graph's with its extraction records: `kg build --append` onto it re-resolves) and
+        build-report.json (for a built graph)."""
+        from kg.pipeline.incremental import save_store
+
+        report = self._built.report if self._built is not None else None
+        change = save_store(self._sparql_store(), Path(out_dir), html=html, report=report)
+        written = dict(change.written)
+        return Outputs(
+            written["graph"], written["dataset"], written.get("view"), written["store"], written.get("report")
+        )
 
 
 def _display_inline(path: Path) -> None:
@@ -113,15 +136,28 @@ def _display_inline(path: Path) -> None:
 
 
 def build(
-    inputs: Input | Iterable[Input], *, model: str | None = None, min_confidence: float = 0.0
+    inputs: Input | Iterable[Input],
+    *,
+    model: str | None = None,
+    nlp: Language | None = None,
+    min_confidence: float = 0.0,
+    workers: int | None = None,
 ) -> KnowledgeGraph:
-    """Build a knowledge graph from texts, files, folders or `.jsonl` corpora.
+    """Build a knowledge graph from texts, files, folders or `.jsonl` corpora: the build `kg build`
+    runs, into a store in memory. `save(OUT)` then writes what `kg build INPUTS --out OUT` writes.
+    `nlp` is a loaded pipeline to use instead of loading `model`; `workers` as `kg build --workers`.
 
     >>> kgraph = kg.build(["examples/"])            # doctest: +SKIP
     >>> kgraph.query("SELECT ?s WHERE { ?s a kg:Country }")  # doctest: +SKIP
     """
+    from kg.pipeline.incremental import build_store
+
     items: list[Input] = [inputs] if isinstance(inputs, str | Path | Document) else list(inputs)
-    built = build_inputs(items, model=model, min_confidence=min_confidence)
+    built = build_store(
+        items, None, memory=True, nlp=nlp, model=model, min_confidence=min_confidence, workers=workers
+    )
+    for error in built.errors:
+        log.warning("%s", error)
     return KnowledgeGraph.from_built(built)
 
 

@@ -11,22 +11,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.core.vocab import DEFAULT_PREFIXES, KG, RELATION_PROPERTIES
-from kg.pipeline.build import Outputs, write_atomic, write_text_atomic
+from kg.pipeline.build import write_atomic, write_text_atomic
 from kg.quality.stats import GraphStats, graph_stats, store_stats
 from kg.store.base import KGStore, to_rdflib
 from kg.store.local import GraphStore
 from kg.store.names import INFERRED_GRAPH, UNION_GRAPH
-
-
-def labelled(outputs: Outputs) -> tuple[tuple[str, Path], ...]:
-    """The files of `outputs` that were written, as (what, path) pairs."""
-    pairs = (
-        ("graph", outputs.ttl),
-        ("dataset", outputs.trig),
-        ("view", outputs.html),
-        ("store", outputs.store),
-    )
-    return tuple((label, path) for label, path in pairs if path is not None)
 
 
 def write_views(

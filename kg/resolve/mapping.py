@@ -7,7 +7,6 @@ so the same input always gives the same graph.
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 import unicodedata
 from collections.abc import Callable
@@ -17,7 +16,6 @@ from urllib.parse import quote
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
-from rdflib.plugins.serializers.trig import TrigSerializer
 from rdflib.term import Node
 
 from kg.core.types import Corpus, Document, Entity, Evidence, Relation
@@ -100,28 +98,6 @@ def union_graph(dataset: Dataset) -> Graph:
         for triple in graph:
             union.add(triple)
     return union
-
-
-class _GraphOrderTrigSerializer(TrigSerializer):
-    """rdflib's TriG serializer, with the named graphs in IRI order."""
-
-    def __init__(self, store: Dataset) -> None:
-        super().__init__(store)
-        default = [g for g in self.contexts if g.identifier == self.default_context]
-        named = sorted((g for g in self.contexts if g.identifier != self.default_context), key=_identifier)
-        self.contexts = named + default  # rdflib writes the default graph last
-
-
-def _identifier(graph: Graph) -> str:
-    return str(graph.identifier)
-
-
-def trig_text(dataset: Dataset) -> str:
-    """The dataset as TriG, its graphs in IRI order. rdflib's own order is a set's: it changed with
-    Python's hash seed, so that the same build wrote a different graph.trig every run."""
-    stream = io.BytesIO()
-    _GraphOrderTrigSerializer(dataset).serialize(stream, encoding="utf-8")
-    return stream.getvalue().decode("utf-8")
 
 
 def add_document(graph: TripleSink, document: Document) -> None:
