@@ -211,7 +211,8 @@ def _read_nodes(graph: Graph) -> dict[str, _Entity]:
     nodes: dict[str, _Entity] = {}
     for s, classes in types.items():
         label = _pick_label(labels.get(s, []), str(s))
-        alt = sorted({str(a) for a in alts.get(s, [])} - {label}, key=str.casefold)
+        # names that differ only in case come in one order, whatever the hash seed
+        alt = sorted({str(a) for a in alts.get(s, [])} - {label}, key=lambda a: (a.casefold(), a))
         qids = sorted(m.group(1) for o in same.get(s, []) if (m := _WIKIDATA.match(str(o))))
         every = frozenset().union(*(class_ancestors(c) for c in classes))
         nodes[str(s)] = _Entity(
