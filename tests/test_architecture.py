@@ -77,9 +77,7 @@ def test_architecture_imports_point_down() -> None:
 def test_architecture_every_module_lives_in_a_package() -> None:
     loose = sorted(p.name for p in KG.glob("*.py") if p.name not in ("__init__.py", "__main__.py"))
     assert loose == []
-    assert sorted(p.name for p in KG.iterdir() if p.is_dir() and p.name != "__pycache__") == sorted(
-        LAYERS
-    )
+    assert sorted(p.name for p in KG.iterdir() if p.is_dir() and p.name != "__pycache__") == sorted(LAYERS)
 
 
 @pytest.mark.parametrize(
