@@ -31,7 +31,7 @@ class KnowledgeGraph:
     graphs) and `.dataset` (a graph per document) are rdflib views of it, made on first use: copies,
     so changing them leaves the knowledge graph as it is."""
 
-    def __init__(self, data: Dataset | GraphStore, *, errors: Iterable[InputError] = ()) -> None:
+    def __init__(self, data: Graph | GraphStore, *, errors: Iterable[InputError] = ()) -> None:
         """`data`: an rdflib Dataset (or Graph), loaded into a new in-memory store, or an in-memory
         GraphStore, held as it is."""
         self.store: GraphStore = data if isinstance(data, GraphStore) else memory_store(data)
