@@ -101,3 +101,64 @@ def test_architecture_an_upward_import_is_found(
     (tmp_path / "core" / "fine.py").write_text("from kg.core.errors import KGError\n", encoding="utf-8")
     problems = upward_imports(tmp_path)
     assert len(problems) == 1 and problem in problems[0], problems
+
+
+#: The modules that may speak both rdflib and pyoxigraph: the stores (which convert between them)
+#: and KnowledgeGraph (an in-memory store with rdflib views). Everything else reads through a store.
+BOTH_ALLOWED = ("store/", "pipeline/knowledge_graph.py")
+
+
+def _libraries(path: Path) -> set[str]:
+    """Which of rdflib and pyoxigraph `path` imports (anywhere in it, under TYPE_CHECKING too)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        elif isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        else:
+            continue
+        found |= {name.split(".")[0] for name in names} & {"rdflib", "pyoxigraph"}
+    return found
+
+
+def modules_importing_both(root: Path = KG) -> list[str]:
+    """Each module under `root`, outside BOTH_ALLOWED, that imports both rdflib and pyoxigraph."""
+    return [
+        str(path.relative_to(root))
+        for path in sorted(root.rglob("*.py"))
+        if not path.relative_to(root).as_posix().startswith(BOTH_ALLOWED) and len(_libraries(path)) == 2
+    ]
+
+
+def test_architecture_one_rdf_library_per_module() -> None:
+    assert modules_importing_both() == []
+
+
+@pytest.mark.parametrize(
+    ("module", "code", "found"),
+    [
+        ("query/bad.py", "import rdflib\nimport pyoxigraph as ox\n", True),
+        (
+            "views/bad.py",
+            "from rdflib.term import URIRef\n\ndef f():\n    from pyoxigraph import Store\n",
+            True,
+        ),
+        (
+            "quality/bad.py",
+            "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import pyoxigraph\nimport rdflib\n",
+            True,
+        ),
+        ("views/fine.py", "import rdflib\nfrom kg.store.base import to_rdflib\n", False),
+        ("store/fine.py", "import rdflib\nimport pyoxigraph\n", False),
+        ("pipeline/knowledge_graph.py", "import rdflib\nimport pyoxigraph\n", False),
+    ],
+)
+def test_architecture_a_module_importing_both_is_found(
+    tmp_path: Path, module: str, code: str, found: bool
+) -> None:
+    """The check itself finds what it forbids (lazy and type-checking imports included), and only that."""
+    path = tmp_path / module
+    path.parent.mkdir(parents=True)
+    path.write_text(code, encoding="utf-8")
+    assert modules_importing_both(tmp_path) == ([module] if found else [])

@@ -163,7 +163,7 @@ def test_concurrency_two_writers_one_is_told_the_store_is_busy(
         go.touch()
         _finished(writer)
     assert _documents(out) == 2 + len(LATER)
-    from kg.quality.validate import validate_store
+    from kg.quality.validate import validate
 
     with GraphStore.open_existing(out / "store", read_only=True) as store:
-        assert validate_store(store).conforms
+        assert validate(store).conforms

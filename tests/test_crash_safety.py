@@ -80,11 +80,11 @@ def _state(out: Path) -> tuple[set[ox.Quad], str, str, bool]:
 
 
 def _opens_and_validates(out: Path) -> None:
-    from kg.quality.validate import validate_store
+    from kg.quality.validate import validate
 
     with GraphStore.open_existing(out / "store", read_only=True) as store:
         assert store.documents()
-        report = validate_store(store)
+        report = validate(store)
     assert report.conforms, report.violations[:3]
 
 

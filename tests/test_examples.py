@@ -12,6 +12,7 @@ from kg.core.vocab import ID, KG
 from kg.pipeline.knowledge_graph import build
 from kg.quality.validate import validate
 from kg.store.local import GraphStore
+from kg.store.quads import memory_store
 
 pytestmark = pytest.mark.model
 
@@ -25,7 +26,7 @@ def outputs(examples_dir: Path, tmp_path_factory: pytest.TempPathFactory):
 
 def test_examples_graph_passes_shapes(outputs) -> None:
     kgraph, _ = outputs
-    report = validate(kgraph.graph)
+    report = validate(kgraph.store)
     assert report.conforms, report.text
 
 
@@ -44,7 +45,7 @@ def test_examples_every_document_graph_passes_shapes(outputs) -> None:
         copy = Graph()
         for triple in graph:
             copy.add(triple)
-        assert validate(copy).conforms
+        assert validate(memory_store(copy)).conforms
 
 
 def test_examples_union_ttl_equals_union_of_trig(outputs) -> None:

@@ -1,4 +1,5 @@
-"""Each saved query of ontology/queries/, with exact rows, through both the store and rdflib."""
+"""Each saved query of ontology/queries/, with exact rows, on a store loaded from TriG and on one
+loaded from an rdflib Dataset (kg.store.quads.memory_store)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import rdflib
 
 from kg.query import run as query
 from kg.store.local import GraphStore
+from kg.store.quads import memory_store
 
 DATA = Path(__file__).parent / "data"
 SAMPLE = DATA / "sample.trig"
@@ -43,28 +45,27 @@ def _store(*trigs: str) -> GraphStore:
     return store
 
 
-def _dataset(*trigs: str) -> rdflib.Dataset:
+def _dataset(*trigs: str) -> GraphStore:
+    """The TriG read by rdflib, then loaded into a store in memory (as KnowledgeGraph does)."""
     dataset = rdflib.Dataset()
     for trig in trigs:
         dataset.parse(data=trig, format="trig")
-    return dataset
+    return memory_store(dataset)
 
 
 @pytest.fixture(scope="module", params=["store", "rdflib"])
-def sample(request: pytest.FixtureRequest) -> GraphStore | rdflib.Dataset:
+def sample(request: pytest.FixtureRequest) -> GraphStore:
     trig = SAMPLE.read_text(encoding="utf-8")
     return _store(trig) if request.param == "store" else _dataset(trig)
 
 
 @pytest.fixture(scope="module", params=["store", "rdflib"])
-def extended(request: pytest.FixtureRequest) -> GraphStore | rdflib.Dataset:
+def extended(request: pytest.FixtureRequest) -> GraphStore:
     trigs = (SAMPLE.read_text(encoding="utf-8"), GAMMA)
     return _store(*trigs) if request.param == "store" else _dataset(*trigs)
 
 
-def rows(
-    source: GraphStore | rdflib.Dataset, name: str, **params: str
-) -> tuple[list[str], list[list[object]]]:
+def rows(source: GraphStore, name: str, **params: str) -> tuple[list[str], list[list[object]]]:
     df = query.run(source, query.saved_query(name), params or None)
     cells = df.values.tolist()
     return list(df.columns), [
@@ -335,7 +336,7 @@ CASES: list[tuple[str, dict[str, str], list[str], list[list[object]]]] = [
     ],
 )
 def test_queries_saved_saved_query_on_sample(
-    sample: GraphStore | rdflib.Dataset,
+    sample: GraphStore,
     name: str,
     params: dict[str, str],
     columns: list[str],
@@ -380,7 +381,7 @@ MEETING_ROWS = {
     ],
 )
 def test_queries_saved_saved_meetings_both_kinds(
-    extended: GraphStore | rdflib.Dataset, params: dict[str, str], expected: list[str]
+    extended: GraphStore, params: dict[str, str], expected: list[str]
 ) -> None:
     assert rows(extended, "meetings", **params)[1] == [MEETING_ROWS[key] for key in expected]
 
@@ -401,7 +402,7 @@ def test_queries_saved_saved_meetings_both_kinds(
     ],
 )
 def test_queries_saved_saved_agreements(
-    extended: GraphStore | rdflib.Dataset, params: dict[str, str], expected: list[list[object]]
+    extended: GraphStore, params: dict[str, str], expected: list[list[object]]
 ) -> None:
     assert rows(extended, "agreements", **params)[1] == expected
 
@@ -431,7 +432,7 @@ def test_queries_saved_saved_agreements(
     ],
 )
 def test_queries_saved_saved_conflicts_ranked_by_evidence(
-    extended: GraphStore | rdflib.Dataset, params: dict[str, str], expected: list[list[object]]
+    extended: GraphStore, params: dict[str, str], expected: list[list[object]]
 ) -> None:
     assert rows(extended, "conflicts", **params)[1] == expected
 
@@ -440,9 +441,7 @@ def test_queries_saved_saved_conflicts_ranked_by_evidence(
 
 
 @pytest.mark.parametrize("name", sorted(query.saved_queries()))
-def test_queries_saved_saved_query_declared_params_are_accepted(
-    extended: GraphStore | rdflib.Dataset, name: str
-) -> None:
+def test_queries_saved_saved_query_declared_params_are_accepted(extended: GraphStore, name: str) -> None:
     text = query.saved_query(name)
     for param in query.declared_params(text):
         for value in ("Japan", JPN, '"} ; DROP ALL ; {'):
@@ -459,7 +458,7 @@ ACCORD, ALIASED = ID + "agreement/accord", ID + "organization/aliased"
 
 
 @pytest.fixture(scope="module", params=["store", "rdflib"])
-def delta(request: pytest.FixtureRequest) -> GraphStore | rdflib.Dataset:
+def delta(request: pytest.FixtureRequest) -> GraphStore:
     return _store(DELTA) if request.param == "store" else _dataset(DELTA)
 
 
@@ -472,12 +471,12 @@ def delta(request: pytest.FixtureRequest) -> GraphStore | rdflib.Dataset:
     ],
 )
 def test_queries_saved_saved_agreements_party_names(
-    delta: GraphStore | rdflib.Dataset, params: dict[str, str], expected: list[list[object]]
+    delta: GraphStore, params: dict[str, str], expected: list[list[object]]
 ) -> None:
     assert rows(delta, "agreements", **params)[1] == expected
 
 
-def test_queries_saved_saved_meetings_places_in_order(delta: GraphStore | rdflib.Dataset) -> None:
+def test_queries_saved_saved_meetings_places_in_order(delta: GraphStore) -> None:
     zzz, tour = ID + "country/ZZZ", ID + "meeting/tour"
     assert rows(delta, "meetings")[1] == [
         [zzz, "Zedland", None, None, None, tour, "Tour", ID + "city/a", "A-town"],
@@ -498,7 +497,7 @@ EVIDENCE_PARAMS: list[dict[str, str]] = [
 
 
 @pytest.fixture(scope="module", params=["store", "rdflib"])
-def epsilon(request: pytest.FixtureRequest) -> GraphStore | rdflib.Dataset:
+def epsilon(request: pytest.FixtureRequest) -> GraphStore:
     return _store(EPSILON) if request.param == "store" else _dataset(EPSILON)
 
 
@@ -507,7 +506,7 @@ def epsilon(request: pytest.FixtureRequest) -> GraphStore | rdflib.Dataset:
     list(zip(EVIDENCE_PARAMS, [["e1", "e3"], ["e1"], [], ["e3"], ["e3"]], strict=True)),
 )
 def test_queries_saved_relation_evidence_needs_every_part(
-    epsilon: GraphStore | rdflib.Dataset, params: dict[str, str], expected: list[str]
+    epsilon: GraphStore, params: dict[str, str], expected: list[str]
 ) -> None:
     """An evidence node without a sentence or a subject is not listed, and a bound parameter
     (declared or not) keeps only the evidence that has that value, though the query finds each
@@ -528,8 +527,8 @@ def test_queries_saved_rdflib_texts_are_saved_queries() -> None:
 @pytest.mark.parametrize("name", sorted(path.stem for path in RDFLIB_QUERIES.glob("*.rq")))
 @pytest.mark.parametrize("params", [*EVIDENCE_PARAMS, {"subject": "DPRK"}, {"object": "japan"}])
 def test_queries_saved_rdflib_text_gives_the_saved_rows(
-    extended: GraphStore | rdflib.Dataset,
-    epsilon: GraphStore | rdflib.Dataset,
+    extended: GraphStore,
+    epsilon: GraphStore,
     name: str,
     params: dict[str, str],
 ) -> None:

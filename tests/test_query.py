@@ -1,4 +1,5 @@
-"""kg.query.run: DataFrames from the store or rdflib, bound parameters, CSV/JSON output, saved queries."""
+"""kg.query.run: DataFrames from a store (rdflib data through an in-memory one), bound parameters,
+CSV/JSON output, saved queries."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from kg.core.errors import QueryError
 from kg.query import run as query
 from kg.query.run import IRI, TypedText
 from kg.store.local import GraphStore
+from kg.store.quads import memory_store
 
 SAMPLE = Path(__file__).parent / "data" / "sample.trig"
 ID = "https://w3id.org/kg-geo/id/"
@@ -54,18 +56,24 @@ def sample_dataset() -> rdflib.Dataset:
 @pytest.fixture(params=["store", "dataset", "graph"])
 def source(
     request: pytest.FixtureRequest, sample_store: GraphStore, sample_dataset: rdflib.Dataset
-) -> GraphStore | rdflib.Graph:
+) -> GraphStore:
+    """The sample as a store, and rdflib's Dataset and union Graph of it loaded into stores in memory."""
     if request.param == "store":
         return sample_store
     if request.param == "dataset":
-        return sample_dataset
-    return sample_store.union_graph()
+        return memory_store(sample_dataset)
+    return memory_store(sample_store.union_graph())
+
+
+def test_query_an_rdflib_graph_is_refused_with_the_way_to_query_it(sample_dataset: rdflib.Dataset) -> None:
+    with pytest.raises(QueryError, match=r"cannot query a Dataset: .*memory_store"):
+        query.run(sample_dataset, "SELECT * WHERE { ?s ?p ?o }")  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------------- DataFrames
 
 
-def test_query_dataframe_shape_and_cell_types(source: GraphStore | rdflib.Graph) -> None:
+def test_query_dataframe_shape_and_cell_types(source: GraphStore) -> None:
     df = query.run(source, EVIDENCE)
     assert isinstance(df, pd.DataFrame)
     assert list(df.columns) == ["evidence", "predicate", "start", "confidence", "date", "sentence"]
@@ -80,12 +88,12 @@ def test_query_dataframe_shape_and_cell_types(source: GraphStore | rdflib.Graph)
     assert df["sentence"].iloc[3] == "The US and its ally Japan met in Tokyo."
 
 
-def test_query_empty_result_keeps_columns(source: GraphStore | rdflib.Graph) -> None:
+def test_query_empty_result_keeps_columns(source: GraphStore) -> None:
     df = query.run(source, PREFIXES + "SELECT ?a ?b WHERE { ?a kg:partyTo ?b }")
     assert list(df.columns) == ["a", "b"] and len(df) == 0
 
 
-def test_query_ask_and_construct(source: GraphStore | rdflib.Graph) -> None:
+def test_query_ask_and_construct(source: GraphStore) -> None:
     ask = query.run(source, PREFIXES + "ASK { ?c kg:isoCode 'PRK' }")
     assert ask["boolean"].tolist() == [True]
     assert json.loads(query.to_json(ask)) == {"head": {}, "boolean": True}
@@ -98,7 +106,7 @@ def test_query_language_tags_and_booleans() -> None:
     graph = rdflib.Graph()
     graph.add((rdflib.URIRef(ID + "x"), rdflib.RDFS.label, rdflib.Literal("Japon", lang="fr")))
     graph.add((rdflib.URIRef(ID + "x"), rdflib.URIRef(KG + "flag"), rdflib.Literal(True)))
-    df = query.run(graph, PREFIXES + "SELECT ?l ?f WHERE { ?x rdfs:label ?l ; kg:flag ?f }")
+    df = query.run(memory_store(graph), PREFIXES + "SELECT ?l ?f WHERE { ?x rdfs:label ?l ; kg:flag ?f }")
     assert df["l"].tolist() == ["Japon"] and df["l"].iloc[0].language == "fr"
     assert df["f"].tolist() == [True]
     binding = json.loads(query.to_json(df))["results"]["bindings"][0]
@@ -126,7 +134,7 @@ LABELS = PREFIXES + "SELECT DISTINCT ?c ?name WHERE { ?c rdfs:label ?name } ORDE
     ],
 )
 def test_query_params_are_bound(
-    source: GraphStore | rdflib.Graph, params: dict[str, query.ParamValue], expected: list[str]
+    source: GraphStore, params: dict[str, query.ParamValue], expected: list[str]
 ) -> None:
     before = len(source)
     df = query.run(source, LABELS, params)
@@ -162,7 +170,7 @@ SELECT DISTINCT ?country ?label ?countryName WHERE {
     ],
 )
 def test_query_name_convention(
-    source: GraphStore | rdflib.Graph, params: dict[str, query.ParamValue] | None, expected: list[str]
+    source: GraphStore, params: dict[str, query.ParamValue] | None, expected: list[str]
 ) -> None:
     df = query.run(source, NAMED, params)
     assert list(df.columns) == ["country", "label"]  # the input-only ?countryName is dropped
@@ -194,7 +202,7 @@ def test_query_param_errors(
         "SELECT ?s WHERE { ?s undeclared:p ?o }",
     ],
 )
-def test_query_malformed_sparql(source: GraphStore | rdflib.Graph, sparql: str) -> None:
+def test_query_malformed_sparql(source: GraphStore, sparql: str) -> None:
     before = len(source)
     with pytest.raises(QueryError, match=r"malformed SPARQL: .+"):
         query.run(source, sparql)
@@ -211,9 +219,7 @@ def test_query_malformed_sparql(source: GraphStore | rdflib.Graph, sparql: str) 
         ("LOAD <http://example.org/data.ttl>", "LOAD"),
     ],
 )
-def test_query_refuses_updates_saying_how_to_make_one(
-    source: GraphStore | rdflib.Graph, sparql: str, keyword: str
-) -> None:
+def test_query_refuses_updates_saying_how_to_make_one(source: GraphStore, sparql: str, keyword: str) -> None:
     before = len(source)
     with pytest.raises(
         QueryError, match=rf"^{keyword} is a SPARQL update.*only read.*--allow-update.*/update"
@@ -233,7 +239,7 @@ SELECT ?c WHERE { # { a brace in a comment
 
 
 def test_query_params_bind_in_queries_with_comments_strings_and_nested_groups(
-    source: GraphStore | rdflib.Graph,
+    source: GraphStore,
 ) -> None:
     assert query.run(source, COMMENTED, {"label": "Japan"})["c"].tolist() == [JPN]
     assert query.run(source, COMMENTED, {"label": "Nowhere"}).empty
@@ -242,9 +248,7 @@ def test_query_params_bind_in_queries_with_comments_strings_and_nested_groups(
 @pytest.mark.parametrize(
     "value", ['Japan"} ; DROP ALL ; {', "Japan' } DROP ALL { '", "Japan> } ; CLEAR ALL #", "?c"]
 )
-def test_query_injection_is_a_literal_and_the_store_is_unchanged(
-    source: GraphStore | rdflib.Graph, value: str
-) -> None:
+def test_query_injection_is_a_literal_and_the_store_is_unchanged(source: GraphStore, value: str) -> None:
     before = len(source)
     assert query.run(source, COMMENTED, {"label": value}).empty
     assert query.run(source, "SELECT ?c WHERE { ?c rdfs:label ?label }", {"label": value}).empty
@@ -259,7 +263,7 @@ def test_query_unsupported_source() -> None:
 # ---------------------------------------------------------------------- output
 
 
-def test_query_to_csv(source: GraphStore | rdflib.Graph) -> None:
+def test_query_to_csv(source: GraphStore) -> None:
     df = query.run(source, EVIDENCE)
     text = query.to_csv(df)
     rows = list(csv.reader(io.StringIO(text)))
@@ -276,7 +280,7 @@ def test_query_to_csv(source: GraphStore | rdflib.Graph) -> None:
 
 
 @pytest.mark.parametrize("write", [query.to_csv, query.to_json])
-def test_query_select_writes_as_run_does(source: GraphStore | rdflib.Graph, write) -> None:
+def test_query_select_writes_as_run_does(source: GraphStore, write) -> None:
     """`kg query` prints from `select` (no DataFrame); a DataFrame from `run` prints the same."""
     results = query.select(source, EVIDENCE)
     assert results.frame().equals(query.run(source, EVIDENCE))
@@ -292,7 +296,7 @@ def test_query_select_ask_and_unbound_integers(sample_store: GraphStore) -> None
     assert query.to_csv(query.select(sample_store, sparql)) == 'n\n1\n""\n3\n'
 
 
-def test_query_to_json(source: GraphStore | rdflib.Graph) -> None:
+def test_query_to_json(source: GraphStore) -> None:
     df = query.run(source, EVIDENCE)
     data = json.loads(query.to_json(df))
     assert data["head"]["vars"] == list(df.columns)
@@ -401,7 +405,7 @@ def test_query_declared_params() -> None:
         ),
     ],
 )
-def test_query_default_prefixes(source: GraphStore | rdflib.Graph, sparql: str, expected: list[str]) -> None:
+def test_query_default_prefixes(source: GraphStore, sparql: str, expected: list[str]) -> None:
     assert query.run(source, sparql)["l"].tolist() == expected
 
 

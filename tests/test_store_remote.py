@@ -19,13 +19,14 @@ from kg.core.errors import InputError, QueryError, StoreError
 from kg.pipeline.incremental import build_store, remove_documents
 from kg.pipeline.records import read_records
 from kg.quality.infer import infer
-from kg.quality.stats import graph_stats, store_stats
-from kg.quality.validate import validate, validate_store
+from kg.quality.stats import graph_stats
+from kg.quality.validate import validate
 from kg.query.run import run, saved_query
 from kg.server.process import free_port
 from kg.store.endpoints import endpoints
 from kg.store.local import GraphStore, store_folder
 from kg.store.names import INFERRED_GRAPH, RECORDS_GRAPH, REFERENCE_GRAPH
+from kg.store.quads import memory_store
 from kg.store.remote import RemoteStore, connect, with_values
 from kg.views.exporting import export, import_files
 
@@ -283,17 +284,17 @@ def test_store_remote_with_values_refuses_other_forms(sparql: str) -> None:
 def test_store_remote_stats_and_validate_match_local(server_url: str, local: GraphStore) -> None:
     with RemoteStore(server_url) as remote:
         remote.load_files([SAMPLE])
-        assert store_stats(remote) == store_stats(local) == graph_stats(local.union_graph())
-        assert validate_store(remote) == validate_store(local) == validate(local.union_graph())
+        assert graph_stats(remote) == graph_stats(local) == graph_stats(memory_store(local.union_graph()))
+        assert validate(remote) == validate(local) == validate(memory_store(local.union_graph()))
 
 
 def test_store_remote_validate_finds_what_a_local_store_finds(server_url: str) -> None:
     with GraphStore(None) as local, RemoteStore(server_url) as remote:
         local.load_files([DATA / "violations.ttl"])
         remote.load_files([DATA / "violations.ttl"])
-        expected = validate_store(local)
+        expected = validate(local)
         assert len(expected.violations) >= 10
-        assert validate_store(remote) == expected
+        assert validate(remote) == expected
 
 
 def test_store_remote_cli_query_stats_validate_render(server_url: str, tmp_path: Path) -> None:
@@ -424,7 +425,7 @@ def test_store_remote_reads_more_than_a_server_answers_at_once(
         assert frame["n"].tolist() == list(range(1499, -1, -1))
         frame = run(remote, f"SELECT ?n WHERE {{ ?s <{E}p> ?n }} ORDER BY ?n LIMIT 1200 OFFSET 10")
         assert frame["n"].tolist() == list(range(10, 1210))
-        assert store_stats(remote).triples == 3000
+        assert graph_stats(remote).triples == 3000
         frame = run(remote, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
         assert len(frame) == 1500 and set(frame["n"]) == {2}
         remote.apply(drop=[ox.NamedNode(f"{E}g{i}") for i in range(1200)])

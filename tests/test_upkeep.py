@@ -8,8 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.server.upkeep import Plan, _parsed_graphs, plan_store_write, plan_update, update_graphs
+from kg.server.upkeep import Plan, plan_store_write, plan_update
 from kg.store.names import RECORDS_GRAPH, SCRATCH_GRAPH, UNION_GRAPH
+from kg.store.touched import _parsed_graphs, update_graphs
 from kg.store.updates import REFRESH_UNION
 
 E = "http://e.org/"
@@ -65,7 +66,7 @@ def test_upkeep_data_updates_are_not_parsed_by_rdflib(monkeypatch: pytest.Monkey
     def refuse(update: str) -> None:
         raise AssertionError("rdflib parsed a data-only update")
 
-    monkeypatch.setattr("kg.server.upkeep.parseUpdate", refuse)
+    monkeypatch.setattr("kg.store.touched.parseUpdate", refuse)
     body = " . ".join(f"<{E}s{i}> <{E}p> 'value {i}'" for i in range(20_000))
     assert update_graphs(f"DELETE DATA {{ GRAPH <{E}g> {{ {body} }} }} ; INSERT DATA {{ {body} }}") == {
         G,

@@ -12,10 +12,30 @@ from rdflib import RDF, RDFS, Literal, URIRef
 
 from kg.core.errors import ValidationError
 from kg.core.ontology import ontology_graph, shapes_graph
+from kg.quality import validate as validating
 from kg.quality.shacl import Unsupported, compile_shapes
-from kg.quality.validate import ValidationReport, Violation, _validate, check, shape_subgraph, validate
+from kg.quality.validate import ValidationReport, Violation, _validate
+from kg.store.quads import memory_store
 
 SAMPLE = Path(__file__).parent / "data" / "sample.trig"
+
+
+def validate(graph: rdflib.Graph) -> ValidationReport:
+    """The report on an rdflib graph (a Dataset: its union), validated in a store in memory."""
+    with memory_store(graph) as store:
+        return validating.validate(store)
+
+
+def check(graph: rdflib.Graph) -> None:
+    with memory_store(graph) as store:
+        validating.check(store)
+
+
+def shape_subgraph(graph: rdflib.Graph, shapes: rdflib.Graph) -> rdflib.Graph:
+    with memory_store(graph) as store:
+        return validating.shape_subgraph(store, shapes)
+
+
 ID = "https://w3id.org/kg-geo/id/"
 KGNS = rdflib.Namespace("https://w3id.org/kg-geo/ontology#")
 PROV = rdflib.Namespace("http://www.w3.org/ns/prov#")

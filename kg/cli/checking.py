@@ -33,7 +33,7 @@ def validate(
 
     Example: kg validate --graph output/graph.ttl
     """
-    from kg.quality.validate import validate_store
+    from kg.quality.validate import validate as check_shapes
     from kg.store.remote import connect
 
     with handled():
@@ -41,7 +41,7 @@ def validate(
             report = graph_file(graph).validate()
         else:
             with connect(location(store, update_url, graph_store_url), read_only=True) as source:
-                report = validate_store(source)
+                report = check_shapes(source)
     if report.conforms:
         out.print("conforms: the graph passes the SHACL shapes", highlight=False)
         return

@@ -57,7 +57,6 @@ def query(
 
     Example: kg query allies-of --param country=Japan --format csv
     """
-    from kg.query.cells import gc_paused
     from kg.query.run import (
         Results,
         display,
@@ -69,7 +68,7 @@ def query(
         to_json,
     )
 
-    with handled(), gc_paused():  # many acyclic rows: see gc_paused
+    with handled():
         if list_saved:
             for name, path in saved_queries().items():
                 out.print(f"{name:22} {_first_comment(path)}", highlight=False)
@@ -244,7 +243,7 @@ def stats(
 
     Example: kg stats --store output
     """
-    from kg.quality.stats import store_stats
+    from kg.quality.stats import graph_stats
     from kg.store.remote import connect
 
     with handled():
@@ -252,7 +251,7 @@ def stats(
             summary = graph_file(graph).stats()
         else:
             with connect(location(store, update_url, graph_store_url), read_only=True) as source:
-                summary = store_stats(source)
+                summary = graph_stats(source)
     for line in summary.lines():
         out.print(line, highlight=False)
 

@@ -57,7 +57,7 @@ from kg.pipeline.records import (
     stored_record_quads,
 )
 from kg.quality.infer import refresh_if_present
-from kg.quality.stats import GraphStats, store_stats
+from kg.quality.stats import GraphStats, graph_stats
 from kg.resolve.mapping import doc_iri
 from kg.resolve.merge import resolve
 from kg.store.base import KGStore
@@ -226,7 +226,7 @@ def _build_remote(
         if out_dir is not None and (change.added or change.replaced or change.updated):
             Path(out_dir).mkdir(parents=True, exist_ok=True)
             written, _ = write_views(remote, Path(out_dir), html=html)
-        change = replace(change, written=tuple(written), stats=store_stats(remote))
+        change = replace(change, written=tuple(written), stats=graph_stats(remote))
     return _reported(change, out_dir)
 
 

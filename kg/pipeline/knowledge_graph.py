@@ -14,7 +14,9 @@ from kg.core.errors import InputError, KGError
 from kg.core.types import Document
 from kg.pipeline.build import Input, Outputs
 from kg.quality.stats import GraphStats, graph_stats
-from kg.resolve.mapping import union_graph
+from kg.store.local import GraphStore
+from kg.store.names import UNION_GRAPH
+from kg.store.quads import memory_store
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -23,19 +25,24 @@ if TYPE_CHECKING:
 
     from kg.pipeline.incremental import StoreChange
     from kg.quality.validate import ValidationReport
-    from kg.store.local import GraphStore
+    from kg.store.base import KGStore
 
 log = logging.getLogger(__name__)
 
 
 class KnowledgeGraph:
-    """A built or stored knowledge graph: `.graph` (rdflib, the union) and `.dataset` (per document)."""
+    """A built or stored knowledge graph, held in an in-memory Oxigraph store (`.store`) that answers
+    every read (query, stats, network, validation, view). `.graph` (the union of the documents'
+    graphs) and `.dataset` (a graph per document) are rdflib views of it, made on first use: copies,
+    so changing them leaves the knowledge graph as it is."""
 
-    def __init__(self, dataset: Dataset, *, errors: Iterable[InputError] = ()) -> None:
-        self.dataset = dataset
-        self.graph: Graph = union_graph(dataset)
+    def __init__(self, data: Graph | GraphStore, *, errors: Iterable[InputError] = ()) -> None:
+        """`data`: an rdflib Dataset (or Graph), loaded into a new in-memory store, or an in-memory
+        GraphStore, held as it is."""
+        self.store: GraphStore = data if isinstance(data, GraphStore) else memory_store(data)
         self.errors: tuple[InputError, ...] = tuple(errors)
-        self._store: GraphStore | None = None
+        self._dataset: Dataset | None = None
+        self._graph: Graph | None = None
 
     #: The build this graph came from (`from_built`): its store in memory, records included, and report
     _built: StoreChange | None = None
@@ -45,34 +52,45 @@ class KnowledgeGraph:
         """The graph of a build into memory (`kg.pipeline.incremental.build_store(memory=True)`)."""
         if built.store is None:
             raise KGError("not a build into memory: it holds no store")
-        kgraph = cls(built.store.to_dataset(), errors=built.errors)
+        kgraph = cls(built.store, errors=built.errors)  # held as it is: reads never see its records
         kgraph._built = built
-        kgraph._store = built.store  # queries read it (its internal graphs, the records, they never see)
         return kgraph
 
+    @classmethod
+    def from_store(cls, store: KGStore, *, errors: Iterable[InputError] = ()) -> KnowledgeGraph:
+        """The knowledge graph of any store (on disk, in memory or a server), copied into memory:
+        its documents' graphs and the default graph, never kg's internal graphs."""
+        copy = GraphStore(None)
+        copy.bulk_add(store.quads(), compact=False)
+        return cls(copy, errors=errors)
+
+    @property
+    def dataset(self) -> Dataset:
+        """The graphs as an rdflib Dataset (its default graph the union of the named graphs)."""
+        if self._dataset is None:
+            self._dataset = self.store.to_dataset()
+        return self._dataset
+
+    @property
+    def graph(self) -> Graph:
+        """The union of the graphs as an rdflib Graph (every distinct triple once)."""
+        if self._graph is None:
+            self._graph = self.store.union_graph()
+        return self._graph
+
     def __len__(self) -> int:
-        return len(self.graph)
+        return len(self.store.quads_for_pattern(None, None, None, UNION_GRAPH))
 
     def __repr__(self) -> str:
         s = self.stats()
         entities, relations = sum(s.entities.values()), sum(s.relations.values())
         return f"<KnowledgeGraph {s.documents} documents, {entities} entities, {relations} relations>"
 
-    def _sparql_store(self) -> GraphStore:
-        """An in-memory Oxigraph copy of the dataset, made on first query (Oxigraph answers SPARQL)."""
-        if self._store is None:
-            from kg.store.local import GraphStore
-
-            store = GraphStore(None)
-            store.replace_documents(self.dataset.serialize(format="trig"))
-            self._store = store
-        return self._store
-
     def query(self, sparql: str, **params: Any) -> pd.DataFrame:
         """Run SPARQL (over the union of the documents' graphs); `params` are bound, never spliced."""
         from kg.query.run import run
 
-        return run(self._sparql_store(), sparql, params or None)
+        return run(self.store, sparql, params or None)
 
     def saved(self, name: str, **params: Any) -> pd.DataFrame:
         """Run a saved query of `ontology/queries/` by name, e.g. `saved("allies-of", country="Japan")`."""
@@ -83,15 +101,23 @@ class KnowledgeGraph:
     def to_networkx(self) -> nx.MultiDiGraph:
         from kg.views.analysis import to_networkx
 
-        return to_networkx(self.graph)
+        return to_networkx(self.store)
 
     def stats(self) -> GraphStats:
-        return graph_stats(self.graph)
+        return graph_stats(self.store)
 
     def validate(self) -> ValidationReport:
         from kg.quality.validate import validate
 
-        return validate(self.graph)
+        return validate(self.store)
+
+    def to_pyvis(self, **view_options: Any) -> Any:
+        """The explorer's view as a pyvis `Network` (the same nodes, edges, colours and positions),
+        for those who want pyvis's API; `view_options` as `render`'s (focus, hops, relations...)."""
+        from kg.views.network import network_view
+        from kg.views.pyvis_network import to_pyvis
+
+        return to_pyvis(network_view(self.graph, **view_options))
 
     def render(self, path: str | Path | None = None, *, display: bool = True, **view_options: Any) -> Path:
         """Write the interactive HTML view; in Jupyter it also shows inline."""
@@ -110,7 +136,7 @@ class KnowledgeGraph:
         from kg.pipeline.incremental import save_store
 
         report = self._built.report if self._built is not None else None
-        change = save_store(self._sparql_store(), Path(out_dir), html=html, report=report)
+        change = save_store(self.store, Path(out_dir), html=html, report=report)
         written = dict(change.written)
         return Outputs(
             written["graph"], written["dataset"], written.get("view"), written["store"], written.get("report")

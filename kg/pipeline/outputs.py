@@ -12,7 +12,7 @@ import pyoxigraph as ox
 
 from kg.core.vocab import DEFAULT_PREFIXES, KG, RELATION_PROPERTIES
 from kg.pipeline.build import write_atomic, write_text_atomic
-from kg.quality.stats import GraphStats, graph_stats, store_stats
+from kg.quality.stats import GraphStats, graph_stats
 from kg.store.base import KGStore, to_rdflib
 from kg.store.local import GraphStore
 from kg.store.names import INFERRED_GRAPH, UNION_GRAPH
@@ -66,13 +66,20 @@ def write_views(
         write_text_atomic(trig, _text(ox.serialize(dataset, format=ox.RdfFormat.TRIG, prefixes=prefixes)))
         written.append(("dataset", trig))
     if whole and page is not None:
-        union = to_rdflib(triples)
-        written.append(("view", render(union, page)))
-    else:
-        if page is not None:
-            written.append(("view", render(view_graph(store), page)))
-        union = to_rdflib(t for t in triples if t.predicate in _STATS_PREDICATES)  # all the counts read
-    return written, replace(graph_stats(union), triples=len(triples))
+        written.append(("view", render(to_rdflib(triples), page)))
+    elif page is not None:
+        written.append(("view", render(view_graph(store), page)))
+    with GraphStore(None) as counted:  # the asserted triples the counts read, counted as any store's
+        default = ox.DefaultGraph()
+        counted.bulk_add(
+            (
+                ox.Quad(t.subject, t.predicate, t.object, default)
+                for t in triples
+                if t.predicate in _STATS_PREDICATES
+            ),
+            compact=False,
+        )
+        return written, replace(graph_stats(counted), triples=len(triples))
 
 
 def _dump_views(
@@ -87,7 +94,7 @@ def _dump_views(
     if trig is not None:
         write_atomic(trig, lambda handle: store.dump_dataset_to(handle, prefixes, exclude=[INFERRED_GRAPH]))
         written.append(("dataset", trig))
-    return written, store_stats(store)
+    return written, graph_stats(store)
 
 
 _STATS_PREDICATES = frozenset(

@@ -19,13 +19,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-import pyoxigraph as ox
 from rdflib import RDF, RDFS, SH, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from kg.core.errors import OntologyError, QueryError
-from kg.store.base import KGStore
+from kg.core.errors import OntologyError
+from kg.store.base import KGStore, rdflib_rows, sparql_literal
 
 _NODE_KEYS = frozenset({RDF.type, RDFS.comment, RDFS.label, SH.targetClass, SH.targetSubjectsOf})
 _NODE_KEYS |= {SH["class"], SH.property, SH.message}
@@ -51,8 +50,8 @@ class Check:
 @dataclass(frozen=True)
 class Finding:
     check: Check
-    focus: ox.NamedNode | ox.BlankNode | ox.Literal
-    value: ox.NamedNode | ox.BlankNode | ox.Literal | None
+    focus: Node
+    value: Node | None
 
 
 def compile_shapes(shapes: Graph, ontology: Graph) -> list[Check]:
@@ -67,16 +66,11 @@ def compile_shapes(shapes: Graph, ontology: Graph) -> list[Check]:
 def run_checks(store: KGStore, checks: Iterable[Check]) -> Iterator[Finding]:
     """Each violation of each check, as the store finds it (over its union graph)."""
     for check in checks:
-        result = store.query(check.sparql)
-        if not isinstance(result, ox.QuerySolutions):
-            raise QueryError(f"a SHACL check did not return solutions: {check.sparql}")
-        has_value = ox.Variable("v") in result.variables
-        for row in result:
-            focus = row["f"]
-            if focus is None or isinstance(focus, ox.Triple):
-                continue
-            value = row["v"] if has_value else None
-            yield Finding(check, focus, None if isinstance(value, ox.Triple) else value)
+        _, rows = rdflib_rows(store, check.sparql)
+        for row in rows:
+            focus = row["f"]  # None also for an RDF 1.2 triple term, which no shape is about
+            if focus is not None:
+                yield Finding(check, focus, row.get("v"))
 
 
 # ---------------------------------------------------------------------- compiling
@@ -201,9 +195,7 @@ def _literal(value: Node) -> str:
     """A shape's literal as SPARQL (written by Oxigraph, so escaped)."""
     if not isinstance(value, Literal):
         raise Unsupported(f"expected a literal, got {value}")
-    if value.datatype is not None:
-        return str(ox.Literal(str(value), datatype=ox.NamedNode(str(value.datatype))))
-    return str(ox.Literal(str(value)))
+    return sparql_literal(str(value), str(value.datatype) if value.datatype is not None else None)
 
 
 def _subclasses(ontology: Graph) -> dict[str, set[str]]:

@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDF
 
 from kg.core.errors import QueryError
 from kg.core.vocab import KG, RELATION_PROPERTIES, class_ancestors
@@ -56,21 +54,9 @@ class GraphStats:
         return out
 
 
-def graph_stats(graph: Graph) -> GraphStats:
-    names: dict[URIRef, str] = {KG[c]: c for c in _CLASSES}
-    typed = ((node, names.get(URIRef(str(cls)))) for node, cls in graph.subject_objects(RDF.type))
-    relations = {p: n for p in RELATION_PROPERTIES if (n := len(set(graph.subject_objects(KG[p])))) > 0}
-    return _summary(
-        documents=len(set(graph.subjects(RDF.type, KG.Document))),
-        triples=len(graph),
-        typed=((node, name) for node, name in typed if name is not None),
-        relations=relations,
-        evidence=len(set(graph.subjects(RDF.type, KG.Evidence))),
-    )
-
-
-def store_stats(store: KGStore) -> GraphStats:
-    """The same counts as `graph_stats` of the store's union graph, counted by the store (SPARQL)."""
+def graph_stats(store: KGStore) -> GraphStats:
+    """The counts of the store's union graph, counted by the store (SPARQL): any KGStore, so an rdflib
+    graph is counted in `kg.store.quads.memory_store(graph)`."""
     classes = " ".join(f"kg:{c}" for c in _CLASSES)
     properties = " ".join(f"kg:{p}" for p in RELATION_PROPERTIES)
     typed = _rows(store, f"SELECT ?node ?cls WHERE {{ VALUES ?cls {{ {classes} }} ?node a ?cls }}")

@@ -12,16 +12,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import pyoxigraph as ox
 import rdflib
 from pyshacl import validate as shacl_validate
 from rdflib import RDF, RDFS, SH, Graph
-from rdflib.graph import ConjunctiveGraph
 from rdflib.term import Node
 
-from kg.core.errors import OntologyError, QueryError, ValidationError
+from kg.core.errors import OntologyError, ValidationError
 from kg.core.ontology import ontology_graph, shapes_graph
 from kg.quality.shacl import Finding, Unsupported, compile_shapes, run_checks
+from kg.store.base import constructed
 
 if TYPE_CHECKING:
     from kg.store.base import KGStore
@@ -84,72 +83,36 @@ def short(term: str) -> str:
     return term
 
 
-def validate(graph: Graph) -> ValidationReport:
-    """Check a graph (a Dataset is validated as the union of its graphs) against the shapes."""
-    from kg.store.local import GraphStore
-
-    shapes = shapes_graph()
-    data = shape_subgraph(graph, shapes)
-    with GraphStore(None) as store:
-        store.bulk_add(ox.parse(data.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES))
-        return validate_store(store, shapes=shapes, data=data)
-
-
-def validate_store(
-    store: KGStore, *, shapes: Graph | None = None, data: Graph | None = None
-) -> ValidationReport:
-    """Check a store's union graph against the shapes: as SPARQL queries the store answers
-    (kg.quality.shacl), or with pySHACL on the triples the shapes read if they use more of SHACL."""
+def validate(store: KGStore, *, shapes: Graph | None = None) -> ValidationReport:
+    """Check a store's union graph against the shapes (an rdflib graph: validate
+    `kg.store.quads.memory_store(graph)`): as SPARQL queries the store answers (kg.quality.shacl),
+    or with pySHACL on the triples the shapes read if they use more of SHACL."""
     shapes = shapes if shapes is not None else shapes_graph()
     try:
         checks = compile_shapes(shapes, ontology_graph())
     except Unsupported as e:
         log.info("validating with pySHACL: %s", e)
-        return _validate(data if data is not None else _store_subgraph(store, shapes), shapes)
+        return _validate(shape_subgraph(store, shapes), shapes)
     found = {_violation(finding) for finding in run_checks(store, checks)}
     return _report(found, conforms=not found)
 
 
-def _store_subgraph(store: KGStore, shapes: Graph) -> Graph:
+def shape_subgraph(store: KGStore, shapes: Graph) -> Graph:
     """The triples of the store's union graph whose predicate a shape can read."""
     predicates = " ".join(f"<{p}>" for p in sorted({RDF.type, *_shape_properties(shapes)}))
-    result = store.query(f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {predicates} }} ?s ?p ?o }}")
-    if not isinstance(result, ox.QuerySolutions):
-        raise QueryError("reading the triples to validate did not return solutions")
-    data = Graph()
-    for row in result:
-        data.add((_rdflib(row["s"]), _rdflib(row["p"]), _rdflib(row["o"])))
-    return data
+    return constructed(store, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?p {{ {predicates} }} ?s ?p ?o }}")
 
 
 def _violation(finding: Finding) -> Violation:
     check = finding.check
-    value = _text(_rdflib(finding.value)) if finding.value is not None else ""
     return Violation(
-        focus=_text(_rdflib(finding.focus)),
+        focus=_text(finding.focus),
         path=check.path,
         message=check.message,
         severity="Violation",
         shape=check.shape,
-        value=value,
+        value=_text(finding.value),
     )
-
-
-def _rdflib(term: object) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return rdflib.BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return rdflib.Literal(term.value, lang=term.language)
-        if term.datatype.value == _XSD_STRING:
-            return rdflib.Literal(term.value)
-        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
-    raise QueryError(f"unexpected term in the store: {term!r}")
-
-
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def _report(unique: set[Violation], *, conforms: bool) -> ValidationReport:
@@ -171,28 +134,14 @@ def _validate(data: Graph, shapes: Graph) -> ValidationReport:
     return _report(set(_violations(results)), conforms=bool(conforms))
 
 
-def check(graph: Graph) -> None:
-    """Raise ValidationError, one line per violation, unless the graph conforms."""
-    report = validate(graph)
+def check(store: KGStore) -> None:
+    """Raise ValidationError, one line per violation, unless the store's union graph conforms."""
+    report = validate(store)
     if not report.conforms:
         count = len(report.violations)
         raise ValidationError(
             f"the graph violates the SHACL shapes ({count} result{'s' * (count != 1)}):\n{report.text}"
         )
-
-
-def shape_subgraph(graph: Graph, shapes: Graph) -> Graph:
-    """The triples of `graph` (all its graphs, for a Dataset) whose predicate a shape can read."""
-    predicates = {RDF.type} | set(_shape_properties(shapes))
-    data = Graph()
-    for predicate in predicates:
-        if isinstance(graph, ConjunctiveGraph):  # also rdflib.Dataset: read every named graph
-            for s, p, o, _ in graph.quads((None, predicate, None, None)):
-                data.add((s, p, o))
-        else:
-            for triple in graph.triples((None, predicate, None)):
-                data.add(triple)
-    return data
 
 
 def _shape_properties(shapes: Graph) -> Iterator[rdflib.URIRef]:

@@ -3,14 +3,10 @@ blank nodes and other literals kept as marked strings so that output formats can
 
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from decimal import Decimal
 
 import pyoxigraph as ox
-import rdflib
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -121,19 +117,6 @@ def from_ox(term: object) -> object:
     return str(term)  # an RDF 1.2 triple term
 
 
-def from_rdflib(term: object) -> object:
-    if term is None:
-        return None
-    if isinstance(term, rdflib.URIRef):
-        return IRI(term)
-    if isinstance(term, rdflib.BNode):
-        return BlankNodeId(term)
-    if isinstance(term, rdflib.Literal):
-        datatype = str(term.datatype) if term.datatype else None
-        return literal(str(term), datatype, term.language)
-    return str(term)
-
-
 def literal(lexical: str, datatype: str | None, language: str | None) -> object:
     """A literal as a Python value: numbers and booleans converted, other text kept as strings."""
     if language:
@@ -154,20 +137,6 @@ def literal(lexical: str, datatype: str | None, language: str | None) -> object:
     if datatype == XSD + "boolean" and lexical in ("true", "false", "1", "0"):
         return lexical in ("true", "1")
     return TypedText(lexical, datatype)
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector, and restore it after. Query results are many
-    lists of cells, none in a cycle: the collector's passes over them free nothing, and cost 0.6 of
-    6 s of `kg query` on a 72k-row result (reading, sorting and writing it)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 # ---------------------------------------------------------------------- SPARQL TSV results

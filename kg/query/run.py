@@ -1,4 +1,5 @@
-"""SPARQL over the store or an rdflib graph, with parameters bound (never spliced), as DataFrames.
+"""SPARQL over a store (kg.store: local, in memory or a server), with parameters bound (never
+spliced), as DataFrames. An rdflib graph is queried in `kg.store.quads.memory_store(graph)`.
 
 Parameters of saved queries follow one convention, declared in each query's header
 (`# param: country — a name or alias, e.g. Japan`):
@@ -6,7 +7,7 @@ Parameters of saved queries follow one convention, declared in each query's head
 * a value that looks like an IRI (`<...>`, `http://...`, `https://...`) binds `?country` itself;
 * any other string binds `?countryName` when the query has that variable (the query then matches
   the entity by `rdfs:label|skos:altLabel`, case-insensitively), else `?country` as a literal;
-* rdflib terms, numbers and booleans bind `?country` as they are.
+* RDF terms (rdflib's or pyoxigraph's), numbers and booleans bind `?country` as they are.
 
 SPARQL substitution needs a bound variable in the SELECT projection, so saved queries project
 their `?<param>Name` variables; `run` drops those input-only columns from its result.
@@ -28,10 +29,6 @@ from typing import IO, Any, cast
 
 import pandas as pd
 import pyoxigraph as ox
-import rdflib
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.query import ResultRow
-from rdflib.term import Identifier, Node
 
 from kg.core.errors import QueryError, StoreError
 from kg.core.ontology import queries_dir
@@ -44,12 +41,11 @@ from kg.query.cells import (
     TypedInt,
     TypedText,
     from_ox,
-    from_rdflib,
-    gc_paused,
     read_tsv,
 )
 from kg.query.csv_text import csv_text
 from kg.query.ordering import sort_rows, split_order
+from kg.store.base import OxTerm, is_rdf_term, to_ox_term
 from kg.store.local import GraphStore
 from kg.store.remote import RemoteStore
 from kg.store.sparqltext import masked
@@ -60,8 +56,9 @@ _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _PARAM_DECL_RE = re.compile(r"^\s*#\s*param:\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:[—–:-]+\s*)?(.*)$")
 _IRI_RE = re.compile(r"^(?:<[^<>\"{}|^`\\\s]*>|https?://[^<>\"{}|^`\\\s]+)$")
 
-Source = GraphStore | RemoteStore | rdflib.Graph
-ParamValue = str | int | float | Identifier
+Source = GraphStore | RemoteStore
+#: a parameter's value: a string (see above), a number, a boolean, or an RDF term (rdflib's or pyoxigraph's)
+ParamValue = object
 
 
 # ---------------------------------------------------------------------- saved queries
@@ -194,14 +191,13 @@ def select(
     bindings = bind_params(sparql, params or {})
     log.debug("running a query on a %s with bindings %s", type(source).__name__, bindings)
     unordered, order = split_order(sparql)
-    with gc_paused():
-        columns, rows, ask = _execute(source, unordered, bindings, max_bytes)
-        if order:
-            ordered = sort_rows(columns, rows, order) if ask is None else None
-            if ordered is None:  # the store must order these rows itself
-                columns, rows, ask = _execute(source, sparql, bindings, max_bytes)
-            else:
-                rows = ordered
+    columns, rows, ask = _execute(source, unordered, bindings, max_bytes)
+    if order:
+        ordered = sort_rows(columns, rows, order) if ask is None else None
+        if ordered is None:  # the store must order these rows itself
+            columns, rows, ask = _execute(source, sparql, bindings, max_bytes)
+        else:
+            rows = ordered
     if ask is not None:
         return Results.answer(ask)
     columns, rows = _without(columns, rows, {f"{name}Name" for name in declared_params(sparql)})
@@ -219,13 +215,14 @@ def _without(
 
 
 def _execute(
-    source: Source, sparql: str, bindings: Mapping[str, Identifier], max_bytes: int | None = None
+    source: Source, sparql: str, bindings: Mapping[str, OxTerm], max_bytes: int | None = None
 ) -> tuple[list[str], list[list[object]], bool | None]:
     if isinstance(source, GraphStore | RemoteStore):
         return _run_store(source, sparql, bindings, max_bytes)
-    if isinstance(source, rdflib.Graph):
-        return _run_rdflib(source, sparql, bindings)
-    raise QueryError(f"cannot query a {type(source).__name__}")
+    raise QueryError(
+        f"cannot query a {type(source).__name__}: queries run on a store "
+        "(an rdflib graph: kg.store.quads.memory_store(graph))"
+    )
 
 
 #: An update's first keyword after the prologue (read in the masked text, where IRIs are blanks; each
@@ -247,16 +244,16 @@ def refuse_update(sparql: str) -> None:
     )
 
 
-def bind_params(sparql: str, params: Mapping[str, ParamValue]) -> dict[str, Identifier]:
+def bind_params(sparql: str, params: Mapping[str, ParamValue]) -> dict[str, OxTerm]:
     """Which variable each parameter binds, as what term (see the module docstring)."""
     variables = _variables(sparql)
-    bindings: dict[str, Identifier] = {}
+    bindings: dict[str, OxTerm] = {}
     for raw_name, value in params.items():
         name = raw_name.lstrip("?$")
         if not _NAME_RE.fullmatch(name):
             raise QueryError(f"parameter {raw_name!r} is not a SPARQL variable name")
         target, term = name, _term(value)
-        if isinstance(value, str) and isinstance(term, rdflib.Literal) and f"{name}Name" in variables:
+        if isinstance(value, str) and isinstance(term, ox.Literal) and f"{name}Name" in variables:
             target = f"{name}Name"
         if target not in variables:
             known = ", ".join(declared_params(sparql)) or ", ".join(sorted(variables)) or "(none)"
@@ -267,16 +264,16 @@ def bind_params(sparql: str, params: Mapping[str, ParamValue]) -> dict[str, Iden
     return bindings
 
 
-def _term(value: ParamValue) -> Identifier:
-    if isinstance(value, Identifier):
-        return value
+def _term(value: ParamValue) -> OxTerm:
+    if is_rdf_term(value):
+        return to_ox_term(value)
     if isinstance(value, str):
         text = value.strip()
         if _IRI_RE.match(text):
-            return rdflib.URIRef(text.removeprefix("<").removesuffix(">"))
-        return rdflib.Literal(value)
+            return ox.NamedNode(text.removeprefix("<").removesuffix(">"))
+        return ox.Literal(value)
     if isinstance(value, bool | int | float):
-        return rdflib.Literal(value)
+        return to_ox_term(value)
     raise QueryError(f"cannot bind a {type(value).__name__} parameter: {value!r}")
 
 
@@ -312,7 +309,7 @@ class _Bounded(io.RawIOBase):
 def _run_store(
     store: GraphStore | RemoteStore,
     sparql: str,
-    bindings: Mapping[str, Identifier],
+    bindings: Mapping[str, OxTerm],
     max_bytes: int | None = None,
 ) -> tuple[list[str], list[list[object]], bool | None]:
     sparql, added = _project_bound(sparql, bindings)
@@ -358,7 +355,7 @@ _SELECT_RE = re.compile(r"\bSELECT\s+((?:DISTINCT|REDUCED)\s+)?(?!\*)", re.I)
 _GROUP_BY_RE = re.compile(r"\bGROUP\s+BY\s+", re.I)
 
 
-def _project_bound(sparql: str, bindings: Mapping[str, Identifier]) -> tuple[str, set[str]]:
+def _project_bound(sparql: str, bindings: Mapping[str, OxTerm]) -> tuple[str, set[str]]:
     """Oxigraph binds only projected variables: project the bound ones a SELECT leaves out (and
     group by them, a constant, where the query groups), so their values stay bound, not spliced.
     The query is read with its comments, strings and IRIs masked: a "# Select ..." comment or a
@@ -379,33 +376,6 @@ def _project_bound(sparql: str, bindings: Mapping[str, Identifier]) -> tuple[str
         sparql = sparql[: group.end()] + names + sparql[group.end() :]
     sparql = sparql[: match.end()] + names + sparql[match.end() :]
     return sparql, added
-
-
-def _run_rdflib(
-    graph: rdflib.Graph, sparql: str, bindings: Mapping[str, Identifier]
-) -> tuple[list[str], list[list[object]], bool | None]:
-    try:
-        prepared = prepareQuery(sparql, initNs=DEFAULT_PREFIXES)
-    except Exception as e:  # pyparsing and rdflib raise many kinds
-        raise QueryError(f"malformed SPARQL: {e}") from e
-    if isinstance(graph, rdflib.Dataset) and not graph.default_union:
-        graph = rdflib.Dataset(store=graph.store, default_union=True)  # same data, union default graph
-    try:
-        result = graph.query(prepared, initBindings={rdflib.Variable(k): v for k, v in bindings.items()})
-        if result.type == "ASK":
-            return [], [], bool(result.askAnswer)
-        if result.type in ("CONSTRUCT", "DESCRIBE"):
-            triples = cast(Iterable[tuple[Node, Node, Node]], result)
-            rows = [[from_rdflib(t) for t in triple] for triple in triples]
-            return ["subject", "predicate", "object"], rows, None
-        columns = [str(v) for v in result.vars or []]
-        solutions = cast(Iterable[ResultRow], result)
-        rows = [[from_rdflib(row[i]) for i in range(len(columns))] for row in solutions]
-    except QueryError:
-        raise
-    except Exception as e:
-        raise QueryError(f"cannot run the query: {e}") from e
-    return columns, rows, None
 
 
 # ---------------------------------------------------------------------- output

@@ -73,6 +73,11 @@ class KGStore(Protocol):
     ) -> None: ...
 
 
+def is_rdf_term(value: object) -> bool:
+    """Whether `value` is an RDF term, rdflib's or pyoxigraph's (rather than a plain Python value)."""
+    return isinstance(value, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | rdflib.term.Identifier)
+
+
 def to_ox_term(value: object) -> OxTerm:
     """A Python value, rdflib term or pyoxigraph term as a pyoxigraph term (strings are literals)."""
     if isinstance(value, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple):
@@ -117,6 +122,55 @@ def solutions(
     with SPARQL whichever store it is (kg.views.neighbourhood, kg.views.analysis)."""
     result = store.query(sparql, params)
     return iter(result) if isinstance(result, ox.QuerySolutions) else iter(())
+
+
+def rdflib_term(term: object) -> rdflib.term.Node | None:
+    """A pyoxigraph term as rdflib's (an xsd:string literal without its datatype, as rdflib writes
+    it); None for an unbound cell or an RDF 1.2 triple term, which rdflib cannot hold."""
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return rdflib.Literal(term.value, lang=term.language)
+        if term.datatype.value == _XSD_STRING:
+            return rdflib.Literal(term.value)
+        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+    if term is None or isinstance(term, ox.Triple):
+        return None
+    raise QueryError(f"unexpected term in the store: {term!r}")
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def rdflib_rows(
+    store: KGStore, sparql: str, params: Mapping[str, object] | None = None
+) -> tuple[list[str], Iterator[dict[str, rdflib.term.Node | None]]]:
+    """The variables and rows of a SELECT on `store`, each row's cells as rdflib terms (None when
+    unbound, see `rdflib_term`): for code that reads the store in rdflib's terms (kg.quality)."""
+    result = store.query(sparql, params)
+    if not isinstance(result, ox.QuerySolutions):
+        raise QueryError(f"a query expected to select rows did not: {sparql}")
+    variables = [v.value for v in result.variables]
+    rows = ({name: rdflib_term(row[name]) for name in variables} for row in result)
+    return variables, rows
+
+
+def constructed(store: KGStore, sparql: str) -> rdflib.Graph:
+    """The triples a CONSTRUCT on `store` gives, as an rdflib Graph."""
+    result = store.query(sparql)
+    if not isinstance(result, ox.QueryTriples):
+        raise QueryError(f"a query expected to construct triples did not: {sparql}")
+    return to_rdflib(result)
+
+
+def sparql_literal(lexical: str, datatype: str | None = None) -> str:
+    """A literal as SPARQL (and N-Triples) writes it, escaped by Oxigraph."""
+    if datatype is not None:
+        return str(ox.Literal(lexical, datatype=ox.NamedNode(datatype)))
+    return str(ox.Literal(lexical))
 
 
 def to_rdflib(triples: Iterable[ox.Triple], graph: rdflib.Graph | None = None) -> rdflib.Graph:

@@ -1,28 +1,50 @@
 """Mapped RDF into Oxigraph's quads, for the store: no N-Quads text between, each term converted once.
 
 `to_quads` maps a resolved corpus (`kg.resolve.mapping.map_corpus`) straight into quads, as re-resolution
-needs them; `dataset_quads` converts a Dataset a build has made anyway.
+needs them; `dataset_quads` converts a Dataset a build has made anyway; `memory_store` loads an rdflib
+graph or dataset into an in-memory store, so that it is read as every store is (kg reads only stores).
 """
 
 from __future__ import annotations
 
 import pyoxigraph as ox
-from rdflib import Dataset, URIRef
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib import Dataset, Graph, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID, ConjunctiveGraph
 from rdflib.term import Node
 
 from kg.core.types import Corpus
 from kg.resolve.mapping import map_corpus
 from kg.store.base import OxTerm, to_ox_term
+from kg.store.local import GraphStore
 
 
-def dataset_quads(dataset: Dataset) -> list[ox.Quad]:
+def dataset_quads(dataset: Dataset | ConjunctiveGraph) -> list[ox.Quad]:
     """The dataset's quads as Oxigraph's (half the time of writing and parsing N-Quads)."""
     sink = _QuadSink()
-    for s, p, o, g in dataset.quads((None, None, None, None)):  # g: the graph's name
-        graph = ox.DefaultGraph() if g in (None, DATASET_DEFAULT_GRAPH_ID) else sink.term(g)
+    for s, p, o, g in dataset.quads((None, None, None, None)):  # g: the graph's name (or the graph)
+        name = g.identifier if isinstance(g, Graph) else g
+        graph = ox.DefaultGraph() if name in (None, DATASET_DEFAULT_GRAPH_ID) else sink.term(name)
         sink.add(s, p, o, graph)  # type: ignore[arg-type]
     return list(sink.quads)
+
+
+def graph_quads(graph: Graph) -> list[ox.Quad]:
+    """A graph's triples as Oxigraph's quads of the default graph (a Dataset's: every graph's)."""
+    if isinstance(graph, ConjunctiveGraph):  # rdflib.Dataset too
+        return dataset_quads(graph)
+    sink = _QuadSink()
+    default = ox.DefaultGraph()
+    for s, p, o in graph:
+        sink.add(s, p, o, default)
+    return list(sink.quads)
+
+
+def memory_store(graph: Graph) -> GraphStore:
+    """A new in-memory store holding `graph` (a Dataset with its named graphs), read over the union
+    of its graphs as every store is."""
+    store = GraphStore(None)
+    store.bulk_add(graph_quads(graph), compact=False)
+    return store
 
 
 def to_quads(corpus: Corpus) -> list[ox.Quad]:

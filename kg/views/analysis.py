@@ -1,18 +1,15 @@
 """The entity network as networkx, for centrality, communities and paths.
 
-`to_networkx` reads it off an rdflib graph; `store_network` off a store, with four SPARQL queries
-(typed nodes, labels, evidence counted per relation, relations) instead of the whole union read
-into rdflib: the network of a 1M-triple store is a few seconds of queries, where parsing the union
-took over a minute and a gigabyte. Both build it the same way (`_network`).
+`to_networkx` reads it off a store (any KGStore; an rdflib graph through
+`kg.store.quads.memory_store`) with four SPARQL queries (typed nodes, labels, evidence counted per
+relation, relations) instead of the whole union read into rdflib: the network of a 1M-triple store
+is a few seconds of queries, where parsing the union took over a minute and a gigabyte.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
-
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, RDFS
 
 from kg.core.vocab import KG, RELATION_FAMILIES, RELATION_PROPERTIES, class_ancestors
 from kg.store.base import solutions
@@ -27,31 +24,11 @@ _SKIPPED = ("Document", "Evidence")
 Relation = tuple[str, str, str]  # subject IRI, property IRI, object IRI
 
 
-def to_networkx(graph: Graph) -> nx.MultiDiGraph:
-    """Nodes: entities and events (IRI strings) with `label` and `cls`; edges: relations with
+def to_networkx(store: KGStore) -> nx.MultiDiGraph:
+    """The entity network of the store's union graph, read with SPARQL (local store or server).
+
+    Nodes: entities and events (IRI strings) with `label` and `cls`; edges: relations with
     `predicate`, `family` and `evidence` (how many sentences support them)."""
-    typed = [
-        (str(node), str(cls)) for node, cls in graph.subject_objects(RDF.type) if isinstance(node, URIRef)
-    ]
-    labels = {node: min(map(str, graph.objects(URIRef(node), RDFS.label)), default=node) for node, _ in typed}
-    evidence: dict[Relation, int] = {}
-    for ev in graph.subjects(RDF.type, KG.Evidence):
-        key = (
-            str(graph.value(ev, RDF.subject)),
-            str(graph.value(ev, RDF.predicate)),
-            str(graph.value(ev, RDF.object)),
-        )
-        evidence[key] = evidence.get(key, 0) + 1
-    relations = [
-        (str(s), str(KG[prop]), str(o))
-        for prop in RELATION_PROPERTIES
-        for s, o in graph.subject_objects(KG[prop])
-    ]
-    return _network(typed, labels, evidence, relations)
-
-
-def store_network(store: KGStore) -> nx.MultiDiGraph:
-    """`to_networkx` of the store's union graph, read with SPARQL (local store or server)."""
     skipped = ", ".join(f"kg:{name}" for name in _SKIPPED)
     typed = [
         (row["node"].value, row["cls"].value)

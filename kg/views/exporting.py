@@ -122,9 +122,9 @@ def _first_missing(path: Path) -> Path | None:
 
 
 def _network(store: KGStore) -> nx.MultiDiGraph:
-    from kg.views.analysis import store_network
+    from kg.views.analysis import to_networkx
 
-    return store_network(store)
+    return to_networkx(store)
 
 
 def _safe(net: nx.MultiDiGraph) -> nx.MultiDiGraph:

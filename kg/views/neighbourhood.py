@@ -28,14 +28,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection, Iterable, Iterator
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-import rdflib
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 
-from kg.core.vocab import KG, RELATION_PROPERTIES
+from kg.core.vocab import DCTERMS, KG, OWL, PROV, RDF, RDFS, RELATION_PROPERTIES, SKOS
 from kg.store.base import KGStore, solutions, to_rdflib
 from kg.views.network import NODE_CLASSES, network_view
+
+if TYPE_CHECKING:
+    from kg.views.network import Graph  # rdflib's: what the view reads, made by kg.store.base.to_rdflib
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +76,7 @@ def view_graph(
     since: date | None = None,
     min_confidence: float = 0.0,
     max_nodes: int = 1500,
-) -> rdflib.Graph:
+) -> Graph:
     """What `network_view` reads of `store` for a view with these options (see the module
     docstring); QueryError for options the view refuses."""
     evidence_filter = since is not None or min_confidence > 0.0
