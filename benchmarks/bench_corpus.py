@@ -98,20 +98,25 @@ def measure(argv: Sequence[str], cwd: Path) -> Measured:
     load = os.getloadavg()[0]
     used = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    process = subprocess.Popen(
-        argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    peak = 0
-    watched = psutil.Process(process.pid)
-    while process.poll() is None:
-        try:
-            tree = [watched, *watched.children(recursive=True)]
-            peak = max(peak, sum(_rss(p) for p in tree))
-        except psutil.Error:
-            pass
-        time.sleep(0.1)
-    seconds = time.perf_counter() - start
-    out, err = process.communicate()
+    # output to files, read at the end: a pipe nobody reads while the command runs fills and blocks it
+    with (
+        tempfile.TemporaryFile(mode="w+", encoding="utf-8") as out_file,
+        tempfile.TemporaryFile(mode="w+", encoding="utf-8") as err_file,
+    ):
+        process = subprocess.Popen(argv, cwd=cwd, env=env, stdout=out_file, stderr=err_file, text=True)
+        peak = 0
+        watched = psutil.Process(process.pid)
+        while process.poll() is None:
+            try:
+                tree = [watched, *watched.children(recursive=True)]
+                peak = max(peak, sum(_rss(p) for p in tree))
+            except psutil.Error:
+                pass
+            time.sleep(0.1)
+        seconds = time.perf_counter() - start
+        out_file.seek(0)
+        err_file.seek(0)
+        out, err = out_file.read(), err_file.read()
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} failed ({process.returncode}): {err[-3000:]}")
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -184,7 +189,7 @@ def run(
                 shutil.rmtree(folder / f"{name}-{k}", ignore_errors=True)
         results += [r for r, _ in plans]
         if memory:
-            big = corpus(records, None, 4)
+            big = corpus(base, None, -(-4 * len(records) // len(base)))[: 4 * len(records)]  # new ids
             big_jsonl = write_jsonl(folder / "corpus-4x.jsonl", big)
             for label, path, count, n in (
                 ("memory, 1x corpus", jsonl, len(records), n_words),
