@@ -25,15 +25,9 @@ def resolve(extractions: Iterable[DocumentExtraction], *, min_confidence: float 
     corpus_evidence: dict[tuple[str, str, str], list[Evidence]] = defaultdict(list)
     for x in extractions:
         doc_rel = by_doc.setdefault(x.document.id, defaultdict(list))
-        for claim in x.claims:
-            s, o = alias.get(claim.subject, claim.subject), alias.get(claim.object, claim.object)
-            if s == o:
-                continue
-            if claim.predicate in SYMMETRIC_PROPERTIES and o < s:
-                s, o = o, s
-            triple = (s, claim.predicate, o)
-            doc_rel[triple].append(claim.evidence)
-            corpus_evidence[triple].append(claim.evidence)
+        for triple, evidence in _triples(x, alias):
+            doc_rel[triple].append(evidence)
+            corpus_evidence[triple].append(evidence)
 
     keep = {t for t, ev in corpus_evidence.items() if aggregate(ev) >= min_confidence}
     relations = tuple(_relation(t, corpus_evidence[t]) for t in sorted(keep))
@@ -51,10 +45,26 @@ def resolve(extractions: Iterable[DocumentExtraction], *, min_confidence: float 
     return Corpus(documents, entities, relations, doc_entities, doc_relations)
 
 
+def _triples(x: DocumentExtraction, alias: dict[str, str]) -> Iterator[tuple[tuple[str, str, str], Evidence]]:
+    """Each claim of `x` as the corpus states it: its entities under their merged keys, a symmetric
+    relation's in key order, and a claim of an entity about itself left out."""
+    for claim in x.claims:
+        s, o = alias.get(claim.subject, claim.subject), alias.get(claim.object, claim.object)
+        if s == o:
+            continue
+        if claim.predicate in SYMMETRIC_PROPERTIES and o < s:
+            s, o = o, s
+        yield (s, claim.predicate, o), claim.evidence
+
+
 def aggregate(evidence: Iterable[Evidence]) -> float:
     """Noisy-or of the evidence confidences: several independent sentences raise it."""
-    miss = math.prod(1.0 - min(max(e.confidence, 0.0), 1.0) for e in evidence)
-    return round(1.0 - miss, 4)
+    return round(1.0 - math.prod(_doubt(e) for e in evidence), 4)
+
+
+def _doubt(evidence: Evidence) -> float:
+    """The chance that one piece of evidence is wrong (its confidence kept within 0 and 1)."""
+    return 1.0 - min(max(evidence.confidence, 0.0), 1.0)
 
 
 def _relation(triple: tuple[str, str, str], evidence: list[Evidence]) -> Relation:
@@ -190,27 +200,18 @@ def resolve_stream(
     entities = {key: summary.entity(key) for key, summary in merged.items()}
     del summaries, merged
 
-    def triples(x: DocumentExtraction) -> Iterator[tuple[tuple[str, str, str], Evidence]]:
-        for claim in x.claims:
-            s, o = alias.get(claim.subject, claim.subject), alias.get(claim.object, claim.object)
-            if s == o:
-                continue
-            if claim.predicate in SYMMETRIC_PROPERTIES and o < s:
-                s, o = o, s
-            yield (s, claim.predicate, o), claim.evidence
-
     miss: dict[tuple[str, str, str], float] = {}
     if min_confidence > 0:
         for x in read():
-            for triple, evidence in triples(x):
-                miss[triple] = miss.get(triple, 1.0) * (1.0 - min(max(evidence.confidence, 0.0), 1.0))
+            for triple, evidence in _triples(x, alias):
+                miss[triple] = miss.get(triple, 1.0) * _doubt(evidence)
 
     def kept(triple: tuple[str, str, str]) -> bool:
         return min_confidence <= 0 or round(1.0 - miss[triple], 4) >= min_confidence
 
     for x in read():
         rels: dict[tuple[str, str, str], list[Evidence]] = defaultdict(list)
-        for triple, evidence in triples(x):
+        for triple, evidence in _triples(x, alias):
             rels[triple].append(evidence)
         doc_relations = tuple(_relation(t, ev) for t, ev in sorted(rels.items()) if kept(t))
         keys = {alias.get(r.key, r.key) for r in x.entities}
