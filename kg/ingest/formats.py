@@ -141,8 +141,7 @@ def entry_id(entry: Entry, feed_stem: str) -> str:
     """A document id for an entry without a page in the input: the last segment of its link when
     that is a usable id, else the feed's name and a hash of the entry's key."""
     if entry.link:
-        segment = urlsplit(entry.link).path.rstrip("/").rsplit("/", 1)[-1]
-        stem = re.sub(r"\.(s?html?|php|aspx?)$", "", segment, flags=re.I)
+        stem = link_stem(entry.link)
         if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._~-]{0,150}", stem):
             return stem
     return f"{feed_stem}-{hashlib.sha1(entry.key.encode()).hexdigest()[:12]}"

@@ -309,6 +309,30 @@ def plan_documents(
     return plan
 
 
+def run_extraction(
+    store: KGStore,
+    plan: Plan,
+    order_of: Callable[[Planned], int],
+    progress: Progress | None,
+    recorded: Iterable[str],
+    *,
+    workers: int | None,
+    dask: str | None,
+    nlp: Language | None,
+    model: str | None,
+) -> tuple[str, int]:
+    """`extract_into` with the runner these settings choose (`choose_runner`), the spool closed
+    whatever happens; the runner's name and its workers (none if there was nothing to extract)."""
+    try:
+        if not plan.todo.count:
+            return "none (nothing to extract)", 0
+        with choose_runner(workers, dask, plan.todo.words, nlp=nlp, model=model) as runner:
+            extract_into(store, plan, runner, order_of, progress, recorded=recorded)
+            return runner_name(runner), runner.workers
+    finally:
+        plan.todo.close()
+
+
 def extract_into(
     store: KGStore,
     plan: Plan,
@@ -500,14 +524,9 @@ def build_into(
     if plan.copy and source is not None:
         _copy_records(source, store, plan.copy)
     clock = [("reading", time.perf_counter())]
-    name, count = "none (nothing to extract)", 0
-    try:
-        if plan.todo.count:
-            with choose_runner(workers, dask, plan.todo.words, nlp=nlp, model=model) as runner:
-                extract_into(store, plan, runner, lambda p: p.index, progress, recorded=staged)
-                name, count = runner_name(runner), runner.workers
-    finally:
-        plan.todo.close()
+    name, count = run_extraction(
+        store, plan, lambda p: p.index, progress, staged, workers=workers, dask=dask, nlp=nlp, model=model
+    )
     clock.append(("extracting (the pipeline's loading included)", time.perf_counter()))
     if progress is not None:
         progress.stage("resolving")

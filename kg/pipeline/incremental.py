@@ -51,8 +51,8 @@ from kg.pipeline.outputs import write_views
 from kg.pipeline.records import (
     Stored,
     content_hashes,
+    min_confidence_quad,
     read_records,
-    record_quads,
     stored_min_confidence,
     stored_record_quads,
 )
@@ -333,12 +333,10 @@ def _append(
 
     from kg.pipeline.corpus import (
         BuildReport,
-        choose_runner,
-        extract_into,
         fingerprint,
         plan_documents,
         reports_of,
-        runner_name,
+        run_extraction,
     )
     from kg.pipeline.records import extraction_key, record_keys, record_orders
 
@@ -361,21 +359,17 @@ def _append(
             assigned[planned.iri] = next(next_order)
         return assigned[planned.iri]
 
-    name, count = "none (nothing to extract)", 0
-    try:
-        if plan.todo.count:
-            runner = choose_runner(
-                extraction.workers,
-                extraction.dask,
-                plan.todo.words,
-                nlp=extraction.nlp,
-                model=extraction.model,
-            )
-            with runner:
-                extract_into(store, plan, runner, order_of, extraction.progress, recorded=orders)
-                name, count = runner_name(runner), runner.workers
-    finally:
-        plan.todo.close()
+    name, count = run_extraction(
+        store,
+        plan,
+        order_of,
+        extraction.progress,
+        orders,
+        workers=extraction.workers,
+        dask=extraction.dask,
+        nlp=extraction.nlp,
+        model=extraction.model,
+    )
     lines = reports_of(plan)
     report = BuildReport(tuple(lines), count, name, time.perf_counter() - start)
     built = [p for p in plan.documents if plan.reports[p.index].status == "built"]
@@ -398,16 +392,6 @@ def _append(
         updated=tuple(sorted(_doc_ids(rewritten, records) - changed)),
         errors=tuple(plan.errors),
         report=report,
-    )
-
-
-def _same_metadata(old: Document, new: Document) -> bool:
-    return (old.published, old.url, old.title, old.author, old.language) == (
-        new.published,
-        new.url,
-        new.title,
-        new.author,
-        new.language,
     )
 
 
@@ -469,15 +453,13 @@ def apply_records(
     records: Mapping[str, Stored],
     min_confidence: float,
     *,
-    write: Mapping[str, Stored] | None = None,
     drop: Iterable[str] = (),
 ) -> set[str]:
     """Re-resolve `records` and bring the store in line in one transaction.
 
-    Rewrites the document graphs whose triples changed, stores the records of `write`, and drops
-    the graphs and records of `drop`. Returns the IRIs of the graphs rewritten.
+    Rewrites the document graphs whose triples changed, records `min_confidence`, and drops the
+    graphs and records of `drop`. Returns the IRIs of the graphs rewritten.
     """
-    write = write or {}
     ordered = [r.extraction for r in sorted(records.values(), key=lambda r: r.order)]
     new_graphs: dict[str, set[ox.Quad]] = {}
     for quad in to_quads(resolve(ordered, min_confidence=min_confidence)):
@@ -488,13 +470,12 @@ def apply_records(
         if set(store.quads_for_pattern(None, None, None, ox.NamedNode(iri))) != quads
     }
     drop = set(drop)
-    old_records = stored_record_quads(store, {*write, *drop})
     store.apply(
         drop=[ox.NamedNode(iri) for iri in sorted(rewrite | drop)],
-        delete=old_records,
+        delete=stored_record_quads(store, drop),
         insert=[
             *(q for iri in sorted(rewrite) for q in new_graphs[iri]),
-            *record_quads(write, min_confidence),
+            min_confidence_quad(min_confidence),
         ],
     )
     refresh_if_present(store)

@@ -40,10 +40,7 @@ class Stored:
 
 def read_records(store: KGStore) -> dict[str, Stored]:
     """The stored extraction records, by document IRI."""
-    orders = {
-        str(q.subject.value): int(q.object.value)  # type: ignore[union-attr]
-        for q in store.quads_for_pattern(None, _ORDER, None, RECORDS_GRAPH)
-    }
+    orders = record_orders(store)
     keys = record_keys(store)
     records = {}
     for quad in store.quads_for_pattern(None, _RECORD, None, RECORDS_GRAPH):
