@@ -281,6 +281,7 @@ def organizations() -> tuple[GazetteerEntry, ...]:
     from kg.extract.phoenix import organizations as phoenix_organizations
 
     entries = list(curated_organizations())
+    entry_keys = {e.key for e in entries}  # (replacing an entry keeps its key)
     owner: dict[str, int] = {}
     for i, entry in enumerate(entries):
         for name in (*entry.names, *entry.lookup_names):
@@ -307,8 +308,9 @@ def organizations() -> tuple[GazetteerEntry, ...]:
             )
         elif fresh:
             key = f"{org.cls}:{slug(org.label)}"
-            if any(e.key == key for e in entries):
+            if key in entry_keys:
                 continue
+            entry_keys.add(key)
             entries.append(
                 GazetteerEntry(
                     key=key,

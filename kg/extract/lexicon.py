@@ -11,8 +11,10 @@ from kg.core.errors import ExtractionError
 from kg.extract.knowledge import active, cached
 
 
+@cached
 def load_data(name: str) -> dict[str, Any]:
-    """A YAML file of the active Knowledge's data (by default `kg/extract/data/`), parsed."""
+    """A YAML file of the active Knowledge's data (by default `kg/extract/data/`), parsed once per
+    Knowledge (its callers only read it: `frames`, `word_list` and the cues share one parse)."""
     try:
         data = yaml.safe_load(active().text(name))
     except (OSError, yaml.YAMLError) as e:
