@@ -14,6 +14,7 @@ import rdflib
 
 from kg.core.errors import QueryError
 from kg.query import run as query
+from kg.query.cells import TypedFloat, TypedInt
 from kg.query.run import IRI, TypedText
 from kg.store.local import GraphStore
 from kg.store.quads import memory_store
@@ -426,6 +427,8 @@ def test_query_default_prefixes(source: GraphStore, sparql: str, expected: list[
         (False, "false"),
         (3, "3"),
         (TypedText("2024-07-28", "http://www.w3.org/2001/XMLSchema#date"), "2024-07-28"),
+        (TypedInt(5, str(rdflib.XSD.int)), "5"),  # an xsd:int cell as its number, not its repr
+        (TypedFloat("1.50", str(rdflib.XSD.decimal)), "1.50"),
     ],
 )
 def test_query_display(cell: object, shown: str) -> None:

@@ -41,6 +41,7 @@ from kg.query.cells import (
     TypedInt,
     TypedText,
     from_ox,
+    lexical_of,
     read_tsv,
 )
 from kg.query.csv_text import csv_text
@@ -331,9 +332,10 @@ def _run_store(
         size = 0
         for t in result:
             rows.append([cell(t.subject), cell(t.predicate), cell(t.object)])
-            size += len(str(t))
-            if max_bytes is not None and size > max_bytes:
-                raise _too_large(max_bytes)
+            if max_bytes is not None:  # (writing each triple out costs: only with a limit)
+                size += len(str(t))
+                if size > max_bytes:
+                    raise _too_large(max_bytes)
         return ["subject", "predicate", "object"], rows, None
     written = _Bounded(max_bytes)
     try:
@@ -404,8 +406,8 @@ def display(cell: object, prefixes: Mapping[str, str] = DEFAULT_PREFIXES) -> str
         return str(cell)
     if isinstance(cell, bool):
         return "true" if cell else "false"
-    if isinstance(cell, TypedFloat):
-        return cell.lexical
+    if isinstance(cell, TypedFloat | TypedInt):
+        return lexical_of(cell)
     return str(cell)
 
 
