@@ -77,7 +77,8 @@ def _sizes(view: NetworkView) -> dict[str, float]:
 def _positions(view: NetworkView) -> dict[str, tuple[int, int]]:
     """The explorer's layout; the nodes it lists beside the drawing (no edges) in rows below."""
     positions = layout(view)
-    lone = [node.id for node in view.nodes if node.id in lone_nodes(view)]
+    alone = lone_nodes(view)
+    lone = [node.id for node in view.nodes if node.id in alone]
     if not lone:
         return positions
     xs = [x for x, _ in positions.values()] or [0]
